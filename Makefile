@@ -1,0 +1,30 @@
+# Each target sets itself up: a .venv made with python3 -m venv, the project installed
+# editable with the extras that target needs.  Nothing else to install by hand.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test bench lint clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# one stamp per set of extras; re-installed when pyproject.toml changes
+$(VENV)/.installed-%: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[$*]"
+	@touch $@
+
+demo: $(VENV)/.installed-plot
+	$(PY) -m autograd
+
+test: $(VENV)/.installed-plot,dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-plot,dev
+	$(VENV)/bin/ruff check .
+
+bench: $(VENV)/.installed-bench
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis .ruff_cache

@@ -1,0 +1,112 @@
+"""Finite-difference checks of the engine's derivatives."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .engine import Value, _as_float
+
+Function = Callable[..., Value]
+
+
+def _evaluate(f: Function, xs: Sequence[float]) -> float:
+    out = f(*[Value(x) for x in xs])
+    if not isinstance(out, Value):
+        raise TypeError(f"f must return a Value, got {type(out).__name__}")
+    return out.data
+
+
+def _floats(xs: Sequence[float]) -> list[float]:
+    if isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
+        raise TypeError(f"xs must be a sequence of numbers, got {type(xs).__name__}")
+    return [_as_float(x, f"xs[{i}]") for i, x in enumerate(xs)]
+
+
+def _check_eps(eps: float) -> float:
+    eps = _as_float(eps, "eps")
+    if not eps > 0.0:
+        raise ValueError(f"eps must be > 0, got {eps!r}")
+    return eps
+
+
+def numerical_grad(f: Function, xs: Sequence[float], eps: float = 1e-6) -> list[float]:
+    """Central differences of ``f`` at ``xs``: (f(x + eps) − f(x − eps)) / 2eps per input.
+
+    ``f`` takes one Value per entry of ``xs`` and returns a Value.
+    """
+    point = _floats(xs)
+    eps = _check_eps(eps)
+    grads = []
+    for i, x in enumerate(point):
+        up = point.copy()
+        down = point.copy()
+        up[i] = x + eps
+        down[i] = x - eps
+        grads.append((_evaluate(f, up) - _evaluate(f, down)) / (2.0 * eps))
+    return grads
+
+
+@dataclass
+class GradcheckResult:
+    """The outcome of :func:`gradcheck`: truthy when every input agrees."""
+
+    xs: list[float]
+    analytic: list[float]
+    numeric: list[float]
+    atol: float
+    rtol: float
+    failures: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return not self.failures
+
+    def error(self, i: int) -> float:
+        return abs(self.analytic[i] - self.numeric[i])
+
+    def __str__(self) -> str:
+        verdict = "ok" if self else f"FAILED for inputs {', '.join(f'x{i}' for i in self.failures)}"
+        rows = [f"gradcheck {verdict} (atol={self.atol:g}, rtol={self.rtol:g})"]
+        rows.append(f"{'input':<8}{'x':>14}{'analytic':>16}{'numeric':>16}{'error':>12}")
+        for i, x in enumerate(self.xs):
+            mark = "  <- disagrees" if i in self.failures else ""
+            rows.append(
+                f"{'x' + str(i):<8}{x:>14.6g}{self.analytic[i]:>16.8g}"
+                f"{self.numeric[i]:>16.8g}{self.error(i):>12.3g}{mark}"
+            )
+        return "\n".join(rows)
+
+    __repr__ = __str__
+
+
+def gradcheck(
+    f: Function,
+    xs: Sequence[float],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> GradcheckResult:
+    """Compare backward's gradient of ``f`` at ``xs`` with central differences.
+
+    Input i agrees when |analytic − numeric| ≤ atol + rtol·|numeric|
+    (PyTorch's tolerances by default).
+    """
+    point = _floats(xs)
+    atol = _as_float(atol, "atol")
+    rtol = _as_float(rtol, "rtol")
+    if atol < 0.0 or rtol < 0.0:
+        raise ValueError(f"atol and rtol must be >= 0, got atol={atol!r}, rtol={rtol!r}")
+    inputs = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
+    out = f(*inputs)
+    if not isinstance(out, Value):
+        raise TypeError(f"f must return a Value, got {type(out).__name__}")
+    out.backward()
+    analytic = [v.grad for v in inputs]
+    numeric = numerical_grad(f, point, eps)
+    failures = [
+        i
+        for i, (a, n) in enumerate(zip(analytic, numeric))
+        if not (math.isfinite(a) and abs(a - n) <= atol + rtol * abs(n))
+    ]
+    return GradcheckResult(point, analytic, numeric, atol, rtol, failures)

@@ -1,0 +1,95 @@
+"""The op table: every operation the engine knows, in one place.
+
+Each entry says how the op is written (``expr``), the formula of each partial
+derivative as text (``partials``), and the rule that computes those partials
+(``rule``).  The engine calls ``rule`` during the forward pass and stores the
+numbers it returns on the new node; viz reads ``expr`` and ``partials`` to write
+the derivation in words.
+
+A rule takes the operands and the op's output and returns one partial per
+operand.  Rules use only arithmetic, comparisons and the helpers below, so the
+same rule runs on floats (the forward pass) and on Values (a graph of the
+gradient, for higher-order derivatives).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+def exp(x: Any) -> Any:
+    """e**x for a float or a Value."""
+    return x.exp() if hasattr(x, "exp") else math.exp(x)
+
+
+def log(x: Any) -> Any:
+    """Natural logarithm of a float or a Value."""
+    return x.log() if hasattr(x, "log") else math.log(x)
+
+
+def positive(x: Any) -> float:
+    """1.0 where x > 0 else 0.0: a constant, whose own derivative is 0 everywhere."""
+    return 1.0 if x > 0 else 0.0
+
+
+_VARS = re.compile(r"(?<![A-Za-z])[xy](?![A-Za-z])")
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation: its name, how it is written and how it is differentiated.
+
+    ``expr`` and ``partials`` use x and y for the operands (in ``parents``
+    order); ``partials[i]`` is the text of ∂expr/∂(operand i).
+    """
+
+    name: str
+    symbol: str
+    expr: str
+    partials: tuple[str, ...]
+    rule: Callable[..., tuple[Any, ...]]
+
+    @property
+    def arity(self) -> int:
+        return len(self.partials)
+
+    def render(self, *operands: str, text: str | None = None) -> str:
+        """``expr`` (or ``text``) with x and y replaced by the given operand names."""
+        names = dict(zip("xy", operands))
+        return _VARS.sub(lambda m: names.get(m.group(0), m.group(0)), self.expr if text is None else text)
+
+    def formula(self, i: int) -> str:
+        """The i-th partial as an equation, e.g. ``∂tanh(x)/∂x = 1 − tanh²(x)``."""
+        var = "xy"[i]
+        expr = self.expr if " " not in self.expr else f"({self.expr})"
+        return f"∂{expr}/∂{var} = {self.partials[i]}"
+
+
+def _pow_rule(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
+    # d(x^y)/dy = x^y·ln x exists only for x > 0; at x = 0 (y > 0) its limit is 0.
+    # For x < 0 it is undefined; the engine refuses that case unless y is a constant.
+    dy = out * log(x) if x > 0 else 0.0
+    return (y * x ** (y - 1.0), dy)
+
+
+OPS: dict[str, Op] = {
+    op.name: op
+    for op in (
+        Op("add", "+", "x + y", ("1", "1"), lambda x, y, out: (1.0, 1.0)),
+        Op("sub", "−", "x − y", ("1", "−1"), lambda x, y, out: (1.0, -1.0)),
+        Op("mul", "·", "x · y", ("y", "x"), lambda x, y, out: (y, x)),
+        Op("div", "/", "x / y", ("1/y", "−x/y²"), lambda x, y, out: (1.0 / y, -out / y)),
+        Op("neg", "−", "−x", ("−1",), lambda x, out: (-1.0,)),
+        Op("pow", "^", "x^y", ("y·x^(y−1)", "x^y·ln x"), _pow_rule),
+        Op("exp", "exp", "exp(x)", ("exp(x)",), lambda x, out: (out,)),
+        Op("log", "log", "log(x)", ("1/x",), lambda x, out: (1.0 / x,)),
+        Op("tanh", "tanh", "tanh(x)", ("1 − tanh²(x)",), lambda x, out: (1.0 - out * out,)),
+        Op("sigmoid", "σ", "σ(x)", ("σ(x)·(1 − σ(x))",), lambda x, out: (out * (1.0 - out),)),
+        Op("relu", "ReLU", "relu(x)", ("1 if x > 0 else 0",), lambda x, out: (positive(x),)),
+        Op("step", "step", "step(x)", ("0",), lambda x, out: (0.0,)),
+    )
+}

@@ -1,0 +1,187 @@
+"""Side-by-side benchmarks: chainrule's engine against micrograd 0.1.0, in one process.
+
+Run with ``make bench`` (or ``python -m bench [--reps N] [--quick]``).  Engines are
+interleaved repetition by repetition so that both see the same machine load;
+figures are medians.  The interpreter keeps its default settings (garbage
+collector on).  ``gc.collect()`` runs, untimed, before every timed repetition,
+so no engine pays for the garbage another left behind; this favours micrograd,
+whose closures leave cycles that only the collector can free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+
+from autograd import Value
+from nn.datasets import moons
+
+
+def load_engines() -> dict[str, type]:
+    engines: dict[str, type] = {"chainrule": Value}
+    try:
+        from micrograd.engine import Value as MicroValue
+    except ImportError:
+        print("micrograd is not installed (pip install micrograd==0.1.0): chainrule alone\n")
+    else:
+        engines["micrograd"] = MicroValue
+    return engines
+
+
+def moons_step(V: type) -> tuple[Callable[[], float], Callable[[], int]]:
+    """micrograd's demo: MLP 2-16-16-1 of Values, SVM max-margin loss + 1e-4 L2, one SGD step.
+
+    The same code runs on either engine; only the Value class differs.
+    """
+    X, y = moons(100, noise=0.1, seed=1)
+    rnd = random.Random(1337)
+
+    def neuron(nin: int) -> list:
+        return [V(rnd.uniform(-1, 1)) for _ in range(nin)] + [V(0.0)]
+
+    sizes = [2, 16, 16, 1]
+    layers = [[neuron(sizes[i]) for _ in range(sizes[i + 1])] for i in range(3)]
+    params = [p for layer in layers for n in layer for p in n]
+
+    def forward(x: list) -> object:
+        for depth, layer in enumerate(layers):
+            out = []
+            for n in layer:
+                act = sum((wi * xi for wi, xi in zip(n[:-1], x)), n[-1])
+                out.append(act.relu() if depth < 2 else act)
+            x = out
+        return x[0]
+
+    def loss() -> object:
+        inputs = [list(map(V, row)) for row in X]
+        scores = list(map(forward, inputs))
+        losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in params)
+        return data_loss + reg_loss
+
+    def step() -> float:
+        total = loss()
+        for p in params:
+            p.grad = 0.0
+        total.backward()
+        for p in params:
+            p.data -= 0.5 * p.grad
+        return total.data
+
+    def count_ops() -> int:
+        # every node of the loss graph that an op made (not the leaves)
+        total = loss()
+        seen, stack, ops = set(), [total], 0
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            children = getattr(node, "parents", None)
+            children = node._prev if children is None else children
+            ops += bool(children)
+            stack.extend(children)
+        return ops
+
+    return step, count_ops
+
+
+def chain(V: type, n: int) -> tuple[object, object]:
+    x = V(1.0)
+    w = V(0.9999999)
+    y = x
+    for _ in range(n):
+        y = y * w
+    return x, y
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    gc.collect()
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def backward_time(y: object) -> float | str:
+    try:
+        return timed(y.backward)[0]
+    except RecursionError:
+        return "RecursionError"
+
+
+def bytes_per_node(V: type, n: int) -> float:
+    gc.collect()
+    tracemalloc.start()
+    x, y = chain(V, n)
+    y.backward() if V is Value else None  # micrograd cannot backpropagate this deep
+    size = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del x, y
+    return size / n
+
+
+def fmt(seconds: float | str) -> str:
+    return seconds if isinstance(seconds, str) else f"{seconds * 1000:,.1f} ms"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=9, help="timed repetitions per engine (default 9)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions, chains up to 10^5")
+    args = parser.parse_args(argv)
+    if args.reps < 1:
+        parser.error("--reps must be >= 1")
+    reps = 3 if args.quick else args.reps
+    engines = load_engines()
+    print(f"Python {sys.version.split()[0]}, garbage collector {'on' if gc.isenabled() else 'off'}, "
+          f"gc thresholds {gc.get_threshold()}; medians of {reps}\n")
+
+    steps = {name: moons_step(V) for name, V in engines.items()}
+    for name, (_, count_ops) in steps.items():
+        print(f"{name}: the moons step's loss graph has {count_ops():,} ops")
+    times: dict[str, list[float]] = {name: [] for name in engines}
+    # warm-up: the first steps of a process run slower on these machines, for every engine
+    for _ in range(2 if args.quick else 4):
+        for step, _ in steps.values():
+            step()
+    for _ in range(reps):
+        for name, (step, _) in steps.items():
+            times[name].append(timed(step)[0])
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    print("\nmoons training step (forward + backward + SGD update)")
+    for name, m in medians.items():
+        ratio = f"  {medians['micrograd'] / m:5.1f}x micrograd's speed" if "micrograd" in medians else ""
+        print(f"  {name:<10} {fmt(m):>12}{ratio}")
+
+    sizes = [10**4, 10**5] if args.quick else [10**4, 10**5, 10**6]
+    print("\nchain y = y * w of n ops: forward / backward")
+    for n in sizes:
+        runs = 1 if n >= 10**6 else max(1, reps // 3)
+        rows: dict[str, tuple[list, list]] = {name: ([], []) for name in engines}
+        for _ in range(runs):
+            for name, V in engines.items():
+                t, (_, y) = timed(lambda V=V, n=n: chain(V, n))
+                rows[name][0].append(t)
+                rows[name][1].append(backward_time(y))
+                del y
+        for name, (fw, bw) in rows.items():
+            b = bw[0] if isinstance(bw[0], str) else statistics.median(bw)
+            per = "" if isinstance(b, str) else f"   ({(statistics.median(fw) + b) / n * 1e9:,.0f} ns/op)"
+            print(f"  n={n:<9,} {name:<10} {fmt(statistics.median(fw)):>12} / {fmt(b):>14}{per}")
+
+    n = sizes[-1]
+    print(f"\nmemory of a chain of {n:,} ops (tracemalloc, after backward where it can run)")
+    for name, V in engines.items():
+        print(f"  {name:<10} {bytes_per_node(V, n):,.0f} bytes a node")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""chainrule: demos (see README)."""

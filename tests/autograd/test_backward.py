@@ -1,0 +1,196 @@
+"""Backward semantics, and the regression cases that break recursive engines."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from autograd import Constant, Value, topological
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_leaf_and_structure() -> None:
+    x = Value(2.0, label="x")
+    assert (x.data, x.grad, x.label, x.op, x.parents, x.local_grads) == (2.0, 0.0, "x", "", (), ())
+    y = x * 3
+    assert y.op == "mul" and y.parents[0] is x and isinstance(y.parents[1], Constant)
+    assert y.parents[1].is_constant and not x.is_constant
+    assert y.local_grads == (3.0, 2.0)
+    x.data, x.grad, x.label = 5, 1.5, "renamed"
+    assert (x.data, x.grad, x.label) == (5, 1.5, "renamed")
+
+
+def test_int_and_numpy_scalars_are_stored_as_float() -> None:
+    np = pytest.importorskip("numpy")
+    for data in (3, np.float32(3.0), np.float64(3.0), np.int64(3)):
+        v = Value(data)
+        assert type(v.data) is float and v.data == 3.0
+    w = Value(2.0) * np.float64(4.0)
+    assert isinstance(w, Value) and w.data == 8.0
+
+
+def test_x_plus_x_and_x_times_x() -> None:
+    x = Value(3.0)
+    y = x + x
+    assert y.parents == (x, x)
+    y.backward()
+    assert x.grad == 2.0
+    x = Value(3.0)
+    (x * x).backward()
+    assert x.grad == 6.0
+
+
+def test_repeated_doubling() -> None:
+    a = Value(1.0)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert (a.grad, b.grad, c.grad) == (4.0, 2.0, 1.0)
+
+
+def test_sixty_doublings_have_two_to_the_sixty_paths_in_linear_time() -> None:
+    x = Value(1.0)
+    y = x
+    for _ in range(60):
+        y = y + y
+    y.backward()
+    assert x.grad == 2.0**60 and y.data == 2.0**60
+    assert len(topological(y)) == 61
+
+
+@pytest.mark.parametrize("depth", [1_000, 1_000_000])
+def test_deep_chain_with_default_settings(depth: int) -> None:
+    x = Value(1.0)
+    y = x
+    for _ in range(depth):
+        y = -y
+    y.backward()
+    assert x.grad == (-1.0) ** depth
+    del y  # freeing the chain must not overflow the C stack either
+
+
+def test_deep_chain_of_products() -> None:
+    x = Value(0.5)
+    w = Value(1.000001)
+    y = x
+    for _ in range(100_000):
+        y = y * w
+    y.backward()
+    assert x.grad == pytest.approx(1.000001**100_000, rel=1e-9)
+    assert w.grad == pytest.approx(100_000 * 0.5 * 1.000001**99_999, rel=1e-9)
+
+
+def test_backward_twice_doubles_leaves_and_keeps_intermediates_exact() -> None:
+    x = Value(2.0)
+    h = x * x
+    y = h.tanh()
+    y.backward()
+    first_x, first_h = x.grad, h.grad
+    y.backward()
+    assert x.grad == 2 * first_x
+    assert h.grad == first_h == pytest.approx(1 - math.tanh(4.0) ** 2)
+
+
+def test_intermediate_grads_are_reset_by_a_second_output() -> None:
+    x = Value(1.5)
+    h = x * 2.0
+    y = h * h
+    z = h + 1.0
+    y.backward()
+    assert h.grad == 6.0
+    z.backward()
+    assert h.grad == 1.0  # ∂z/∂h, not accumulated with ∂y/∂h
+    assert x.grad == 12.0 + 2.0  # the leaf accumulated both
+
+
+def test_backward_of_a_leaf_accumulates_one() -> None:
+    x = Value(4.0)
+    x.backward()
+    x.backward()
+    assert x.grad == 2.0
+
+
+def test_backward_seed() -> None:
+    x = Value(3.0)
+    (x * x).backward(0.5)
+    assert x.grad == 3.0
+
+
+def test_zeroed_leaf_starts_again() -> None:
+    x = Value(2.0)
+    y = x * x
+    y.backward()
+    x.grad = 0.0
+    y.backward()
+    assert x.grad == 4.0
+
+
+def test_interrupted_backward_leaves_no_stale_state(monkeypatch) -> None:
+    x = Value(1.0)
+    y = (x * 2.0).tanh() + x
+    calls = 0
+
+    class Boom(Exception):
+        pass
+
+    original = Value.__dict__["_g0"]
+
+    def exploding(self):  # the second read of a local grad in pass 2 raises
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise Boom
+        return original.__get__(self)
+
+    monkeypatch.setattr(Value, "_g0", property(exploding, original.__set__))
+    with pytest.raises(Boom):
+        y.backward()
+    monkeypatch.undo()
+    x.grad = 0.0
+    y.backward()
+    assert x.grad == pytest.approx(2 * (1 - math.tanh(2.0) ** 2) + 1)
+
+
+SCRIPT = textwrap.dedent(
+    """
+    import random
+    from autograd import Value, topological
+    random.seed(7)
+    xs = [Value(random.uniform(-1, 1), label=f"x{i}") for i in range(6)]
+    nodes = list(xs)
+    for k in range(300):
+        a, b = random.choice(nodes), random.choice(nodes)
+        nodes.append(random.choice([a + b, a * b, (a - b).tanh(), a.sigmoid() * b]))
+    J = sum(nodes[-40:], Value(0.0))
+    J.backward()
+    print([n.data.hex() for n in topological(J)])
+    print([x.grad.hex() for x in xs])
+    """
+)
+
+
+def test_identical_order_and_bits_on_every_run() -> None:
+    outputs = set()
+    for hash_seed in ("0", "1", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed, PYTHONPATH=str(ROOT))
+        done = subprocess.run(
+            [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=True
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+
+
+def test_tour_prints_every_node() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    lines = done.stdout.splitlines()
+    for label in ("x", "w", "b", "z", "a", "J"):
+        assert any(line.startswith(f"{label} ") for line in lines), label

@@ -1,0 +1,1 @@
+"""chainrule: viz (see README)."""
