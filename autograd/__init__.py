@@ -8,13 +8,12 @@
 5.0
 """
 
-from .engine import Constant, Value, scope, topological
+from .engine import Value, scope, topological
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad
 from .ops import OPS, Op
 
 __all__ = [
     "OPS",
-    "Constant",
     "GradcheckResult",
     "Op",
     "Value",

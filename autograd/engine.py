@@ -27,7 +27,7 @@ import math
 import numbers
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Union
+from typing import NamedTuple, Union
 
 from .ops import OPS
 
@@ -45,7 +45,18 @@ _sigmoid = OPS["sigmoid"].rule
 _relu = OPS["relu"].rule
 _step = OPS["step"].rule
 
-_scope: str | None = None
+class _Tag(NamedTuple):
+    """What a node says about itself beyond the math, kept together in one slot: its
+    label, its scope, and whether it is a constant.  Nodes made in the same scope share
+    one tag; a node gets a tag of its own only when labelled."""
+
+    label: str
+    scope: str | None
+    constant: bool = False
+
+
+_current = _Tag("", None)  # the tag of nodes made now
+_current_constant = _Tag("", None, True)  # and of constants made now
 
 
 @contextmanager
@@ -54,15 +65,16 @@ def scope(name: str) -> Iterator[str]:
 
     Scopes nest: ``scope("layer1")`` then ``scope("neuron0")`` tags ``layer1/neuron0``.
     """
-    global _scope
+    global _current, _current_constant
     if not isinstance(name, str) or not name:
         raise TypeError(f"scope name must be a non-empty str, got {name!r}")
-    outer = _scope
-    _scope = name if outer is None else f"{outer}/{name}"
+    outer, outer_constant = _current, _current_constant
+    inner = name if outer.scope is None else f"{outer.scope}/{name}"
+    _current, _current_constant = _Tag("", inner), _Tag("", inner, True)
     try:
-        yield _scope
+        yield inner
     finally:
-        _scope = outer
+        _current, _current_constant = outer, outer_constant
 
 
 def _as_float(data: object, what: str) -> float:
@@ -81,19 +93,33 @@ class Value:
     ∂self/∂parents[i], computed when the node was made.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "scope", "_p0", "_p1", "_g0", "_g1", "_pending")
+    __slots__ = ("data", "grad", "op", "_tag", "_p0", "_p1", "_g0", "_g1", "_pending")
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _as_float(data, "Value data")
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str, got {type(label).__name__}")
         self.grad = 0.0
-        self.label = label
         self.op = ""
-        self.scope = _scope
+        self._tag = _current
+        self.label = label
         self._p0 = self._p1 = None
         self._g0 = self._g1 = 0.0
         self._pending = 0
+
+    @property
+    def label(self) -> str:
+        """A name for drawing and printing ("" when none was given)."""
+        return self._tag.label
+
+    @label.setter
+    def label(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"label must be a str, got {type(text).__name__}")
+        self._tag = self._tag._replace(label=text)
+
+    @property
+    def scope(self) -> str | None:
+        """The name scope the node was made in (see :func:`scope`), or None."""
+        return self._tag.scope
 
     # -- graph structure, read-only ------------------------------------------------
 
@@ -121,8 +147,8 @@ class Value:
 
     @property
     def is_constant(self) -> bool:
-        """True for a plain number that an op turned into a node."""
-        return False
+        """True for a plain number that an op turned into a node (the 2 in ``x * 2``)."""
+        return self._tag.constant
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -344,16 +370,6 @@ class Value:
             raise
 
 
-class Constant(Value):
-    """A plain number used as an operand (the 2 in ``x * 2``): a leaf drawn plainly."""
-
-    __slots__ = ()
-
-    @property
-    def is_constant(self) -> bool:
-        return True
-
-
 _new = object.__new__
 
 
@@ -364,15 +380,13 @@ def _node(
     p1: Value | None,
     g0: float,
     g1: float,
-    cls: type[Value] = Value,
 ) -> Value:
     # the forward pass's constructor: no checks, since its inputs are already floats
-    v = _new(cls)
+    v = _new(Value)
     v.data = data
     v.grad = 0.0
-    v.label = ""
     v.op = op
-    v.scope = _scope
+    v._tag = _current
     v._p0 = p0
     v._p1 = p1
     v._g0 = g0
@@ -387,12 +401,14 @@ def _clear_counters(root: Value) -> None:
 
 
 def _lift(x: object) -> Value:
-    """Return x as a node: a Value as is, a plain real number as a Constant leaf."""
+    """Return x as a node: a Value as is, a plain real number as a constant leaf."""
     if isinstance(x, Value):
         return x
     t = type(x)
     if t is float or t is int or isinstance(x, numbers.Real):
-        return _node(float(x), "", None, None, 0.0, 0.0, Constant)
+        c = _node(float(x), "", None, None, 0.0, 0.0)
+        c._tag = _current_constant
+        return c
     return NotImplemented  # type: ignore[return-value]
 
 
@@ -428,3 +444,18 @@ def topological(root: Value) -> list[Value]:
         if p0 is not None and p0 not in done:
             stack.append((p0, False))
     return order
+
+
+def _warm_up() -> None:
+    # CPython 3.11 rewrites a function's bytecode into its faster, specialised form only
+    # after the function's 8th call.  backward runs once per training step but loops over
+    # the whole graph, so on a fresh interpreter its first seven calls would run about
+    # 2.5 times slower than the rest.  A few calls on a small graph at import avoid that.
+    x = Value(0.5)
+    h = x * x + 1.0
+    y = h * h - x
+    for _ in range(10):
+        y.backward()
+
+
+_warm_up()

@@ -147,8 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, (_, count_ops) in steps.items():
         print(f"{name}: the moons step's loss graph has {count_ops():,} ops")
     times: dict[str, list[float]] = {name: [] for name in engines}
-    # warm-up: the first steps of a process run slower on these machines, for every engine
-    for _ in range(2 if args.quick else 4):
+    # warm-up: CPython 3.11 specialises a function's bytecode after its 8th call, and the
+    # step's own functions (loss, its comprehensions) run once per step: time steady state
+    for _ in range(3 if args.quick else 8):
         for step, _ in steps.values():
             step()
     for _ in range(reps):
