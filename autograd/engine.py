@@ -12,6 +12,8 @@ Why the node is laid out as it is:
   cyclic garbage collector tracks (floats are not tracked).  With tuples, a node
   costs three tracked objects, and the collector's scans of a large live graph
   cost more than building it.
+* What is rarely set (a label, a name scope, the constant mark) sits in one
+  shared, immutable tag, so an unlabelled node costs one slot for all three.
 * Parents only point backward, so graphs are acyclic: reference counting frees
   a graph as soon as the last reference to its output goes, at any depth.
 * backward counts, for every node, how many edges reach it from the output
@@ -44,6 +46,7 @@ _tanh = OPS["tanh"].rule
 _sigmoid = OPS["sigmoid"].rule
 _relu = OPS["relu"].rule
 _step = OPS["step"].rule
+
 
 class _Tag(NamedTuple):
     """What a node says about itself beyond the math, kept together in one slot: its
@@ -100,7 +103,8 @@ class Value:
         self.grad = 0.0
         self.op = ""
         self._tag = _current
-        self.label = label
+        if label.__class__ is not str or label:
+            self.label = label  # checked, and given a tag of its own
         self._p0 = self._p1 = None
         self._g0 = self._g1 = 0.0
         self._pending = 0

@@ -30,3 +30,27 @@ def test_scope_tags_nodes_and_nests() -> None:
     w = z * z
     assert name == "layer1/neuron0"
     assert (x.scope, y.scope, z.scope, w.scope) == (None, "layer1/neuron0", "layer1", None)
+
+
+def test_constants_are_marked_and_scoped() -> None:
+    x = Value(1.0)
+    with scope("outer"):
+        y = x * 2.0
+    c = y.parents[1]
+    assert c.is_constant and c.is_leaf and c.scope == "outer" and c.label == ""
+    assert not x.is_constant and not y.is_constant
+    c.label = "two"
+    assert c.is_constant and c.label == "two" and c.scope == "outer"
+
+
+def test_labels_are_checked_and_independent() -> None:
+    a, b = Value(1.0), Value(2.0)
+    a.label = "a"
+    assert (a.label, b.label) == ("a", "")
+    for bad in (None, 0, 3):
+        try:
+            Value(1.0, label=bad)
+        except TypeError as error:
+            assert "label" in str(error)
+        else:
+            raise AssertionError(f"label={bad!r} was accepted")
