@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import NamedTuple, Union
 
 from .ops import OPS
@@ -62,22 +60,33 @@ _current = _Tag("", None)  # the tag of nodes made now
 _current_constant = _Tag("", None, True)  # and of constants made now
 
 
-@contextmanager
-def scope(name: str) -> Iterator[str]:
-    """Tag every node made inside the block with ``name`` (viz draws a tag as one box).
+class scope:  # noqa: N801 - used like a function: ``with scope("layer1"):``
+    """Tag every node made inside a ``with`` block with ``name`` (viz draws a tag as one box).
 
     Scopes nest: ``scope("layer1")`` then ``scope("neuron0")`` tags ``layer1/neuron0``.
+    ``with scope(...) as name`` gives the full name.  A class rather than a generator,
+    since nn enters one per neuron call.
     """
-    global _current, _current_constant
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"scope name must be a non-empty str, got {name!r}")
-    outer, outer_constant = _current, _current_constant
-    inner = name if outer.scope is None else f"{outer.scope}/{name}"
-    _current, _current_constant = _Tag("", inner), _Tag("", inner, True)
-    try:
-        yield inner
-    finally:
-        _current, _current_constant = outer, outer_constant
+
+    __slots__ = ("name", "_outer")
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"scope name must be a non-empty str, got {name!r}")
+        self.name = name
+        self._outer: tuple[_Tag, _Tag] | None = None
+
+    def __enter__(self) -> str:
+        global _current, _current_constant
+        self._outer = (_current, _current_constant)
+        outer = _current.scope
+        full = self.name if outer is None else f"{outer}/{self.name}"
+        _current, _current_constant = _Tag("", full), _Tag("", full, True)
+        return full
+
+    def __exit__(self, *exc: object) -> None:
+        global _current, _current_constant
+        _current, _current_constant = self._outer  # type: ignore[misc]
 
 
 def _as_float(data: object, what: str) -> float:

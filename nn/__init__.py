@@ -1,1 +1,46 @@
-"""chainrule: nn (see README)."""
+"""Neural networks on top of the autograd engine: the notes' sections 1.2–1.5 as a library.
+
+>>> import nn
+>>> model = nn.MLP(2, [4, 1], seed=0)
+>>> out = model([0.5, -1.0])
+>>> out.backward()
+"""
+
+from . import datasets, init
+from .io import load, save
+from .losses import (
+    EPS,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge,
+    mse,
+    softmax,
+)
+from .module import ACTIVATIONS, MLP, Layer, Module, Neuron, Perceptron
+from .optim import SGD
+from .train import History, fit, predict
+
+__all__ = [
+    "ACTIVATIONS",
+    "EPS",
+    "MLP",
+    "SGD",
+    "History",
+    "Layer",
+    "Module",
+    "Neuron",
+    "Perceptron",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "datasets",
+    "fit",
+    "hinge",
+    "init",
+    "load",
+    "mse",
+    "predict",
+    "save",
+    "softmax",
+]

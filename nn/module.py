@@ -1,0 +1,318 @@
+"""Neurons, layers and multi-layer perceptrons built from autograd Values.
+
+A neuron computes the pre-activation z = w·x + b (the notes' wᵀx + b) and then
+its activation a = σ(z).  Every number here is a Value, so the whole forward
+pass is a graph that backward differentiates and viz draws: parameters are
+labelled (w1…wn, b) and every node made by a layer or neuron carries a name
+scope such as ``layer2/neuron5``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Sequence
+from typing import Union
+
+import numpy as np
+
+from autograd import Value, scope
+
+from . import init as initializers
+
+Input = Union[Value, float, int]
+Initializer = Union[str, initializers.Initializer]
+
+LEAKY_SLOPE = 0.01  # leaky_relu's slope for z < 0
+
+
+def _leaky_relu(z: Value) -> Value:
+    # one node: z times 1 or the slope, so the drawn edge carries the exact local derivative
+    return z * (1.0 if z.data > 0.0 else LEAKY_SLOPE)
+
+
+ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
+    "linear": lambda z: z,
+    "step": Value.step,
+    "sigmoid": Value.sigmoid,
+    "tanh": Value.tanh,
+    "relu": Value.relu,
+    "leaky_relu": _leaky_relu,
+}
+
+# what init=None means, per activation: He for the ReLU family, Xavier otherwise
+DEFAULT_INIT = {
+    "relu": "he_uniform",
+    "leaky_relu": "he_uniform",
+    "tanh": "xavier_uniform",
+    "sigmoid": "xavier_uniform",
+    "linear": "xavier_uniform",
+    "step": "xavier_uniform",
+}
+
+
+def _check_activation(name: object) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"activation must be a name (str), got {type(name).__name__}")
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return name
+
+
+def _check_size(n: object, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"{what} must be an int, got {type(n).__name__}")
+    if n < 1:
+        raise ValueError(f"{what} must be >= 1, got {n}")
+    return int(n)
+
+
+def _rng(seed: object) -> np.random.Generator:
+    if seed is None or isinstance(seed, np.random.Generator):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, a numpy Generator or None, got {type(seed).__name__}")
+    return np.random.default_rng(seed)
+
+
+def check_inputs(xs: object, n: int, who: str) -> Sequence[Input]:
+    """xs as a sequence of n Values or real numbers, or a clear error."""
+    if isinstance(xs, (Value, numbers.Real)):
+        xs = [xs]
+    if isinstance(xs, (str, bytes)) or not hasattr(xs, "__len__"):
+        raise TypeError(f"{who} takes a sequence of {n} inputs, got {type(xs).__name__}")
+    if len(xs) != n:
+        raise ValueError(f"{who} expects {n} input{'s' if n != 1 else ''}, got {len(xs)}")
+    for i, x in enumerate(xs):
+        if not isinstance(x, (Value, numbers.Real)):
+            raise TypeError(f"{who} input {i} must be a Value or a real number, got {type(x).__name__}")
+    return xs
+
+
+class Module:
+    """Anything with parameters: ``parameters()``, ``zero_grad()``."""
+
+    def parameters(self) -> list[Value]:
+        return []
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def num_parameters(self) -> int:
+        return len(self.parameters())
+
+
+class Neuron(Module):
+    """z = w·x + b, then ``activation``: a = σ(z).
+
+    ``w`` holds one weight per input (labelled w1…wn), ``b`` the bias (None
+    with ``bias=False``).  ``fan_out`` is the number of units in the neuron's
+    layer, which the Xavier initialisers use.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "relu",
+        init: Initializer = "he_uniform",
+        bias: bool = True,
+        seed: int | np.random.Generator | None = None,
+        fan_out: int = 1,
+    ) -> None:
+        self.nin = _check_size(nin, "nin")
+        self.activation = _check_activation(activation)
+        if not isinstance(bias, bool):
+            raise TypeError(f"bias must be True or False, got {type(bias).__name__}")
+        make = initializers.resolve(init)
+        fan_out = _check_size(fan_out, "fan_out")
+        rng = _rng(seed)
+        self.init = initializers.name_of(init)
+        self.w = [Value(_weight(make, self.nin, fan_out, rng), label=f"w{i + 1}") for i in range(self.nin)]
+        self.b = Value(0.0, label="b") if bias else None
+        self._act = ACTIVATIONS[activation]
+
+    def __call__(self, xs: Sequence[Input]) -> Value:
+        return self.forward(check_inputs(xs, self.nin, "Neuron"))
+
+    def forward(self, xs: Sequence[Input]) -> Value:
+        """The neuron on inputs already checked: z = b + w1·x1 + … + wn·xn, then σ(z)."""
+        z = self.b
+        for wi, xi in zip(self.w, xs):
+            z = wi * xi if z is None else z + wi * xi
+        return self._act(z)
+
+    def parameters(self) -> list[Value]:
+        return self.w + [self.b] if self.b is not None else list(self.w)
+
+    def __repr__(self) -> str:
+        bias = "" if self.b is not None else ", bias=False"
+        return f"Neuron({self.nin}, activation={self.activation!r}{bias})"
+
+
+def _weight(make: initializers.Initializer, fan_in: int, fan_out: int, rng: np.random.Generator) -> float:
+    w = make(fan_in, fan_out, rng)
+    if isinstance(w, bool) or not isinstance(w, numbers.Real) or not np.isfinite(w):
+        raise ValueError(f"init {initializers.name_of(make)!r} gave {w!r}; it must return a finite float")
+    return float(w)
+
+
+class Layer(Module):
+    """``nout`` neurons that all see the same ``nin`` inputs; returns a list of nout Values."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        init: Initializer = "he_uniform",
+        seed: int | np.random.Generator | None = None,
+        bias: bool = True,
+    ) -> None:
+        self.nin = _check_size(nin, "nin")
+        self.nout = _check_size(nout, "nout")
+        self.activation = _check_activation(activation)
+        rng = _rng(seed)
+        self.neurons = []
+        for j in range(self.nout):
+            with scope(f"neuron{j + 1}"):
+                self.neurons.append(Neuron(nin, activation, init, bias, seed=rng, fan_out=self.nout))
+
+    def __call__(self, xs: Sequence[Input]) -> list[Value]:
+        return self.forward(check_inputs(xs, self.nin, "Layer"))
+
+    def forward(self, xs: Sequence[Input]) -> list[Value]:
+        out = []
+        for j, n in enumerate(self.neurons):
+            with scope(f"neuron{j + 1}"):
+                out.append(n.forward(xs))
+        return out
+
+    def parameters(self) -> list[Value]:
+        return [p for n in self.neurons for p in n.parameters()]
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin} → {self.nout}, activation={self.activation!r})"
+
+
+class MLP(Module):
+    """A stack of layers: ``nin`` inputs, then one layer per entry of ``nouts``.
+
+    Hidden layers use ``activation``, the last one ``output_activation``.
+    ``init=None`` picks He for ReLU layers and Xavier for the others.
+    Calling it returns a Value when the last layer has one unit, else a list.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        init: Initializer | None = None,
+        seed: int | np.random.Generator | None = None,
+        bias: bool = True,
+    ) -> None:
+        self.nin = _check_size(nin, "nin")
+        if isinstance(nouts, (int, str)) or not hasattr(nouts, "__iter__"):
+            raise TypeError(f"nouts must be a list of layer sizes, got {type(nouts).__name__}")
+        nouts = [_check_size(n, "each layer size") for n in nouts]
+        if not nouts:
+            raise ValueError("nouts must name at least one layer")
+        self.activation = _check_activation(activation)
+        self.output_activation = _check_activation(output_activation)
+        if init is not None:
+            initializers.resolve(init)
+        self.init = None if init is None else initializers.name_of(init)
+        rng = _rng(seed)
+        sizes = [self.nin] + nouts
+        self.layers = []
+        for i in range(len(nouts)):
+            act = self.activation if i < len(nouts) - 1 else self.output_activation
+            with scope(f"layer{i + 1}"):
+                layer_init = DEFAULT_INIT[act] if init is None else init
+                self.layers.append(Layer(sizes[i], sizes[i + 1], act, layer_init, seed=rng, bias=bias))
+
+    @property
+    def sizes(self) -> list[int]:
+        return [self.nin] + [layer.nout for layer in self.layers]
+
+    def __call__(self, xs: Sequence[Input]) -> Value | list[Value]:
+        x = check_inputs(xs, self.nin, "MLP")
+        for i, layer in enumerate(self.layers):
+            with scope(f"layer{i + 1}"):
+                x = layer.forward(x)
+        return x[0] if len(x) == 1 else x
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{layer.nout} {layer.activation}" for layer in self.layers)
+        return f"MLP({self.nin} → [{inner}], {self.num_parameters()} parameters)"
+
+
+class Perceptron(Neuron):
+    """Rosenblatt's perceptron: a neuron with a step activation, a = 1 if z ≥ 0 else 0.
+
+    The step has no useful gradient, so it learns by the perceptron rule rather
+    than backpropagation: after each misclassified example,
+    w ← w + lr·(y − ŷ)·x and b ← b + lr·(y − ŷ).
+    """
+
+    def __init__(self, nin: int, seed: int | np.random.Generator | None = None) -> None:
+        super().__init__(nin, activation="step", init="uniform", bias=True, seed=seed)
+
+    def fit(self, X: Sequence[Sequence[float]], y: Sequence[float], lr: float = 1.0, epochs: int = 100) -> list[int]:
+        """Apply the perceptron rule; returns the number of mistakes in each epoch.
+
+        Stops early after an epoch without mistakes.  Targets must be 0 or 1.
+        """
+        rows = _check_dataset(X, y, self.nin)
+        lr = _check_lr(lr)
+        epochs = _check_size(epochs, "epochs")
+        targets = []
+        for i, t in enumerate(y):
+            if t not in (0, 1):
+                raise ValueError(f"Perceptron targets must be 0 or 1, got y[{i}] = {t!r}")
+            targets.append(float(t))
+        mistakes = []
+        for _ in range(epochs):
+            wrong = 0
+            for x, t in zip(rows, targets):
+                error = t - self.forward(x).data
+                if error:
+                    wrong += 1
+                    for wi, xi in zip(self.w, x):
+                        wi.data += lr * error * xi
+                    self.b.data += lr * error
+            mistakes.append(wrong)
+            if not wrong:
+                break
+        return mistakes
+
+    def __repr__(self) -> str:
+        return f"Perceptron({self.nin})"
+
+
+def _check_lr(lr: object) -> float:
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+        raise TypeError(f"lr must be a number, got {type(lr).__name__}")
+    if not lr > 0 or not np.isfinite(lr):
+        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+    return float(lr)
+
+
+def _check_dataset(X: object, y: object, nin: int) -> list[list[float]]:
+    """X as a list of rows of nin floats, with as many targets in y, or a clear error."""
+    for name, seq in (("X", X), ("y", y)):
+        if isinstance(seq, (str, bytes)) or not hasattr(seq, "__len__"):
+            raise TypeError(f"{name} must be a sequence, got {type(seq).__name__}")
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} targets")
+    if len(X) == 0:
+        raise ValueError("X is empty")
+    rows = []
+    for i, row in enumerate(X):
+        row = check_inputs(row, nin, f"row {i} of X")
+        rows.append([float(v.data if isinstance(v, Value) else v) for v in row])
+    return rows

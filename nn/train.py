@@ -1,0 +1,163 @@
+"""A training loop: forward over the data, loss, backward, one SGD step per batch."""
+
+from __future__ import annotations
+
+import gc
+import math
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import numpy as np
+
+from autograd import Value
+
+from .losses import accuracy
+from .module import Module, _check_dataset, _check_size, _rng
+from .optim import SGD
+
+
+@dataclass
+class History:
+    """What ``fit`` saw: one entry per epoch."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] | None = None  # for classification losses only
+
+    def __len__(self) -> int:
+        return len(self.loss)
+
+
+class _Progress:
+    """A one-line progress bar on a terminal; nothing when output is not a TTY."""
+
+    def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
+        self.total, self.stream = total, stream
+        self.enabled = enabled and hasattr(stream, "isatty") and stream.isatty()
+        self.last = 0.0
+
+    def update(self, epoch: int, loss: float, acc: float | None) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.1 and epoch < self.total):
+            return
+        self.last = now
+        width = 30
+        done = width * epoch // self.total
+        extra = "" if acc is None else f"  accuracy {acc:.1%}"
+        self.stream.write(f"\r[{'#' * done}{'.' * (width - done)}] epoch {epoch}/{self.total}  loss {loss:.4g}{extra}")
+        if epoch == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def fit(
+    model: Module,
+    loss_fn: Callable[[list, list], Value],
+    X: Sequence[Sequence[float]],
+    y: Sequence[Any],
+    lr: float,
+    epochs: int,
+    *,
+    batch_size: int | None = None,
+    momentum: float = 0.0,
+    l2: float = 0.0,
+    seed: int | None = 0,
+    quiet: bool = False,
+    stream: TextIO | None = None,
+    on_epoch: Callable[[int, History], None] | None = None,
+) -> History:
+    """Train ``model`` with SGD on ``loss_fn(predictions, targets)``.
+
+    Full-batch by default; with ``batch_size``, shuffled mini-batches (seeded).
+    ``l2`` adds l2·Σθ² to the loss.  History holds the loss of each epoch (the
+    mean over its batches) and, for classification losses, the accuracy.
+    A progress bar is drawn on a terminal unless ``quiet``; ``on_epoch(epoch,
+    history)`` runs after each epoch.  Raises FloatingPointError when the loss
+    stops being finite (a learning rate too large).
+    """
+    if not isinstance(model, Module):
+        raise TypeError(f"fit needs an nn Module, got {type(model).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    nin = model.nin  # every model here knows its input size
+    rows = _check_dataset(X, y, nin)
+    targets = list(y)
+    epochs = _check_size(epochs, "epochs")
+    if batch_size is not None:
+        batch_size = _check_size(batch_size, "batch_size")
+    if l2 < 0:
+        raise ValueError(f"l2 must be >= 0, got {l2!r}")
+    params = model.parameters()
+    optimizer = SGD(params, lr, momentum)
+    rng = _rng(seed)
+    history = History()
+    progress = _Progress(epochs, stream or sys.stderr, not quiet)
+    # The engine's graphs hold no reference cycles: reference counting frees each one as
+    # soon as its loss goes.  The cyclic collector's scans of the live graph find nothing
+    # and cost up to half the training time, so it is paused while fit runs.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for epoch in range(1, epochs + 1):
+            loss_sum, hits = _epoch(model, loss_fn, rows, targets, optimizer, params, l2, batch_size, rng, epoch)
+            history.loss.append(loss_sum / len(rows))
+            acc = None if hits is None else hits / len(rows)
+            if acc is not None:
+                if history.accuracy is None:
+                    history.accuracy = []
+                history.accuracy.append(acc)
+            progress.update(epoch, history.loss[-1], acc)
+            if on_epoch is not None:
+                on_epoch(epoch, history)
+    finally:
+        if collecting:
+            gc.enable()
+    return history
+
+
+def _epoch(
+    model: Module,
+    loss_fn: Callable[[list, list], Value],
+    rows: list[list[float]],
+    targets: list,
+    optimizer: SGD,
+    params: list[Value],
+    l2: float,
+    batch_size: int | None,
+    rng: np.random.Generator,
+    epoch: int,
+) -> tuple[float, int | None]:
+    """One pass over the data; returns the summed loss and the number of hits (None: no accuracy)."""
+    n = len(rows)
+    order = rng.permutation(n) if batch_size else range(n)
+    size = batch_size or n
+    loss_sum, hits = 0.0, 0
+    for start in range(0, n, size):
+        idx = order[start : start + size]
+        preds = [model(rows[i]) for i in idx]
+        batch_targets = [targets[i] for i in idx]
+        loss = loss_fn(preds, batch_targets)
+        if not isinstance(loss, Value):
+            raise TypeError(f"loss_fn must return a Value, got {type(loss).__name__}")
+        if l2:
+            loss = loss + l2 * sum((p * p for p in params), Value(0.0))
+        if not math.isfinite(loss.data):
+            raise FloatingPointError(f"the loss became {loss.data} at epoch {epoch}: try a smaller lr")
+        acc = accuracy(loss_fn, preds, batch_targets)
+        hits = None if acc is None or hits is None else hits + round(acc * len(idx))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        loss_sum += loss.data * len(idx)
+    return loss_sum, hits
+
+
+def predict(model: Module, X: Sequence[Sequence[float]]) -> list:
+    """The model's outputs as plain floats (a float per row, or a list per row)."""
+    out = []
+    for row in X:
+        p = model(row)
+        out.append(p.data if isinstance(p, Value) else [v.data for v in p])
+    return out

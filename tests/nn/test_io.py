@@ -1,0 +1,97 @@
+"""save/load: JSON round trips; corrupt, foreign or mismatched files are refused whole."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import nn
+
+
+@pytest.mark.parametrize("model", [
+    nn.MLP(2, [5, 3, 1], activation="tanh", output_activation="sigmoid", seed=1),
+    nn.MLP(3, [4, 2], activation="leaky_relu", seed=2, bias=False),
+    nn.Layer(3, 2, activation="relu", seed=3),
+    nn.Neuron(4, activation="sigmoid", seed=4),
+    nn.Perceptron(2, seed=5),
+], ids=["mlp", "mlp-nobias", "layer", "neuron", "perceptron"])
+def test_round_trip_gives_identical_outputs(tmp_path, model) -> None:
+    path = nn.save(model, tmp_path / "model.json")
+    loaded = nn.load(path)
+    assert type(loaded) is type(model) and repr(loaded) == repr(model)
+    x = [0.3, -0.8, 1.5, 0.2][: model.nin]
+    out, again = model(x), loaded(x)
+    as_floats = (lambda o: [v.data for v in o]) if isinstance(out, list) else (lambda o: o.data)
+    assert as_floats(out) == as_floats(again)
+    assert [p.data for p in loaded.parameters()] == [p.data for p in model.parameters()]
+
+
+def test_load_into_an_existing_model(tmp_path) -> None:
+    source = nn.MLP(2, [3, 1], seed=1)
+    target = nn.MLP(2, [3, 1], seed=2)
+    nn.load(nn.save(source, tmp_path / "m.json"), into=target)
+    assert [p.data for p in target.parameters()] == [p.data for p in source.parameters()]
+
+
+def test_file_is_json_not_pickle(tmp_path) -> None:
+    path = nn.save(nn.Neuron(2, seed=0), tmp_path / "n.json")
+    document = json.loads(path.read_text())
+    assert document["format"] == "chainrule.nn" and len(document["parameters"]) == 3
+
+
+def test_different_architecture_refuses_and_changes_nothing(tmp_path) -> None:
+    path = nn.save(nn.MLP(2, [4, 1], seed=1), tmp_path / "m.json")
+    other = nn.MLP(2, [5, 1], seed=2)
+    before = [p.data for p in other.parameters()]
+    with pytest.raises(ValueError, match="MLP"):
+        nn.load(path, into=other)
+    assert [p.data for p in other.parameters()] == before
+
+
+@pytest.mark.parametrize("content, words", [
+    ("{not json", "not valid JSON"),
+    ('{"format": "something-else"}', "not a chainrule model file"),
+    ('[1, 2, 3]', "not a chainrule model file"),
+    ('{"format": "chainrule.nn", "version": 99}', "version 99"),
+    ('{"format": "chainrule.nn", "version": 1, "model": {"kind": "MLP", "nin": 2, "nouts": [1], "activation":'
+     ' "relu", "output_activation": "linear", "bias": true}, "parameters": [1.0]}', "has 1 parameters; its MLP needs 3"),
+    ('{"format": "chainrule.nn", "version": 1, "model": {"kind": "Robot"}, "parameters": []}', "unknown model kind"),
+    ('{"format": "chainrule.nn", "version": 1, "model": {"kind": "Neuron", "nin": 1, "activation": "relu",'
+     ' "bias": true}, "parameters": [1.0, "x"]}', "not a finite number"),
+    ('{"format": "chainrule.nn", "version": 1, "model": {"kind": "Neuron", "nin": 1, "colour": "red"},'
+     ' "parameters": [1.0, 2.0]}', "arguments are not valid"),
+])
+def test_corrupt_or_foreign_files(tmp_path, content: str, words: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(ValueError, match=words):
+        nn.load(path)
+
+
+def test_binary_file(tmp_path) -> None:
+    path = tmp_path / "bad.bin"
+    path.write_bytes(b"\x80\x81\xff")
+    with pytest.raises(ValueError, match="not a text file"):
+        nn.load(path)
+
+
+def test_save_to_a_missing_folder_writes_nothing(tmp_path) -> None:
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        nn.save(nn.Neuron(2, seed=0), tmp_path / "missing" / "m.json")
+    with pytest.raises(IsADirectoryError):
+        nn.save(nn.Neuron(2, seed=0), tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_replaces_whole_files(tmp_path) -> None:
+    path = tmp_path / "m.json"
+    nn.save(nn.MLP(2, [3, 1], seed=1), path)
+    nn.save(nn.Neuron(2, seed=0), path)
+    assert isinstance(nn.load(path), nn.Neuron)
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+def test_save_refuses_what_it_cannot_describe(tmp_path) -> None:
+    with pytest.raises(TypeError, match="save"):
+        nn.save(nn.Module(), tmp_path / "m.json")
