@@ -55,7 +55,8 @@ def test_different_architecture_refuses_and_changes_nothing(tmp_path) -> None:
     ('[1, 2, 3]', "not a chainrule model file"),
     ('{"format": "chainrule.nn", "version": 99}', "version 99"),
     ('{"format": "chainrule.nn", "version": 1, "model": {"kind": "MLP", "nin": 2, "nouts": [1], "activation":'
-     ' "relu", "output_activation": "linear", "bias": true}, "parameters": [1.0]}', "has 1 parameters; its MLP needs 3"),
+     ' "relu", "output_activation": "linear", "bias": true}, "parameters": [1.0]}',
+     "has 1 parameters; its MLP needs 3"),
     ('{"format": "chainrule.nn", "version": 1, "model": {"kind": "Robot"}, "parameters": []}', "unknown model kind"),
     ('{"format": "chainrule.nn", "version": 1, "model": {"kind": "Neuron", "nin": 1, "activation": "relu",'
      ' "bias": true}, "parameters": [1.0, "x"]}', "not a finite number"),
