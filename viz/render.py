@@ -1,0 +1,164 @@
+"""Turning DOT into SVG, PNG or PDF, and saving drawings.
+
+The system's ``dot`` is used when it is on PATH (it renders all three
+formats); otherwise ``graphviz-pure``, the self-contained build that pip
+installs with chainrule (SVG and PNG only).  Set CHAINRULE_RENDERER to
+``dot`` or ``graphviz-pure`` to choose.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sysconfig
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import graphviz
+
+FORMATS = (".svg", ".png", ".pdf", ".dot")
+RENDER_TIMEOUT = 120  # seconds; draw() keeps graphs small enough to need far less
+
+INSTALL_HINT = (
+    "install a renderer: `pip install graphviz-pure` (SVG and PNG) or the system Graphviz "
+    "(`apt-get install graphviz`, `brew install graphviz`; all formats)"
+)
+
+
+class RenderError(RuntimeError):
+    """A drawing could not be rendered; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Renderer:
+    name: str
+    path: str
+    formats: tuple[str, ...]
+
+
+def _pure() -> Renderer | None:
+    found = shutil.which("graphviz-pure")
+    if found is None:
+        scripts = Path(sysconfig.get_path("scripts")) / "graphviz-pure"
+        found = str(scripts) if scripts.exists() else None
+    return Renderer("graphviz-pure", found, ("svg", "png")) if found else None
+
+
+def _system() -> Renderer | None:
+    found = shutil.which("dot")
+    return Renderer("dot", found, ("svg", "png", "pdf")) if found else None
+
+
+def find_renderer() -> Renderer | None:
+    """The renderer to use: CHAINRULE_RENDERER if set, else the system dot, else graphviz-pure."""
+    choice = os.environ.get("CHAINRULE_RENDERER", "")
+    if choice == "dot":
+        return _system()
+    if choice == "graphviz-pure":
+        return _pure()
+    if choice:
+        raise RenderError(f"CHAINRULE_RENDERER is {choice!r}; use 'dot' or 'graphviz-pure'")
+    return _system() or _pure()
+
+
+def render(source: str, fmt: str = "svg") -> bytes:
+    """Lay out and render DOT ``source`` as ``fmt`` ('svg', 'png' or 'pdf')."""
+    renderer = find_renderer()
+    if renderer is None:
+        raise RenderError(f"no Graphviz renderer found; {INSTALL_HINT}")
+    if fmt not in renderer.formats:
+        raise RenderError(
+            f"{fmt.upper()} needs the system Graphviz (`apt-get install graphviz` or `brew install graphviz`); "
+            f"{renderer.name} renders {' and '.join(f.upper() for f in renderer.formats)}"
+        )
+    try:
+        done = subprocess.run(
+            [renderer.path, f"-T{fmt}"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=RENDER_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"{renderer.name} took longer than {RENDER_TIMEOUT} s; draw fewer nodes") from None
+    except OSError as error:
+        raise RenderError(f"could not run {renderer.path}: {error}; {INSTALL_HINT}") from None
+    if done.returncode != 0 or not done.stdout:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"{renderer.name} failed: {message[-1] if message else 'no output'}")
+    return done.stdout
+
+
+def _source(graph: Any) -> str:
+    source = getattr(graph, "source", None)
+    if not isinstance(source, str):
+        raise TypeError(f"save() needs a drawing (a graphviz graph), got {type(graph).__name__}")
+    return source
+
+
+def _write(path: Path, data: bytes) -> None:
+    # written beside the target and moved into place: a failure leaves nothing partial
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def save(graph: graphviz.Graph | graphviz.Digraph, path: str | os.PathLike) -> Path:
+    """Write a drawing to ``path``; the format comes from the suffix: .svg .png .pdf or .dot.
+
+    When it cannot render (no renderer, or PDF without the system Graphviz), the DOT
+    source is written beside it (same name, .dot) and RenderError says how to render it.
+    """
+    source = _source(graph)
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"save: unknown suffix {path.suffix!r} in {path}; use one of {', '.join(FORMATS)}")
+    if not path.parent.exists():
+        raise FileNotFoundError(f"save: folder {path.parent} does not exist")
+    if not path.parent.is_dir():
+        raise NotADirectoryError(f"save: {path.parent} is not a folder")
+    if path.is_dir():
+        raise IsADirectoryError(f"save: {path} is a folder")
+    if not os.access(path.parent, os.W_OK):
+        raise PermissionError(f"save: folder {path.parent} is not writable")
+    if suffix == ".dot":
+        _write(path, source.encode("utf-8"))
+        return path
+    try:
+        data = render(source, suffix[1:])
+    except RenderError as error:
+        dot_path = path.with_suffix(".dot")
+        _write(dot_path, source.encode("utf-8"))
+        raise RenderError(f"{error}. The DOT source is in {dot_path}; render it with `dot -T{suffix[1:]} "
+                          f"{dot_path} -o {path}`") from None
+    _write(path, data)
+    return path
+
+
+class Drawing(graphviz.Digraph):
+    """A graphviz Digraph that shows itself in Jupyter through chainrule's renderer.
+
+    With no renderer it shows its caption and DOT source instead of failing.
+    """
+
+    caption: str = ""
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:
+        try:
+            return {"image/svg+xml": render(self.source, "svg").decode("utf-8")}
+        except RenderError as error:
+            note = f"*(not rendered: {error})*"
+            caption = f"{self.caption}\n\n" if self.caption else ""
+            return {
+                "text/markdown": f"{caption}{note}\n\n```dot\n{self.source}```",
+                "text/plain": f"{self.caption}\n{self.source}".strip(),
+            }

@@ -1,0 +1,61 @@
+"""Text helpers: compact numbers, labels escaped for Graphviz, names in LaTeX."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+
+_GREEK = {
+    "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\epsilon", "η": r"\eta",
+    "θ": r"\theta", "λ": r"\lambda", "μ": r"\mu", "σ": r"\sigma", "φ": r"\phi", "ω": r"\omega",
+    "Θ": r"\Theta", "Σ": r"\Sigma", "Δ": r"\Delta",
+}
+
+
+def fmt(x: float, digits: int = 4) -> str:
+    """A number in at most ``digits`` significant digits: 0.7311, −0.04802, 3e−05, 1.153e+18.
+
+    Never rounds a small number to zero (3e−05 stays 3e−05), and uses a true minus sign.
+    """
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if x == 0:
+        return "0"
+    return f"{x:.{digits}g}".replace("-", "−")
+
+
+def dot_html(text: str) -> str:
+    """``text`` for the inside of a Graphviz HTML-like label, shown exactly as written.
+
+    HTML escaping covers < > & " and Graphviz's record characters; Graphviz then
+    expands backslash escapes such as \\N even in HTML labels, so a backslash is
+    doubled; a newline becomes a line break.
+    """
+    escaped = html.escape(text, quote=True).replace("\\", "\\\\")
+    return "<BR/>".join(escaped.split("\n"))
+
+
+def latex_name(name: str) -> str:
+    """θ2 → \\theta_{2}, a3 → a_{3}, z(3) → z^{(3)}; anything else is escaped for LaTeX."""
+    m = re.fullmatch(r"(.*?)(\(\d+\)|\d+)", name)
+    base, index = (m.group(1), m.group(2)) if m and m.group(1) else (name, "")
+    base = "".join(_GREEK.get(ch, _latex_escape(ch)) for ch in base)
+    if len(base) > 1 and not base.startswith("\\"):
+        base = rf"\mathrm{{{base}}}"
+    if index.startswith("("):
+        return f"{base}^{{{index}}}"
+    return f"{base}_{{{index}}}" if index else base
+
+
+def _latex_escape(ch: str) -> str:
+    return {"_": r"\_", "%": r"\%", "$": r"\$", "#": r"\#", "&": r"\&", "{": r"\{", "}": r"\}",
+            "\\": r"\backslash{}", "^": r"\^{}", "~": r"\~{}"}.get(ch, ch)
+
+
+def latex_number(x: float) -> str:
+    return fmt(x).replace("−", "-")
