@@ -12,7 +12,7 @@
 
 from .chain import MAX_PATHS, ChainRule, Factor, chain_rule
 from .draw import MAX_NODES, GraphTooLarge, draw, draw_chain_rule
-from .render import Drawing, RenderError, find_renderer, render, save
+from .rendering import Drawing, RenderError, find_renderer, render, save
 from .text import fmt
 
 __all__ = [

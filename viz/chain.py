@@ -156,7 +156,7 @@ class ChainRule:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:
         from .draw import draw_chain_rule
-        from .render import RenderError, render
+        from .rendering import RenderError, render
 
         bundle = {"text/plain": self.text(), "text/markdown": f"$${self.latex()}$$\n\n```\n{self.text()}\n```"}
         try:
@@ -216,10 +216,9 @@ def node_names(order: list[Value], J: Value, theta: Value | None = None) -> dict
     """Every node's name: its label, else "J" for the output and "θ" for the parameter
     asked about, else n<i> with i its position in ``order`` (the drawing's node ids)."""
     names = {node: node.label or f"n{i}" for i, node in enumerate(order)}
-    if not J.label:
-        names[J] = "J"
-    if theta is not None and not theta.label:
-        names[theta] = "θ"
+    names[J] = J.label or "J"
+    if theta is not None:
+        names[theta] = theta.label or "θ"
     return names
 
 

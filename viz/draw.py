@@ -21,7 +21,7 @@ from typing import Union
 from autograd import OPS, Value, topological
 
 from .chain import ChainRule, chain_rule
-from .render import Drawing
+from .rendering import Drawing
 from .text import dot_html, fmt
 
 MAX_NODES = 300  # past this, graphs are collapsed by scope (a few seconds of layout at most)

@@ -1,0 +1,196 @@
+"""draw and draw_chain_rule: DOT source, rendered SVG, escaping, determinism, big graphs."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import nn
+import viz
+from autograd import Value, scope
+from tests.viz.test_chain import notes_network
+from viz.draw import PATH_COLOR
+
+ROOT = Path(__file__).resolve().parents[2]
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(svg: bytes) -> list[str]:
+    tree = ET.fromstring(svg)
+    return ["".join(t.itertext()) for t in tree.iter(f"{SVG}text")]
+
+
+def path_edges(source: str) -> list[str]:
+    return [line for line in source.splitlines() if "->" in line and PATH_COLOR in line]
+
+
+def test_draw_shows_label_op_value_and_grad() -> None:
+    v = notes_network()
+    source = viz.draw(v["J"]).source
+    assert "<B>z3</B> = <I>θ2 · a2</I>" in source
+    assert f"data {viz.fmt(v['z3'].data)}" in source and f"grad {viz.fmt(v['z3'].grad)}" in source
+    assert "grad" not in viz.draw(v["J"], show_grad=False).source
+    assert "rankdir=TB" in viz.draw(v["J"], rankdir="TB").source
+
+
+def test_constants_are_drawn_plainly() -> None:
+    x = Value(2.0, label="x")
+    source = viz.draw(x * 0.25).source
+    assert re.search(r'n\d+ \[label=<0\.25> fontcolor="#555555" fontsize=10 shape=plain\]', source)
+
+
+def test_small_numbers_keep_their_digits() -> None:
+    source = viz.draw(Value(3e-5, label="tiny") * 1.0).source
+    assert "3e−05" in source and "0.0000" not in source
+
+
+def test_draw_chain_rule_highlights_the_path_and_labels_its_edges() -> None:
+    v = notes_network()
+    g = viz.draw_chain_rule(v["J"], v["θ2"])
+    edges = path_edges(g.source)
+    rule = viz.chain_rule(v["J"], v["θ2"])
+    assert len(edges) == len(rule.edges()) == 5  # J→n, n→n, n→a3, a3→z3, z3→θ2
+    assert any(f"∂z3/∂θ2 = a2 = {viz.fmt(v['a2'].data)}" in e for e in edges)
+    assert any(f"∂a3/∂z3 = σ(z3)·(1 − σ(z3)) = {viz.fmt(v['a3'].local_grads[0])}" in e for e in edges)
+    off_path = [line for line in g.source.splitlines() if "->" in line and PATH_COLOR not in line]
+    assert off_path and all("#b0b0b0" in line for line in off_path)
+    assert "∂J/∂θ2 = ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂θ2" in g.source and "θ2.grad ✓" in g.source
+    assert g.caption == rule.text()
+
+
+def test_parallel_edges_are_kept() -> None:
+    x = Value(3.0, label="x")
+    J = x * x + x
+    J.backward()
+    edges = path_edges(viz.draw_chain_rule(J, x).source)
+    assert len(edges) == 4
+    assert sum(1 for e in edges if e.strip().startswith("n0 -> n1")) == 2
+
+
+def test_caption_says_when_the_sum_is_not_the_grad() -> None:
+    x = Value(3.0, label="x")
+    J = x * x
+    source = viz.draw_chain_rule(J, x).source  # backward not run: x.grad is 0
+    assert "x.grad is 0" in source
+
+
+def test_highlight_some_values() -> None:
+    v = notes_network()
+    source = viz.draw(v["J"], highlight=[v["z3"], v["a3"]]).source
+    assert len(path_edges(source)) == 1
+    with pytest.raises(TypeError, match="highlight"):
+        viz.draw(v["J"], highlight=3)
+
+
+def test_node_ids_are_stable_and_dot_text_is_deterministic() -> None:
+    a, b = notes_network(), notes_network()
+    assert viz.draw_chain_rule(a["J"], a["θ1"]).source == viz.draw_chain_rule(b["J"], b["θ1"]).source
+    ids = [i for i in re.findall(r"^\s*(\S+) \[", viz.draw(a["J"]).source, flags=re.M) if i not in ("node", "edge")]
+    assert ids == [f"n{i}" for i in range(len(ids))]
+
+
+def test_dot_text_is_the_same_in_every_process() -> None:
+    script = (
+        "from tests.viz.test_chain import notes_network; import viz; v = notes_network(); "
+        "print(viz.draw_chain_rule(v['J'], v['θ1']).source)"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                       env=dict(os.environ, PYTHONHASHSEED=seed)).stdout
+        for seed in ("0", "1", "999")
+    }
+    assert len(outputs) == 1
+
+
+NASTY = 'a<b> & "q" | {r} \\ s: \\N \\G\nsecond line'
+
+
+def test_labels_are_escaped_in_the_source() -> None:
+    x = Value(1.0, label=NASTY)
+    source = viz.draw(x * 2.0).source
+    assert "a&lt;b&gt; &amp; &quot;q&quot; | {r} \\\\ s: \\\\N \\\\G<BR/>second line" in source
+
+
+def test_svg_is_well_formed_and_shows_labels_verbatim(renderer: str) -> None:
+    x = Value(1.0, label=NASTY)
+    y = x * 2.0
+    y.label = "y"
+    y.backward()
+    svg = viz.render(viz.draw_chain_rule(y, x).source, "svg")
+    texts = svg_texts(svg)
+    assert 'a<b> & "q" | {r} \\ s: \\N \\G' in texts and "second line" in texts
+    # the edge label ∂y/∂<label> = 2 and the caption both carry the label over two lines
+    assert texts.count('∂y/∂a<b> & "q" | {r} \\ s: \\N \\G') == 2
+    assert "second line = 2" in texts
+
+
+def test_rendered_chain_rule_has_its_caption(renderer: str, tmp_path) -> None:
+    v = notes_network()
+    path = viz.save(viz.draw_chain_rule(v["J"], v["θ1"]), tmp_path / "chain.svg")
+    texts = svg_texts(path.read_bytes())
+    assert any(t.startswith("∂J/∂θ1 = ∂J/∂a3") for t in texts)
+    png = viz.save(viz.draw(v["J"]), tmp_path / "graph.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def big_scoped_graph() -> Value:
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    X, y = nn.datasets.moons(100, seed=1)
+    scores = [model(x) for x in X]
+    with scope("loss"):
+        J = nn.hinge(scores, y)
+    return J, model
+
+
+def test_sixty_thousand_nodes_draw_collapsed() -> None:
+    J, _ = big_scoped_graph()
+    g = viz.draw(J)
+    boxes = re.findall(r"^\s*(g\d+|n\d+) \[", g.source, flags=re.M)
+    assert 0 < len(boxes) <= viz.MAX_NODES
+    assert "68,138 nodes, collapsed by name scope" in g.caption
+    assert "subgraph cluster_" in g.source and "neuron16" in g.source and "loss" in g.source
+
+
+def test_unscoped_big_graph_is_refused_with_advice() -> None:
+    x = Value(0.5)
+    y = x
+    for _ in range(5000):
+        y = (y * 1.0001).tanh() + x
+    with pytest.raises(viz.GraphTooLarge) as error:
+        viz.draw(y)
+    message = str(error.value)
+    assert "20,001 nodes" in message and "scope" in message and "max_nodes" in message
+    assert isinstance(error.value, ValueError)
+
+
+def test_chain_rule_on_a_big_graph_draws_only_its_paths() -> None:
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    J = nn.hinge(model([0.3, -0.2]), -1.0)  # one example: 1,000 nodes, a short path to the output bias
+    J.backward()
+    out_bias = model.layers[2].neurons[0].b
+    g = viz.draw_chain_rule(J, out_bias)
+    rule = viz.chain_rule(J, out_bias)
+    drawn = re.findall(r"^\s*(n\d+) \[", g.source, flags=re.M)
+    assert len(drawn) == len(set(rule.nodes))
+    assert "not on these paths are not drawn" in g.caption
+    big, model = big_scoped_graph()
+    with pytest.raises(viz.GraphTooLarge, match="pass through"):
+        viz.draw_chain_rule(big, model.layers[2].neurons[0].b)
+
+
+def test_bad_arguments() -> None:
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="Value"):
+        viz.draw(3.0)
+    with pytest.raises(ValueError, match="rankdir"):
+        viz.draw(x, rankdir="sideways")
+    with pytest.raises(ValueError, match="max_nodes"):
+        viz.draw(x, max_nodes=0)
+    with pytest.raises(TypeError, match="theta"):
+        viz.draw_chain_rule(x)
