@@ -19,7 +19,7 @@ from .losses import (
 )
 from .module import ACTIVATIONS, MLP, Layer, Module, Neuron, Perceptron
 from .optim import SGD
-from .train import History, fit, predict
+from .train import History, collector_paused, fit, predict
 
 __all__ = [
     "ACTIVATIONS",
@@ -32,6 +32,7 @@ __all__ = [
     "Neuron",
     "Perceptron",
     "binary_cross_entropy",
+    "collector_paused",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "datasets",

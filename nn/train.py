@@ -6,7 +6,8 @@ import gc
 import math
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -17,6 +18,23 @@ from autograd import Value
 from .losses import accuracy
 from .module import Module, _check_dataset, _check_size, _rng
 from .optim import SGD
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside a training loop, and restore it after.
+
+    The engine's graphs hold no reference cycles: reference counting frees each one as
+    soon as its loss goes.  The collector's repeated scans of a large live graph find
+    nothing and cost up to half the training time.  ``fit`` runs inside this.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @dataclass
@@ -94,12 +112,7 @@ def fit(
     rng = _rng(seed)
     history = History()
     progress = _Progress(epochs, stream or sys.stderr, not quiet)
-    # The engine's graphs hold no reference cycles: reference counting frees each one as
-    # soon as its loss goes.  The cyclic collector's scans of the live graph find nothing
-    # and cost up to half the training time, so it is paused while fit runs.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         for epoch in range(1, epochs + 1):
             loss_sum, hits = _epoch(model, loss_fn, rows, targets, optimizer, params, l2, batch_size, rng, epoch)
             history.loss.append(loss_sum / len(rows))
@@ -111,9 +124,6 @@ def fit(
             progress.update(epoch, history.loss[-1], acc)
             if on_epoch is not None:
                 on_epoch(epoch, history)
-    finally:
-        if collecting:
-            gc.enable()
     return history
 
 

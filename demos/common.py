@@ -1,0 +1,112 @@
+"""What every demo shares: checking claims, saving figures, and the section it adds to the page.
+
+A demo's ``run(out_dir, quick=False, seed=0)`` writes its figures into
+``out_dir``, prints a short narrative, checks every claim it makes (raising
+ClaimFailed when one does not hold) and writes ``<name>.json``: the section of
+the page, with its text, figures and numbers.  It returns the paths it wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no window
+import matplotlib.pyplot as plt  # noqa: E402
+
+import viz  # noqa: E402
+
+# the same figures, byte for byte, on every run
+matplotlib.rcParams.update({
+    "svg.hashsalt": "chainrule",
+    "svg.fonttype": "path",
+    "figure.dpi": 100,
+    "font.size": 10,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+})
+
+
+class ClaimFailed(AssertionError):
+    """A demo claimed something that its own numbers do not show."""
+
+
+def out_folder(out_dir: str | os.PathLike) -> Path:
+    """The output folder, made if missing; a clear error when it cannot be written."""
+    path = Path(out_dir)
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(f"--out {path} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PermissionError(f"cannot create the output folder {path}: {error.strerror}") from None
+    if not os.access(path, os.W_OK):
+        raise PermissionError(f"the output folder {path} is not writable")
+    return path
+
+
+@dataclass
+class Section:
+    """One section of the page, built up in order as a demo runs: text, figures, numbers."""
+
+    name: str
+    title: str
+    out: Path
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        """A paragraph of the narrative: printed, and put on the page."""
+        print(text)
+        self.blocks.append({"kind": "text", "text": text})
+
+    def number(self, text: str) -> None:
+        """A line of computed numbers: printed, and shown on the page in monospace."""
+        print("  " + text.replace("\n", "\n  "))
+        self._lines().append(text)
+
+    def claim(self, holds: bool, what: str) -> None:
+        """Check a claim the demo makes; a claim that does not hold stops the demo."""
+        if not holds:
+            raise ClaimFailed(f"{self.name}: the claim '{what}' does not hold")
+        print(f"  ✓ {what}")
+        self._lines().append(f"✓ {what}")
+
+    def _lines(self) -> list[str]:
+        if not self.blocks or self.blocks[-1]["kind"] != "numbers":
+            self.blocks.append({"kind": "numbers", "lines": []})
+        return self.blocks[-1]["lines"]
+
+    def plot(self, fig: Any, filename: str, caption: str) -> Path:
+        path = self.out / filename
+        fig.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        plt.close(fig)
+        return self._figure(path, caption)
+
+    def graph(self, drawing: viz.Drawing, filename: str, caption: str) -> Path:
+        return self._figure(viz.save(drawing, self.out / filename), caption)
+
+    def _figure(self, path: Path, caption: str) -> Path:
+        self.blocks.append({"kind": "figure", "file": path.name, "caption": caption})
+        self.written.append(path)
+        return path
+
+    def finish(self) -> list[Path]:
+        """Write the section for the page; returns every path the demo wrote."""
+        path = self.out / f"{self.name}.json"
+        document = {"name": self.name, "title": self.title, "blocks": self.blocks}
+        path.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+        return self.written + [path]
+
+
+def grid(xlim: tuple[float, float], ylim: tuple[float, float], n: int) -> tuple[Any, Any, list[list[float]]]:
+    """An n×n grid over a rectangle, and its points as rows, for decision regions."""
+    import numpy as np
+
+    xs, ys = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    return xs, ys, np.column_stack([xs.ravel(), ys.ravel()]).tolist()

@@ -1,0 +1,90 @@
+"""1.5 The loss: linear + MSE for regression, sigmoid + cross-entropy for two classes, softmax + cross-entropy."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import nn
+import viz
+
+from .common import Section, grid, out_folder
+
+TITLE = "1.5 The loss"
+SUMMARY = "regression (linear + MSE), binary (sigmoid + cross-entropy), multi-class (softmax + cross-entropy)"
+
+
+def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[Path]:
+    s = Section("losses", TITLE, out_folder(out_dir))
+    s.say(
+        "The loss turns the network's predictions into one number to minimise, and the output layer must "
+        "match it. Predicting a real number: one linear output and the mean squared error. Two classes: one "
+        "sigmoid output, read as the probability of class 1, and the binary cross-entropy "
+        "−[y·log p + (1 − y)·log(1 − p)]. More classes: one output per class, softmax to turn them into "
+        "probabilities, and the cross-entropy −log p(true class)."
+    )
+    epochs = {"regression": 80, "binary": 60, "multiclass": 40}  # quick mode only draws coarser regions
+    fig, axes = plt.subplots(1, 4, figsize=(17, 3.6))
+    curves = axes[3]
+
+    # regression: a noisy curve, linear output + MSE
+    rng = np.random.default_rng(seed)
+    xs = np.linspace(-1, 1, 40)
+    ys = np.sin(2.5 * xs) + rng.normal(scale=0.1, size=xs.size)
+    X, y = xs[:, None].tolist(), ys.tolist()
+    model = nn.MLP(1, [16, 1], activation="tanh", output_activation="linear", seed=seed)
+    h = nn.fit(model, nn.mse, X, y, lr=0.2, epochs=epochs["regression"], batch_size=8, seed=seed, quiet=True)
+    dense = np.linspace(-1, 1, 100)
+    axes[0].scatter(xs, ys, s=12, color="#555555", label="data")
+    axes[0].plot(dense, [model([float(v)]).data for v in dense], color="#c62828", label="network")
+    axes[0].set(title=f"regression: linear output + MSE = {viz.fmt(h.loss[-1], 3)}", xlabel="x", ylabel="y")
+    axes[0].legend()
+    curves.plot(h.loss, label="MSE (regression)")
+    s.number(f"regression: MSE {viz.fmt(h.loss[0])} → {viz.fmt(h.loss[-1])}")
+    s.claim(h.loss[-1] < 0.1 * h.loss[0], "regression: the MSE falls to under a tenth of where it started")
+
+    # binary: moons, sigmoid output + binary cross-entropy
+    X, y = nn.datasets.moons(80, noise=0.15, seed=seed)
+    y = [(t + 1) / 2 for t in y]
+    model = nn.MLP(2, [12, 1], activation="tanh", output_activation="sigmoid", seed=seed)
+    h = nn.fit(model, nn.binary_cross_entropy, X, y, lr=0.5, epochs=epochs["binary"], batch_size=10, seed=seed,
+               quiet=True)
+    gx, gy, points = grid((-1.5, 2.5), (-1.0, 1.5), 30 if quick else 50)
+    probs = np.array([model(p).data for p in points]).reshape(gx.shape)
+    filled = axes[1].contourf(gx, gy, probs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.7)
+    fig.colorbar(filled, ax=axes[1], label="p(class 1)")
+    pts, t = np.array(X), np.array(y)
+    axes[1].scatter(pts[:, 0], pts[:, 1], c=t, cmap="RdBu_r", edgecolors="k", s=18)
+    axes[1].set(title=f"two classes: sigmoid + BCE, accuracy {h.accuracy[-1]:.0%}", xlabel="x1", ylabel="x2")
+    curves.plot(h.loss, label="binary cross-entropy")
+    s.number(f"binary: cross-entropy {viz.fmt(h.loss[0])} → {viz.fmt(h.loss[-1])}, accuracy {h.accuracy[-1]:.1%}")
+    s.claim(h.accuracy[-1] >= 0.9, "two classes: at least 90% of the training points right")
+
+    # multi-class: three blobs, softmax + cross-entropy
+    X, y = nn.datasets.blobs(90, centers=3, spread=0.9, seed=seed)
+    model = nn.MLP(2, [12, 3], activation="tanh", output_activation="linear", seed=seed)
+    h = nn.fit(model, nn.cross_entropy, X, y, lr=0.3, epochs=epochs["multiclass"], batch_size=10, seed=seed,
+               quiet=True)
+    gx, gy, points = grid((-5, 5), (-5, 5), 30 if quick else 50)
+    classes = np.array([int(np.argmax([v.data for v in model(p)])) for p in points]).reshape(gx.shape)
+    axes[2].contourf(gx, gy, classes, levels=[-0.5, 0.5, 1.5, 2.5], colors=["#c6dbef", "#fdd0a2", "#c7e9c0"])
+    pts, t = np.array(X), np.array(y)
+    for k, color in enumerate(("#1f77b4", "#ff7f0e", "#2ca02c")):
+        axes[2].scatter(pts[t == k, 0], pts[t == k, 1], color=color, edgecolors="k", s=18, label=f"class {k}")
+    axes[2].set(title=f"three classes: softmax + CE, accuracy {h.accuracy[-1]:.0%}", xlabel="x1", ylabel="x2")
+    axes[2].legend(fontsize=8)
+    curves.plot(h.loss, label="cross-entropy (3 classes)")
+    s.number(f"three classes: cross-entropy {viz.fmt(h.loss[0])} → {viz.fmt(h.loss[-1])}, "
+             f"accuracy {h.accuracy[-1]:.1%}")
+    s.claim(h.accuracy[-1] >= 0.9, "three classes: at least 90% of the training points right")
+    probs = nn.softmax(model(X[0]))
+    s.claim(abs(sum(p.data for p in probs) - 1.0) < 1e-12, "softmax outputs are probabilities: they add up to 1")
+
+    curves.set(title="training loss per epoch", xlabel="epoch", ylabel="loss", yscale="log")
+    curves.legend(fontsize=8)
+    s.plot(fig, "losses.svg", "Each output layer with its loss, trained on a small seeded dataset: the fit or "
+           "decision regions, and the three loss curves.")
+    return s.finish()

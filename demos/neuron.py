@@ -1,0 +1,136 @@
+"""1.2 The neuron: z = wᵀx + b, the bias as w0 with x0 = +1, activations, and the perceptron."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import nn
+import viz
+from autograd import Value
+
+from .common import Section, grid, out_folder
+
+TITLE = "1.2 What is a neuron?"
+SUMMARY = "one neuron drawn, the bias folded in as w0, four activations, the perceptron on AND, OR and XOR"
+
+AND, OR, XOR = [0, 0, 0, 1], [0, 1, 1, 1], [0, 1, 1, 0]
+
+
+def _label_neuron_output(a: Value) -> None:
+    z = a.parents[0] if a.op else a
+    z.label = "z"
+    if a is not z:
+        a.label = "a"
+
+
+def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[Path]:
+    s = Section("neuron", TITLE, out_folder(out_dir))
+    s.say(
+        "A neuron multiplies each input by its weight, adds the products and a bias into the pre-activation "
+        "z = w1·x1 + … + wn·xn + b = wᵀx + b, then applies an activation: a = σ(z). The perceptron's "
+        "activation is the step: 1 when z ≥ 0, else 0."
+    )
+    perceptron = nn.Neuron(3, activation="step", seed=seed)
+    x = [1.0, 0.0, 1.0]
+    a = perceptron(x)
+    _label_neuron_output(a)
+    s.graph(viz.draw(a, show_grad=False), "neuron_step.svg",
+            "One neuron with three binary inputs and a step activation (the notes' pictures 1–3): the weights "
+            "w1…w3 and the bias b are the leaves, the inputs are plain numbers.")
+    z = a.parents[0]
+    s.number(f"z = wᵀx + b = {viz.fmt(z.data)},  a = step(z) = {viz.fmt(a.data)}")
+    s.claim(a.data == (1.0 if z.data >= 0 else 0.0), "a is 1 exactly when z ≥ 0")
+
+    s.say(
+        "The bias is a weight on an input that is always +1. A neuron with bias b computes the same "
+        "z, and gets the same gradients, as a neuron without a bias fed the extra input x0 = +1 with weight w0 = b."
+    )
+    with_bias = nn.Neuron(2, activation="sigmoid", seed=seed)
+    with_bias.b.data = 0.5
+    folded = nn.Neuron(3, activation="sigmoid", bias=False, seed=seed)
+    folded.w[0].data = with_bias.b.data
+    folded.w[0].label = "w0"
+    for i, (src, dst) in enumerate(zip(with_bias.w, folded.w[1:])):
+        dst.data, dst.label = src.data, f"w{i + 1}"
+    xs = [0.8, -0.4]
+    a1, a2 = with_bias(xs), folded([1.0] + xs)
+    a1.backward()
+    a2.backward()
+    _label_neuron_output(a1)
+    _label_neuron_output(a2)
+    s.graph(viz.draw(a1), "neuron_bias.svg", "z = w1·x1 + w2·x2 + b, with a sigmoid.")
+    s.graph(viz.draw(a2), "neuron_bias_as_w0.svg",
+            "The same neuron with the bias as w0 on the input x0 = +1 (the notes' picture 4).")
+    s.number(f"output with b: {a1.data!r}   with w0, x0 = 1: {a2.data!r}")
+    s.claim(a1.data == a2.data, "both neurons give the same output")
+    s.claim(with_bias.b.grad == folded.w[0].grad and [w.grad for w in with_bias.w] == [w.grad for w in folded.w[1:]],
+            "and the same gradients: ∂a/∂b = ∂a/∂w0, ∂a/∂wi equal for i ≥ 1")
+
+    s.say(
+        "Activations, and their derivatives as backward computes them. The step's derivative is 0 everywhere "
+        "(undefined at 0), so no gradient flows through it: that is why networks trained by backpropagation "
+        "use sigmoid, tanh or ReLU instead."
+    )
+    zs = np.linspace(-4, 4, 161 if not quick else 81)
+    fig, (top, bottom) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for name in ("step", "sigmoid", "tanh", "relu"):
+        values, slopes = [], []
+        for zv in zs:
+            node = Value(float(zv))
+            out = nn.ACTIVATIONS[name](node)
+            out.backward()
+            values.append(out.data)
+            slopes.append(node.grad)
+        top.plot(zs, values, label=name, drawstyle="steps-post" if name == "step" else "default")
+        bottom.plot(zs, slopes, label=f"{name}′")
+        if name == "sigmoid":
+            s.claim(max(slopes) <= 0.25 + 1e-12, "σ′(z) = σ(z)(1 − σ(z)) is at most 1/4")
+    top.set(title="activations σ(z)", xlabel="z", ylabel="σ(z)")
+    bottom.set(title="their derivatives, from backward", xlabel="z", ylabel="dσ/dz")
+    top.legend()
+    bottom.legend()
+    s.plot(fig, "neuron_activations.svg", "Step, sigmoid, tanh and ReLU (the notes' picture 5), each point "
+           "computed by the engine, and their derivatives from backward.")
+
+    s.say(
+        "The perceptron learns by its own rule, w ← w + lr·(y − ŷ)·x, because the step has no gradient. "
+        "It finds a line that separates AND and OR, but no line separates XOR: it keeps making mistakes. "
+        "Two layers can: an MLP with a tanh hidden layer, trained by backpropagation, learns XOR."
+    )
+    X, _ = nn.datasets.xor()
+    fig, axes = plt.subplots(1, 4, figsize=(13, 3.3))
+    gx, gy, points = grid((-0.5, 1.5), (-0.5, 1.5), 41 if not quick else 21)
+    results = {}
+    for ax, (name, targets) in zip(axes, (("AND", AND), ("OR", OR), ("XOR", XOR))):
+        p = nn.Perceptron(2, seed=seed)
+        mistakes = p.fit(X, targets, lr=1.0, epochs=50)
+        results[name] = mistakes
+        region = np.array([p(q).data for q in points]).reshape(gx.shape)
+        _regions(ax, gx, gy, region, X, targets, f"perceptron, {name}: {mistakes[-1]} mistakes after "
+                 f"{len(mistakes)} epochs")
+    s.number("perceptron mistakes per epoch: " + "; ".join(f"{k}: {v[:8]}{'…' if len(v) > 8 else ''}"
+                                                            for k, v in results.items()))
+    s.claim(results["AND"][-1] == 0 and results["OR"][-1] == 0, "the perceptron learns AND and OR")
+    s.claim(min(results["XOR"]) > 0, "the perceptron cannot learn XOR: every epoch has a mistake")
+    mlp = nn.MLP(2, [4, 1], activation="tanh", seed=seed + 1)
+    history = nn.fit(mlp, nn.binary_cross_entropy_with_logits, X, XOR, lr=0.5, epochs=300, quiet=True)
+    region = np.array([float(mlp(q).data > 0) for q in points]).reshape(gx.shape)
+    _regions(axes[3], gx, gy, region, X, XOR, f"MLP 2-4-1, XOR: accuracy {history.accuracy[-1]:.0%}")
+    s.claim(history.accuracy[-1] == 1.0, "an MLP with one hidden layer learns XOR")
+    s.plot(fig, "neuron_perceptron.svg", "Decision regions: the perceptron on AND, OR and XOR, and an MLP on XOR.")
+    return s.finish()
+
+
+def _regions(ax, gx, gy, region, X, targets, title: str) -> None:  # noqa: ANN001
+    ax.contourf(gx, gy, region, levels=[-0.5, 0.5, 1.5], colors=["#dbe9f6", "#fde0c5"])
+    pts = np.array(X)
+    t = np.array(targets)
+    ax.scatter(pts[t == 0, 0], pts[t == 0, 1], c="#1f77b4", s=70, label="y = 0", edgecolors="k")
+    ax.scatter(pts[t == 1, 0], pts[t == 1, 1], c="#ff7f0e", s=70, label="y = 1", marker="s", edgecolors="k")
+    ax.set(title=title, xlabel="x1", ylabel="x2")
+    ax.title.set_fontsize(9)
+    ax.legend(loc="center", fontsize=8)

@@ -1,0 +1,72 @@
+"""index.html: one page with a section per demo, built from the sections the demos wrote."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+INTRO = (
+    "These are the notes of session 1 (the neuron, the learning rate, weight initialisation, the loss and "
+    "the chain rule), with every figure computed by chainrule, a scalar autograd engine: each number and "
+    "each picture below came out of its Values, their local derivatives and backward. Every claim made in "
+    "the text was checked by the demo that made the figure, which stops when one does not hold."
+)
+
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222;
+       line-height: 1.5; }
+h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 2em; }
+nav a { margin-right: 1em; }
+figure { margin: 1.2em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #555; font-size: 0.92em; }
+pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.9em; }
+"""
+
+# sets data-images on <body>: "ok" when every image loaded, else the broken ones (read by the tests)
+CHECK_IMAGES = """
+window.addEventListener("load", function () {
+  var broken = Array.from(document.images).filter(function (i) { return !i.complete || i.naturalWidth === 0; });
+  document.body.dataset.images = broken.length ? "broken: " + broken.map(function (i) {
+    return i.getAttribute("src"); }).join(" ") : "ok " + document.images.length;
+});
+"""
+
+
+def build(out: Path, names: list[str]) -> Path:
+    """Write out/index.html from out/<name>.json for each demo name, in order."""
+    sections = []
+    for name in names:
+        source = out / f"{name}.json"
+        sections.append(json.loads(source.read_text(encoding="utf-8")))
+    nav = " ".join(f'<a href="#{s["name"]}">{html.escape(s["title"])}</a>' for s in sections)
+    body = [f"<h1>Session 1, live</h1><p>{html.escape(INTRO)}</p><nav>{nav}</nav>"]
+    for s in sections:
+        body.append(f'<section id="{s["name"]}"><h2>{html.escape(s["title"])}</h2>')
+        for block in s["blocks"]:
+            body.append(_block(out, s["name"], block))
+        body.append("</section>")
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>Session 1, live — chainrule</title><style>{STYLE}</style>"
+        f"<script>{CHECK_IMAGES}</script></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+    path = out / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _block(out: Path, name: str, block: dict) -> str:
+    kind = block["kind"]
+    if kind == "text":
+        return f"<p>{html.escape(block['text'])}</p>"
+    if kind == "numbers":
+        return f"<pre>{html.escape(chr(10).join(block['lines']))}</pre>"
+    if kind == "figure":
+        if not (out / block["file"]).is_file():
+            raise FileNotFoundError(f"{name}: figure {block['file']} is missing from {out}")
+        caption = html.escape(block["caption"])
+        return (f'<figure><img src="{html.escape(block["file"])}" alt="{caption}">'
+                f"<figcaption>{caption}</figcaption></figure>")
+    raise ValueError(f"{name}: unknown block kind {kind!r}")

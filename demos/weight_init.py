@@ -1,0 +1,109 @@
+"""1.4 Weight initialisation: zero init keeps units identical; vanishing and exploding gradients; Xavier and He."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import nn
+import viz
+
+from .common import Section, out_folder
+
+TITLE = "1.4 Weight initialisation"
+SUMMARY = "zero init keeps units identical, random init breaks it; gradients vanishing, exploding, and level"
+
+
+def normal(std: float):  # noqa: ANN201 - an initialiser
+    def init(fan_in: int, fan_out: int, rng: np.random.Generator) -> float:
+        return float(rng.normal(0.0, std))
+
+    init.__name__ = f"N(0, {std:g}²)"
+    return init
+
+
+def layer_grad_rms(model: nn.MLP) -> list[float]:
+    """The root mean square of ∂J/∂w over each layer's weights."""
+    out = []
+    for layer in model.layers:
+        grads = [w.grad for n in layer.neurons for w in n.w]
+        out.append(math.sqrt(sum(g * g for g in grads) / len(grads)))
+    return out
+
+
+def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[Path]:
+    s = Section("weight_init", TITLE, out_folder(out_dir))
+    s.say(
+        "Zero initialisation: when every weight starts at 0, every unit of a layer computes the same thing and "
+        "receives the same gradient, so the units stay identical however long the network trains: a layer of "
+        "many units is no better than one. Random initialisation breaks this symmetry."
+    )
+    X, y = nn.datasets.moons(40 if quick else 80, seed=seed)
+    y = [(t + 1) / 2 for t in y]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+    for ax, init in zip(axes, ("zeros", "xavier_uniform")):
+        model = nn.MLP(2, [6, 6, 1], activation="sigmoid", init=init, seed=seed)
+        history = nn.fit(model, nn.mse, X, y, lr=0.5, epochs=20 if quick else 60, quiet=True)
+        hidden = np.array([[w.data for w in n.w] + [n.b.data] for n in model.layers[1].neurons])
+        distinct = len({tuple(row) for row in hidden})
+        image = ax.imshow(hidden, cmap="coolwarm", aspect="auto")
+        fig.colorbar(image, ax=ax)
+        ax.set(title=f"init={init}: {distinct} distinct unit{'s' if distinct != 1 else ''} after training",
+               xlabel="weights w1…w6 and bias b", ylabel="unit of layer 2", xticks=range(7),
+               xticklabels=[f"w{i}" for i in range(1, 7)] + ["b"], yticks=range(6), yticklabels=range(1, 7))
+        ax.grid(False)
+        s.number(f"init={init}: loss {viz.fmt(history.loss[0])} → {viz.fmt(history.loss[-1])}, "
+                 f"{distinct} distinct units in layer 2")
+        if init == "zeros":
+            s.claim(distinct == 1 and hidden.any(), "zero init: the 6 units of layer 2 trained, and stayed identical")
+        else:
+            s.claim(distinct == len(hidden), "random init: every unit is different")
+    s.plot(fig, "weight_init_symmetry.svg", "Layer 2's weights after training, one row per unit.")
+
+    s.say(
+        "Vanishing and exploding gradients. A deep network of 16-unit layers, a batch of inputs, and the "
+        "root mean square of ∂J/∂w over each layer's weights, from one backward pass. With sigmoid, every "
+        "layer multiplies the gradient by σ′(z) ≤ 1/4 on its way back, so it shrinks layer after layer: the first "
+        "layers barely learn. With ReLU and weights that are too large, activations and gradients blow up. "
+        "Xavier initialisation (for tanh) and He initialisation (for ReLU) scale the weights by the layer's size "
+        "so that the gradient keeps its size from layer to layer."
+    )
+    depth, batch = (6, 8) if quick else (8, 16)
+    rng = np.random.default_rng(seed)
+    inputs = rng.normal(size=(batch, 8)).tolist()
+    targets = rng.normal(size=batch).tolist()
+    configs = {
+        "sigmoid, Xavier": ("sigmoid", "xavier_normal"),
+        "ReLU, N(0, 1.5²)": ("relu", normal(1.5)),
+        "tanh, Xavier": ("tanh", "xavier_normal"),
+        "ReLU, He": ("relu", "he_normal"),
+    }
+    norms = {}
+    for name, (activation, init) in configs.items():
+        model = nn.MLP(8, [16] * depth + [1], activation=activation, init=init, seed=seed)
+        loss = nn.mse([model(x) for x in inputs], targets)
+        loss.backward()
+        norms[name] = layer_grad_rms(model)
+        s.number(f"{name:>17}: " + "  ".join(viz.fmt(v, 2) for v in norms[name]))
+    fig, ax = plt.subplots(figsize=(7, 4))
+    layers = range(1, depth + 2)
+    for name, values in norms.items():
+        ax.plot(layers, values, "o-", label=name)
+    ax.set(yscale="log", xlabel="layer (1 = next to the input)", ylabel="RMS of ∂J/∂w",
+           title=f"gradient size per layer, {depth} hidden layers of 16")
+    ax.legend()
+    s.plot(fig, "weight_init_gradients.svg", "Per-layer gradient size for four activation/initialisation pairs.")
+    sig = norms["sigmoid, Xavier"]
+    s.claim(sig[0] < 1e-2 * sig[-2], "sigmoid: the first layer's gradient is under 1/100 of the last hidden layer's "
+            f"({viz.fmt(sig[0] / sig[-2], 2)}): vanishing")
+    s.claim(norms["ReLU, N(0, 1.5²)"][0] > 1e6 * norms["ReLU, He"][0],
+            "ReLU with large weights: the first layer's gradient is over a million times He's: exploding")
+    for name in ("tanh, Xavier", "ReLU, He"):
+        hidden = norms[name][:-1]
+        s.claim(max(hidden) < 10 * min(hidden),
+                f"{name}: every hidden layer's gradient within a factor 10 of the others")
+    return s.finish()
