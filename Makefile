@@ -15,7 +15,7 @@ $(VENV)/.installed-%: pyproject.toml | $(PY)
 	@touch $@
 
 demo: $(VENV)/.installed-plot
-	$(PY) -m autograd
+	$(PY) -m demos all --out out
 
 test: $(VENV)/.installed-plot,dev
 	$(PY) -m pytest

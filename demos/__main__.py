@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 from . import NAMES, load
 from .common import ClaimFailed, out_folder

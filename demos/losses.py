@@ -27,7 +27,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "probabilities, and the cross-entropy −log p(true class)."
     )
     epochs = {"regression": 80, "binary": 60, "multiclass": 40}  # quick mode only draws coarser regions
-    fig, axes = plt.subplots(1, 4, figsize=(17, 3.6))
+    fig, grid_axes = plt.subplots(2, 2, figsize=(11, 8))
+    axes = grid_axes.ravel()
     curves = axes[3]
 
     # regression: a noisy curve, linear output + MSE
@@ -40,7 +41,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     dense = np.linspace(-1, 1, 100)
     axes[0].scatter(xs, ys, s=12, color="#555555", label="data")
     axes[0].plot(dense, [model([float(v)]).data for v in dense], color="#c62828", label="network")
-    axes[0].set(title=f"regression: linear output + MSE = {viz.fmt(h.loss[-1], 3)}", xlabel="x", ylabel="y")
+    axes[0].set(title=f"regression: linear output + MSE\nMSE {viz.fmt(h.loss[-1], 3)}", xlabel="x", ylabel="y")
     axes[0].legend()
     curves.plot(h.loss, label="MSE (regression)")
     s.number(f"regression: MSE {viz.fmt(h.loss[0])} → {viz.fmt(h.loss[-1])}")
@@ -58,7 +59,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     fig.colorbar(filled, ax=axes[1], label="p(class 1)")
     pts, t = np.array(X), np.array(y)
     axes[1].scatter(pts[:, 0], pts[:, 1], c=t, cmap="RdBu_r", edgecolors="k", s=18)
-    axes[1].set(title=f"two classes: sigmoid + BCE, accuracy {h.accuracy[-1]:.0%}", xlabel="x1", ylabel="x2")
+    axes[1].set(title=f"two classes: sigmoid + cross-entropy\naccuracy {h.accuracy[-1]:.0%}", xlabel="x1", ylabel="x2")
     curves.plot(h.loss, label="binary cross-entropy")
     s.number(f"binary: cross-entropy {viz.fmt(h.loss[0])} → {viz.fmt(h.loss[-1])}, accuracy {h.accuracy[-1]:.1%}")
     s.claim(h.accuracy[-1] >= 0.9, "two classes: at least 90% of the training points right")
@@ -74,7 +75,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     pts, t = np.array(X), np.array(y)
     for k, color in enumerate(("#1f77b4", "#ff7f0e", "#2ca02c")):
         axes[2].scatter(pts[t == k, 0], pts[t == k, 1], color=color, edgecolors="k", s=18, label=f"class {k}")
-    axes[2].set(title=f"three classes: softmax + CE, accuracy {h.accuracy[-1]:.0%}", xlabel="x1", ylabel="x2")
+    axes[2].set(title=f"three classes: softmax + cross-entropy\naccuracy {h.accuracy[-1]:.0%}",
+                xlabel="x1", ylabel="x2")
     axes[2].legend(fontsize=8)
     curves.plot(h.loss, label="cross-entropy (3 classes)")
     s.number(f"three classes: cross-entropy {viz.fmt(h.loss[0])} → {viz.fmt(h.loss[-1])}, "

@@ -102,7 +102,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "Two layers can: an MLP with a tanh hidden layer, trained by backpropagation, learns XOR."
     )
     X, _ = nn.datasets.xor()
-    fig, axes = plt.subplots(1, 4, figsize=(13, 3.3))
+    fig, axes = plt.subplots(1, 4, figsize=(14, 3.6))
     gx, gy, points = grid((-0.5, 1.5), (-0.5, 1.5), 41 if not quick else 21)
     results = {}
     for ax, (name, targets) in zip(axes, (("AND", AND), ("OR", OR), ("XOR", XOR))):
@@ -110,8 +110,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         mistakes = p.fit(X, targets, lr=1.0, epochs=50)
         results[name] = mistakes
         region = np.array([p(q).data for q in points]).reshape(gx.shape)
-        _regions(ax, gx, gy, region, X, targets, f"perceptron, {name}: {mistakes[-1]} mistakes after "
-                 f"{len(mistakes)} epochs")
+        _regions(ax, gx, gy, region, X, targets, f"perceptron on {name}\n{mistakes[-1]} mistakes in epoch "
+                 f"{len(mistakes)}")
     s.number("perceptron mistakes per epoch: " + "; ".join(f"{k}: {v[:8]}{'…' if len(v) > 8 else ''}"
                                                             for k, v in results.items()))
     s.claim(results["AND"][-1] == 0 and results["OR"][-1] == 0, "the perceptron learns AND and OR")
@@ -119,7 +119,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     mlp = nn.MLP(2, [4, 1], activation="tanh", seed=seed + 1)
     history = nn.fit(mlp, nn.binary_cross_entropy_with_logits, X, XOR, lr=0.5, epochs=300, quiet=True)
     region = np.array([float(mlp(q).data > 0) for q in points]).reshape(gx.shape)
-    _regions(axes[3], gx, gy, region, X, XOR, f"MLP 2-4-1, XOR: accuracy {history.accuracy[-1]:.0%}")
+    _regions(axes[3], gx, gy, region, X, XOR, f"MLP 2-4-1 on XOR\naccuracy {history.accuracy[-1]:.0%}")
     s.claim(history.accuracy[-1] == 1.0, "an MLP with one hidden layer learns XOR")
     s.plot(fig, "neuron_perceptron.svg", "Decision regions: the perceptron on AND, OR and XOR, and an MLP on XOR.")
     return s.finish()
