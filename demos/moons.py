@@ -23,10 +23,11 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     s = Section("moons", TITLE, out_folder(out_dir))
     n, steps = (40, 100) if quick else (100, 100)
     X, y = nn.datasets.moons(n, noise=0.1, seed=seed)
-    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=seed)
+    model = nn.MLP(2, [16, 16, 1], activation="relu", init="uniform", seed=seed)  # micrograd: U(−1, 1)
     s.say(
         f"micrograd's own demo, re-run on this engine: {n} points of two interleaved moons labelled −1 and +1, "
-        f"an MLP with two hidden layers of 16 ReLU units ({model.num_parameters()} parameters), the SVM "
+        f"an MLP with two hidden layers of 16 ReLU units ({model.num_parameters()} parameters, weights drawn from "
+        "U(−1, 1) as micrograd does), the SVM "
         "max-margin loss mean(max(0, 1 − y·score)) plus 10⁻⁴·Σθ², and plain gradient descent whose learning rate "
         f"falls from 1.0 to 0.1 over {steps} steps."
     )
@@ -38,18 +39,19 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         for k in range(steps):
             scores = [model(row) for row in X]
             loss = nn.hinge(scores, y) + 1e-4 * sum((p * p for p in params), Value(0.0))
+            losses.append(loss.data)
+            accuracies.append(sum((sc.data > 0) == (t > 0) for sc, t in zip(scores, y)) / n)
             opt.zero_grad()
             loss.backward()
             opt.lr = 1.0 - 0.9 * k / steps
             opt.step()
-            losses.append(loss.data)
-            accuracies.append(sum((sc.data > 0) == (t > 0) for sc, t in zip(scores, y)) / n)
             del scores, loss  # free this step's graph before the next is built
     seconds = time.perf_counter() - start
     final = sum((model(row).data > 0) == (t > 0) for row, t in zip(X, y)) / n
     s.number(f"step 1: loss {viz.fmt(losses[0])}, accuracy {accuracies[0]:.0%};  step {steps}: loss "
-             f"{viz.fmt(losses[-1])}, accuracy {accuracies[-1]:.0%};  {steps} steps in {seconds:.1f} s")
-    s.claim(final == 1.0, "after training, every training point is on the right side: 100% accuracy")
+             f"{viz.fmt(losses[-1])}, accuracy {accuracies[-1]:.0%};  {steps} steps in {seconds:.1f} s; "
+             f"after the last update: accuracy {final:.0%}")
+    s.claim(final == 1.0, f"after {steps} steps every training point is on the right side: 100% accuracy")
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     gx, gy, points = grid((-1.5, 2.5), (-1.0, 1.5), 40 if quick else 70)

@@ -102,6 +102,25 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
             f"({viz.fmt(sig[0] / sig[-2], 2)}): vanishing")
     s.claim(norms["ReLU, N(0, 1.5²)"][0] > 1e6 * norms["ReLU, He"][0],
             "ReLU with large weights: the first layer's gradient is over a million times He's: exploding")
+    s.say(
+        "Large weights make sigmoid and tanh units saturate: z lands far out on the flat tails, where "
+        "σ′(z) is nearly 0, so those units pass almost no gradient back (the notes' 1.4.3 a). Here is the share "
+        "of hidden units, over the whole batch, whose local derivative σ′(z) — read straight off the graph — "
+        "is below 0.01."
+    )
+    for name, init in (("N(0, 4²)", normal(4.0)), ("Xavier", "xavier_normal")):
+        model = nn.MLP(8, [16] * depth + [1], activation="sigmoid", init=init, seed=seed)
+        slopes = []
+        for x in inputs:
+            for layer in model.layers[:-1]:
+                x = layer(x)
+                slopes.extend(a.local_grads[0] for a in x)  # each a = σ(z) records σ′(z)
+        saturated = sum(g < 0.01 for g in slopes) / len(slopes)
+        s.number(f"sigmoid, {name}: {saturated:.0%} of hidden units have σ′(z) < 0.01")
+        if name == "Xavier":
+            s.claim(saturated < 0.05, "with Xavier's weights almost no unit is saturated")
+        else:
+            s.claim(saturated > 0.5, "with weights of size 4, most units are saturated")
     for name in ("tanh, Xavier", "ReLU, He"):
         hidden = norms[name][:-1]
         s.claim(max(hidden) < 10 * min(hidden),
