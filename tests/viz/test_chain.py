@@ -9,19 +9,13 @@ from hypothesis import given, settings
 
 import viz
 from autograd import Value, topological
+from demos.chain_rule import network
 from tests.strategies import points, programs, run
 
 
 def notes_network(x: float = 1.5, y: float = 1.0, t1: float = 0.5, t2: float = -1.2) -> dict[str, Value]:
-    """The notes' 1.6: a1 = x; z2 = θ1·a1; a2 = σ(z2); z3 = θ2·a2; a3 = σ(z3); J = ½(a3 − y)²."""
-    v = {"a1": Value(x, label="a1"), "θ1": Value(t1, label="θ1"), "θ2": Value(t2, label="θ2")}
-    v["z2"] = v["θ1"] * v["a1"]
-    v["a2"] = v["z2"].sigmoid()
-    v["z3"] = v["θ2"] * v["a2"]
-    v["a3"] = v["z3"].sigmoid()
-    v["J"] = 0.5 * (v["a3"] - y) ** 2
-    for name in ("z2", "a2", "z3", "a3", "J"):
-        v[name].label = name
+    """The notes' 1.6 network (as the chain_rule demo builds it), after J.backward()."""
+    v = network(x, y, t1, t2)
     v["J"].backward()
     return v
 
