@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -125,7 +126,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     return s.finish()
 
 
-def _regions(ax, gx, gy, region, X, targets, title: str) -> None:  # noqa: ANN001
+def _regions(ax: Any, gx: np.ndarray, gy: np.ndarray, region: np.ndarray, X: list, targets: list,
+             title: str) -> None:
     ax.contourf(gx, gy, region, levels=[-0.5, 0.5, 1.5], colors=["#dbe9f6", "#fde0c5"])
     pts = np.array(X)
     t = np.array(targets)

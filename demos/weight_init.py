@@ -18,7 +18,8 @@ TITLE = "1.4 Weight initialisation"
 SUMMARY = "zero init keeps units identical, random init breaks it; gradients vanishing, exploding, and level"
 
 
-def normal(std: float):  # noqa: ANN201 - an initialiser
+def normal(std: float) -> nn.init.Initializer:
+    """An initialiser drawing from N(0, std²), whatever the layer's size."""
     def init(fan_in: int, fan_out: int, rng: np.random.Generator) -> float:
         return float(rng.normal(0.0, std))
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Union
 
 from autograd import OPS, Value, topological
@@ -193,7 +193,7 @@ def _draw_collapsed(order: list[Value], rankdir: str, max_nodes: int, lit: set[V
     )
 
 
-def _keyer(depth: int):  # noqa: ANN202 - a small closure
+def _keyer(depth: int) -> Callable[[Value], str]:
     ids: dict[Value, str] = {}
 
     def key(n: Value) -> str:
@@ -205,7 +205,7 @@ def _keyer(depth: int):  # noqa: ANN202 - a small closure
     return key
 
 
-def _links(order: list[Value], key) -> Counter:  # noqa: ANN001
+def _links(order: list[Value], key: Callable[[Value], str]) -> Counter:
     links: Counter[tuple[str, str]] = Counter()
     for n in order:
         b = key(n)
