@@ -98,7 +98,7 @@ def _edge_label(node: Value, slot: int, names: dict[Value, str]) -> str:
     return f"<{dot_html(text)}>"
 
 
-def _resolve_highlight(root: Value, highlight: Highlight) -> tuple[set[Value] | None, set[tuple[Value, int]]]:
+def _resolve_highlight(highlight: Highlight) -> tuple[set[Value] | None, set[tuple[Value, int]]]:
     if highlight is None:
         return None, set()
     if isinstance(highlight, ChainRule):
@@ -145,9 +145,9 @@ def draw(
         raise TypeError(f"draw() needs a Value, got {type(root).__name__}")
     max_nodes = _check_max(max_nodes)
     order = topological(root)
-    lit, lit_edges = _resolve_highlight(root, highlight)
+    lit, lit_edges = _resolve_highlight(highlight)
     if len(order) > max_nodes:
-        return _draw_collapsed(order, rankdir, max_nodes, lit)
+        return _draw_collapsed(order, rankdir, max_nodes, lit, show_grad)
     names = _plain_names(order)
     ids = {node: f"n{i}" for i, node in enumerate(order)}
     g = _new_drawing(rankdir)
@@ -173,7 +173,9 @@ def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dic
             g.edge(ids[parent], ids[node], **attrs)
 
 
-def _draw_collapsed(order: list[Value], rankdir: str, max_nodes: int, lit: set[Value] | None) -> Drawing:
+def _draw_collapsed(
+    order: list[Value], rankdir: str, max_nodes: int, lit: set[Value] | None, show_grad: bool
+) -> Drawing:
     """The deepest grouping by scope that leaves at most max_nodes boxes and as many links."""
     depth = max((n.scope.count("/") + 1 for n in order if n.scope), default=0)
     unscoped = [n for n in order if not n.scope]
@@ -183,7 +185,7 @@ def _draw_collapsed(order: list[Value], rankdir: str, max_nodes: int, lit: set[V
             continue
         links = _links(order, _keyer(d))
         if len(links) <= max_nodes:
-            return _collapsed(order, rankdir, d, lit, links)
+            return _collapsed(order, rankdir, d, lit, links, show_grad)
     where = f", {len(unscoped):,} of them outside any name scope" if unscoped else ""
     raise GraphTooLarge(
         f"draw: the graph has {len(order):,} nodes{where}, more than max_nodes={max_nodes} can show readably. "
@@ -216,7 +218,9 @@ def _links(order: list[Value], key: Callable[[Value], str]) -> Counter:
     return links
 
 
-def _collapsed(order: list[Value], rankdir: str, depth: int, lit: set[Value] | None, links: Counter) -> Drawing:
+def _collapsed(
+    order: list[Value], rankdir: str, depth: int, lit: set[Value] | None, links: Counter, show_grad: bool
+) -> Drawing:
     key = _keyer(depth)
     groups: dict[str, list[Value]] = {}
     box: dict[str, str] = {}  # key -> DOT id
@@ -245,7 +249,7 @@ def _collapsed(order: list[Value], rankdir: str, depth: int, lit: set[Value] | N
             c.attr(label=f"<{dot_html(top)}>", style="rounded", color="#888888", fontname=FONT)
             for k in keys:
                 _group_node(c, box[k], k, groups[k], lit)
-    _add_nodes(g, singles, {n: box[key(n)] for n in singles}, _plain_names(order), True, lit)
+    _add_nodes(g, singles, {n: box[key(n)] for n in singles}, _plain_names(order), show_grad, lit)
     for (a, b), count in links.items():
         # thicker for more edges between the two boxes
         g.edge(box[a], box[b], penwidth=f"{0.7 + 0.5 * math.log10(count):.2f}", tooltip=f"{count} edges")
