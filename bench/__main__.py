@@ -23,18 +23,29 @@ from autograd import Value
 from nn.datasets import moons
 
 
-def load_engines() -> dict[str, type]:
-    engines: dict[str, type] = {"chainrule": Value}
+def load_engines() -> dict[str, Callable]:
+    """Each engine as a constructor of scalar leaves: chainrule, micrograd, and PyTorch when installed."""
+    engines: dict[str, Callable] = {"chainrule": Value}
     try:
         from micrograd.engine import Value as MicroValue
     except ImportError:
-        print("micrograd is not installed (pip install micrograd==0.1.0): chainrule alone\n")
+        print("micrograd is not installed (pip install micrograd==0.1.0): no ratios\n")
     else:
         engines["micrograd"] = MicroValue
+    try:
+        import torch
+    except ImportError:
+        pass
+    else:
+        def scalar(x: float) -> object:  # a 0-d float64 tensor: PyTorch's nearest thing to a Value
+            return torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
+
+        scalar.cleared_grad = None  # torch wants None, not 0.0, for a cleared gradient
+        engines["pytorch"] = scalar
     return engines
 
 
-def moons_step(V: type) -> tuple[Callable[[], float], Callable[[], int]]:
+def moons_step(V: Callable) -> tuple[Callable[[], float], Callable[[], int]]:
     """micrograd's demo: MLP 2-16-16-1 of Values, SVM max-margin loss + 1e-4 L2, one SGD step.
 
     The same code runs on either engine; only the Value class differs.
@@ -48,6 +59,7 @@ def moons_step(V: type) -> tuple[Callable[[], float], Callable[[], int]]:
     sizes = [2, 16, 16, 1]
     layers = [[neuron(sizes[i]) for _ in range(sizes[i + 1])] for i in range(3)]
     params = [p for layer in layers for n in layer for p in n]
+    cleared = getattr(V, "cleared_grad", 0.0)
 
     def forward(x: list) -> object:
         for depth, layer in enumerate(layers):
@@ -69,7 +81,7 @@ def moons_step(V: type) -> tuple[Callable[[], float], Callable[[], int]]:
     def step() -> float:
         total = loss()
         for p in params:
-            p.grad = 0.0
+            p.grad = cleared
         total.backward()
         for p in params:
             p.data -= 0.5 * p.grad
@@ -85,7 +97,7 @@ def moons_step(V: type) -> tuple[Callable[[], float], Callable[[], int]]:
                 continue
             seen.add(id(node))
             children = getattr(node, "parents", None)
-            children = node._prev if children is None else children
+            children = getattr(node, "_prev", ()) if children is None else children
             ops += bool(children)
             stack.extend(children)
         return ops
@@ -93,7 +105,7 @@ def moons_step(V: type) -> tuple[Callable[[], float], Callable[[], int]]:
     return step, count_ops
 
 
-def chain(V: type, n: int) -> tuple[object, object]:
+def chain(V: Callable, n: int) -> tuple[object, object]:
     x = V(1.0)
     w = V(0.9999999)
     y = x
@@ -116,7 +128,7 @@ def backward_time(y: object) -> float | str:
         return "RecursionError"
 
 
-def bytes_per_node(V: type, n: int) -> float:
+def bytes_per_node(V: Callable, n: int) -> float:
     gc.collect()
     tracemalloc.start()
     x, y = chain(V, n)
@@ -145,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
 
     steps = {name: moons_step(V) for name, V in engines.items()}
     for name, (_, count_ops) in steps.items():
-        print(f"{name}: the moons step's loss graph has {count_ops():,} ops")
+        if name != "pytorch":  # its graph lives in C++, out of reach of this count
+            print(f"{name}: the moons step's loss graph has {count_ops():,} ops")
     times: dict[str, list[float]] = {name: [] for name in engines}
     # warm-up: CPython 3.11 specialises a function's bytecode after its 8th call, and the
     # step's own functions (loss, its comprehensions) run once per step: time steady state
@@ -180,7 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     n = sizes[-1]
     print(f"\nmemory of a chain of {n:,} ops (tracemalloc, after backward where it can run)")
     for name, V in engines.items():
-        print(f"  {name:<10} {bytes_per_node(V, n):,.0f} bytes a node")
+        if name == "pytorch":
+            print(f"  {name:<10} (its tensors live outside Python's allocator, where tracemalloc cannot see them)")
+        else:
+            print(f"  {name:<10} {bytes_per_node(V, n):,.0f} bytes a node")
     return 0
 
 
