@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+try:
+    import matplotlib
+except ImportError:  # the demos' plots need the "plot" extra
+    raise ImportError("the demos draw their plots with matplotlib: pip install 'chainrule[plot]'") from None
 
 matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt  # noqa: E402
