@@ -69,8 +69,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     twin.plot(range(1, steps + 1), accuracies, color="#2ca02c", label="accuracy")
     twin.set(ylabel="accuracy", ylim=(0, 1.05))
     twin.grid(False)
-    right.legend(loc="upper center", fontsize=8)
-    twin.legend(loc="center right", fontsize=8)
+    right.legend(loc="lower left", fontsize=8)
+    twin.legend(loc="lower right", fontsize=8)
     s.plot(fig, "moons.svg", "The trained network's decision boundary, and its loss and accuracy per step.")
 
     s.say(
