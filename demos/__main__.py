@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller runs, for tests (all demos in seconds)")
     parser.add_argument("--seed", type=int, default=0, help="seed for data and weights (default 0)")
     args = parser.parse_args(argv)
+    if args.seed < 0:
+        parser.error(f"--seed must be >= 0, got {args.seed}")
     if args.name is None:
         print(_listing())
         return 0

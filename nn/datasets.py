@@ -7,19 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _rng(seed: int | None) -> np.random.Generator:
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__}")
-    return np.random.default_rng(seed)
-
-
-def _count(n: int, name: str = "n", least: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(n).__name__}")
-    if n < least:
-        raise ValueError(f"{name} must be >= {least}, got {n}")
-    return int(n)
+from .module import _check_size, _rng
 
 
 def _noise(noise: float) -> float:
@@ -31,7 +19,7 @@ def _noise(noise: float) -> float:
 
 def moons(n: int = 100, noise: float = 0.1, seed: int | None = 0) -> tuple[list, list]:
     """Two interleaving half circles; labels −1 and +1 (the upper moon is −1)."""
-    n = _count(n, least=2)
+    n = _check_size(n, "n", least=2)
     noise = _noise(noise)
     rng = _rng(seed)
     n_top = n // 2
@@ -49,8 +37,8 @@ def blobs(
     n: int = 150, centers: int = 3, spread: float = 0.6, seed: int | None = 0
 ) -> tuple[list, list]:
     """Gaussian clusters around ``centers`` points on a circle of radius 3; labels 0..centers−1."""
-    n = _count(n)
-    k = _count(centers, "centers")
+    n = _check_size(n, "n")
+    k = _check_size(centers, "centers")
     spread = _noise(spread)
     rng = _rng(seed)
     angles = 2.0 * np.pi * np.arange(k) / k
@@ -63,7 +51,7 @@ def blobs(
 
 def xor(n: int = 4, noise: float = 0.0, seed: int | None = 0) -> tuple[list, list]:
     """The XOR truth table (labels 0/1), repeated to ``n`` points with optional jitter."""
-    n = _count(n)
+    n = _check_size(n, "n")
     noise = _noise(noise)
     rng = _rng(seed)
     corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -77,8 +65,8 @@ def spirals(
     n: int = 200, classes: int = 2, noise: float = 0.2, seed: int | None = 0
 ) -> tuple[list, list]:
     """``classes`` interleaved spiral arms; labels 0..classes−1."""
-    n = _count(n)
-    k = _count(classes, "classes", least=2)
+    n = _check_size(n, "n")
+    k = _check_size(classes, "classes", least=2)
     noise = _noise(noise)
     rng = _rng(seed)
     labels = np.arange(n) % k
@@ -93,7 +81,7 @@ def regression_line(
     n: int = 50, slope: float = 2.0, intercept: float = -1.0, noise: float = 0.1, seed: int | None = 0
 ) -> tuple[list, list]:
     """Points on y = slope·x + intercept plus Gaussian noise; x uniform in [−1, 1]; X rows have one entry."""
-    n = _count(n)
+    n = _check_size(n, "n")
     noise = _noise(noise)
     rng = _rng(seed)
     x = rng.uniform(-1.0, 1.0, size=n)

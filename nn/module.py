@@ -58,11 +58,11 @@ def _check_activation(name: object) -> str:
     return name
 
 
-def _check_size(n: object, what: str) -> int:
+def _check_size(n: object, what: str, least: int = 1) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise TypeError(f"{what} must be an int, got {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"{what} must be >= 1, got {n}")
+    if n < least:
+        raise ValueError(f"{what} must be >= {least}, got {n}")
     return int(n)
 
 
@@ -71,6 +71,8 @@ def _rng(seed: object) -> np.random.Generator:
         return np.random.default_rng(seed)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an int, a numpy Generator or None, got {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
     return np.random.default_rng(seed)
 
 
@@ -100,6 +102,9 @@ class Module:
 
     def num_parameters(self) -> int:
         return len(self.parameters())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.num_parameters()} parameters)"
 
 
 class Neuron(Module):

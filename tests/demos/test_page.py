@@ -83,3 +83,9 @@ def test_page_in_a_real_browser(page: Path, tmp_path) -> None:
     assert match, "the page's image check did not run"
     images = len(re.findall(r"<img ", page.read_text(encoding="utf-8")))
     assert match.group(1) == f"ok {images}"
+
+
+def test_negative_seed_is_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["chain_rule", "--seed", "-1"])
+    assert stop.value.code == 2 and "--seed must be >= 0" in capsys.readouterr().err

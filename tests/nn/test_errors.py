@@ -47,3 +47,16 @@ from autograd import Value
 def test_bad_input(call, error, words: str) -> None:
     with pytest.raises(error, match=words):
         call()
+
+
+def test_negative_seed_and_base_repr() -> None:
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        nn.MLP(2, [1], seed=-3)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        nn.datasets.moons(seed=-1)
+
+    class Custom(nn.Module):
+        def parameters(self) -> list:
+            return [Value(1.0), Value(2.0)]
+
+    assert repr(Custom()) == "Custom(2 parameters)"
