@@ -177,9 +177,10 @@ class Layer(Module):
         self.nout = _check_size(nout, "nout")
         self.activation = _check_activation(activation)
         rng = _rng(seed)
+        self._scopes = [f"neuron{j + 1}" for j in range(self.nout)]  # named once, entered on every call
         self.neurons = []
         for j in range(self.nout):
-            with scope(f"neuron{j + 1}"):
+            with scope(self._scopes[j]):
                 self.neurons.append(Neuron(nin, activation, init, bias, seed=rng, fan_out=self.nout))
 
     def __call__(self, xs: Sequence[Input]) -> list[Value]:
@@ -187,8 +188,8 @@ class Layer(Module):
 
     def forward(self, xs: Sequence[Input]) -> list[Value]:
         out = []
-        for j, n in enumerate(self.neurons):
-            with scope(f"neuron{j + 1}"):
+        for name, n in zip(self._scopes, self.neurons):
+            with scope(name):
                 out.append(n.forward(xs))
         return out
 

@@ -212,11 +212,12 @@ def chain_rule(J: Value, theta: Value) -> ChainRule:
     return ChainRule(J, theta, ways[J], down[J], paths, slots, products, nodes, adjoints, names)
 
 
-def node_names(order: list[Value], J: Value, theta: Value | None = None) -> dict[Value, str]:
+def node_names(order: list[Value], J: Value | None = None, theta: Value | None = None) -> dict[Value, str]:
     """Every node's name: its label, else "J" for the output and "θ" for the parameter
-    asked about, else n<i> with i its position in ``order`` (the drawing's node ids)."""
+    asked about (when given), else n<i> with i its position in ``order`` (the drawing's ids)."""
     names = {node: node.label or f"n{i}" for i, node in enumerate(order)}
-    names[J] = J.label or "J"
+    if J is not None:
+        names[J] = J.label or "J"
     if theta is not None:
         names[theta] = theta.label or "θ"
     return names

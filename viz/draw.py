@@ -20,7 +20,7 @@ from typing import Union
 
 from autograd import OPS, Value, topological
 
-from .chain import ChainRule, chain_rule
+from .chain import ChainRule, chain_rule, node_names
 from .rendering import Drawing
 from .text import dot_html, fmt
 
@@ -52,13 +52,19 @@ def _new_drawing(rankdir: str, caption: str = "") -> Drawing:
     return g
 
 
+def _colors(on: bool | None) -> tuple[str, str]:
+    """(border, text) colour of something on a highlighted path, off it, or with no highlight."""
+    if on is None:
+        return "black", "black"
+    return (PATH_COLOR, "black") if on else (FADED, FADED)
+
+
 def _operands(node: Value, names: dict[Value, str]) -> list[str]:
     return [fmt(p.data) if p.is_constant else names[p] for p in node.parents]
 
 
 def _node_label(node: Value, names: dict[Value, str], show_grad: bool, on: bool | None, named: bool) -> str:
-    color = PATH_COLOR if on else (FADED if on is False else "black")
-    text = FADED if on is False else "black"
+    color, text = _colors(on)
     name = names[node]
     head = f"<B>{dot_html(name)}</B>" if named else f'<FONT POINT-SIZE="8" COLOR="{FADED}">{dot_html(name)}</FONT>'
     if node.op:  # how the node was made, in the operands' names: z3 = θ2 · a2
@@ -114,11 +120,6 @@ def _resolve_highlight(highlight: Highlight) -> tuple[set[Value] | None, set[tup
     return nodes, edges
 
 
-def _plain_names(order: list[Value]) -> dict[Value, str]:
-    """Labels, else n<i>: the node ids drawn in small type."""
-    return {n: n.label or f"n{i}" for i, n in enumerate(order)}
-
-
 def _check_max(max_nodes: object) -> int:
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be an int >= 1, got {max_nodes!r}")
@@ -148,7 +149,7 @@ def draw(
     lit, lit_edges = _resolve_highlight(highlight)
     if len(order) > max_nodes:
         return _draw_collapsed(order, rankdir, max_nodes, lit, show_grad)
-    names = _plain_names(order)
+    names = node_names(order)
     ids = {node: f"n{i}" for i, node in enumerate(order)}
     g = _new_drawing(rankdir)
     _add_nodes(g, order, ids, names, show_grad, lit)
@@ -249,7 +250,7 @@ def _collapsed(
             c.attr(label=f"<{dot_html(top)}>", style="rounded", color="#888888", fontname=FONT)
             for k in keys:
                 _group_node(c, box[k], k, groups[k], lit)
-    _add_nodes(g, singles, {n: box[key(n)] for n in singles}, _plain_names(order), show_grad, lit)
+    _add_nodes(g, singles, {n: box[key(n)] for n in singles}, node_names(order), show_grad, lit)
     for (a, b), count in links.items():
         # thicker for more edges between the two boxes
         g.edge(box[a], box[b], penwidth=f"{0.7 + 0.5 * math.log10(count):.2f}", tooltip=f"{count} edges")
@@ -257,8 +258,7 @@ def _collapsed(
 
 
 def _group_node(g: Drawing, gid: str, key: str, members: list[Value], lit: set[Value] | None) -> None:
-    on = None if lit is None else any(n in lit for n in members)
-    color = PATH_COLOR if on else (FADED if on is False else "black")
+    color, _ = _colors(None if lit is None else any(n in lit for n in members))
     label = (f'<<B>{dot_html(key.split("/")[-1])}</B><BR/><FONT POINT-SIZE="9">{len(members):,} nodes · '
              f"last value {fmt(members[-1].data)}</FONT>>")
     g.node(gid, shape="box", style="rounded", color=color, label=label)
