@@ -8,16 +8,21 @@
 5.0
 """
 
-from .engine import Value, scope, topological
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad
+from .graph import check_finite, grad, hessian, topological
 from .ops import OPS, Op
+from .tags import scope
+from .value import Value
 
 __all__ = [
     "OPS",
     "GradcheckResult",
     "Op",
     "Value",
+    "check_finite",
+    "grad",
     "gradcheck",
+    "hessian",
     "numerical_grad",
     "scope",
     "topological",

@@ -5,8 +5,9 @@ Run it with ``python -m autograd``.
 
 from __future__ import annotations
 
-from .engine import Value, topological
+from .graph import topological
 from .ops import OPS
+from .value import Value
 
 
 def describe(node: Value, names: dict[Value, str]) -> str:

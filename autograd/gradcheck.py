@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .engine import Value, _as_float
+from .value import Value, _as_float
 
 Function = Callable[..., Value]
 

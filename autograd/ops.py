@@ -32,8 +32,19 @@ def log(x: Any) -> Any:
 
 
 def positive(x: Any) -> float:
-    """1.0 where x > 0 else 0.0: a constant, whose own derivative is 0 everywhere."""
-    return 1.0 if x > 0 else 0.0
+    """1.0 where x > 0, 0.0 where x <= 0, NaN at NaN: a constant, whose own derivative is 0."""
+    return 1.0 if x > 0 else (0.0 if x <= 0 else math.nan)
+
+
+def _power(x: Any, y: Any) -> Any:
+    # x ** y where a float result too large for a float is taken as inf (a derivative
+    # may be infinite where the value is not: d(x^0.5)/dx near 0)
+    try:
+        return x**y
+    except OverflowError:
+        if hasattr(x, "data"):
+            raise
+        return math.copysign(math.inf, x) if float(y).is_integer() and y % 2 else math.inf
 
 
 _VARS = re.compile(r"(?<![A-Za-z])[xy](?![A-Za-z])")
@@ -70,10 +81,23 @@ class Op:
 
 
 def _pow_rule(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
+    # As in PyTorch: d(x^0)/dx is 0 everywhere (0^0 and all), and d(x^y)/dx at x = 0 is
+    # +inf for 0 < y < 1, where the formula would divide by zero.
+    yv = float(y)
+    if yv == 0.0:
+        dx: Any = 0.0
+    elif float(x) == 0.0 and 0.0 < yv < 1.0:
+        dx = math.inf
+    else:
+        dx = y * _power(x, y - 1.0)
     # d(x^y)/dy = x^y·ln x exists only for x > 0; at x = 0 (y > 0) its limit is 0.
     # For x < 0 it is undefined; the engine refuses that case unless y is a constant.
     dy = out * log(x) if x > 0 else 0.0
-    return (y * x ** (y - 1.0), dy)
+    return (dx, dy)
+
+
+def _leaky_rule(x: Any, slope: Any, out: Any) -> tuple[Any, Any]:
+    return (1.0, 0.0) if x > 0 else (slope, x)
 
 
 OPS: dict[str, Op] = {
@@ -90,6 +114,7 @@ OPS: dict[str, Op] = {
         Op("tanh", "tanh", "tanh(x)", ("1 − tanh²(x)",), lambda x, out: (1.0 - out * out,)),
         Op("sigmoid", "σ", "σ(x)", ("σ(x)·(1 − σ(x))",), lambda x, out: (out * (1.0 - out),)),
         Op("relu", "ReLU", "relu(x)", ("1 if x > 0 else 0",), lambda x, out: (positive(x),)),
-        Op("step", "step", "step(x)", ("0",), lambda x, out: (0.0,)),
+        Op("leaky_relu", "LReLU", "leaky_relu(x, y)", ("1 if x > 0 else y", "0 if x > 0 else x"), _leaky_rule),
+        Op("step", "step", "step(x)", ("0",), lambda x, out: (0.0 if float(x) == float(x) else math.nan,)),
     )
 }

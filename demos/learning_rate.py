@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -10,7 +11,7 @@ import numpy as np
 
 import nn
 import viz
-from autograd import Value
+from autograd import Value, grad
 
 from .common import Section, out_folder
 
@@ -34,6 +35,46 @@ def descend(w0: float, lr: float, steps: int) -> list[float]:
         bowl(w).backward()
         opt.step()
         path.append(w.data)
+    return path
+
+
+# one weight of a sigmoid unit, z = w·x, on data no w separates: its cross-entropy has a
+# finite minimum and is not a quadratic
+UNIT_X = (-2.0, -1.2, -0.4, 0.3, 0.8, 1.6, 2.5, -0.8)
+UNIT_T = (0, 0, 1, 0, 1, 1, 1, 1)
+
+
+def unit_loss(w: Value) -> Value:
+    return nn.binary_cross_entropy_with_logits([w * x for x in UNIT_X], list(UNIT_T))
+
+
+def slope_and_curvature(f: Callable[[Value], Value], w: float) -> tuple[float, float]:
+    """f′(w) and f″(w), the second from differentiating the graph of the first."""
+    x = Value(w, label="w")
+    (slope,) = grad(f(x), [x], create_graph=True)
+    (curvature,) = grad(slope, [x])
+    return slope.data, curvature
+
+
+def newton(f: Callable[[Value], Value], w0: float, tol: float, most: int = 50) -> list[float]:
+    """Newton's steps w ← w − f′(w)/f″(w) until |f′| < tol; the path, start included."""
+    path = [w0]
+    for _ in range(most):
+        slope, curvature = slope_and_curvature(f, path[-1])
+        if abs(slope) < tol:
+            break
+        path.append(path[-1] - slope / curvature)
+    return path
+
+
+def gradient_descent(f: Callable[[Value], Value], w0: float, lr: float, tol: float, most: int) -> list[float]:
+    """Plain gradient descent until |f′| < tol (or ``most`` steps); the path, start included."""
+    path = [w0]
+    for _ in range(most):
+        slope, _ = slope_and_curvature(f, path[-1])
+        if abs(slope) < tol:
+            break
+        path.append(path[-1] - lr * slope)
     return path
 
 
@@ -80,6 +121,49 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     s.claim(abs(paths["just right"][-1] - TARGET) < 1e-3, "just right: within 0.001 of the minimum")
     big = [abs(p - TARGET) for p in paths["too large"]]
     s.claim(all(b > a for a, b in zip(big, big[1:])), "too large: every step lands further from the minimum")
+
+    s.say(
+        "What is the right learning rate? The engine can differentiate its own gradient: grad(..., "
+        "create_graph=True) gives J′(w) as a graph, and differentiating that gives the curvature J″(w). "
+        "Newton's update w ← w − J′(w)/J″(w) is gradient descent with learning rate 1/J″. On the bowl J″ = 2 "
+        "everywhere, so the just-right rate is 1/2 and one step lands on the minimum."
+    )
+    slope, curvature = slope_and_curvature(bowl, -2.0)
+    one = -2.0 - slope / curvature
+    s.number(f"at w = −2: J′ = {viz.fmt(slope)}, J″ = {viz.fmt(curvature)}; "
+             f"w − J′/J″ = −2 − ({viz.fmt(slope)})/{viz.fmt(curvature)} = {viz.fmt(one)}")
+    s.claim(curvature == 2.0 and one == TARGET, "on the bowl, one Newton step lands exactly on the minimum w = 3")
+    s.claim(descend(-2.0, 1 / curvature, 1)[-1] == TARGET, "gradient descent with lr = 1/J″ = 0.5 does too")
+
+    s.say(
+        "On a loss that is not a quadratic, such as the cross-entropy of one sigmoid unit in its weight w, the "
+        "curvature changes with w, and Newton's step uses the current one. It converges in a handful of steps; "
+        "gradient descent from the same start, at learning rate 1, needs many."
+    )
+    tol = 1e-10
+    fast = newton(unit_loss, 0.0, tol)
+    slow = gradient_descent(unit_loss, 0.0, 1.0, tol, most=1000)
+    s.number(f"|J′| < {tol:g}: Newton after {len(fast) - 1} steps (w = {viz.fmt(fast[-1], 10)}), "
+             f"gradient descent after {len(slow) - 1} steps (w = {viz.fmt(slow[-1], 10)})")
+    s.claim(len(fast) - 1 <= 8, "Newton's method reaches |J′| < 1e-10 within 8 steps")
+    s.claim(len(slow) - 1 >= 5 * (len(fast) - 1) and abs(slow[-1] - fast[-1]) < 1e-8,
+            "gradient descent needs at least five times as many to reach the same minimum")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained")
+    ws = np.linspace(-1.0, 3.0, 200)
+    left.plot(ws, [unit_loss(Value(w)).data for w in ws], color="#999999", label="J(w)")
+    left.plot(slow[:12], [unit_loss(Value(w)).data for w in slow[:12]], "s-", color="#1565c0", markersize=4,
+              label="gradient descent, lr 1 (first 11 steps)")
+    left.plot(fast, [unit_loss(Value(w)).data for w in fast], "o-", color="#c62828", markersize=5, label="Newton")
+    left.set(title="a sigmoid unit's cross-entropy in its weight", xlabel="w", ylabel="J(w)")
+    left.legend(loc="upper right", fontsize=8)
+    for path, style, name in ((slow, "s-", "gradient descent, lr 1"), (fast, "o-", "Newton")):
+        slopes = [max(abs(slope_and_curvature(unit_loss, w)[0]), 1e-17) for w in path]
+        right.plot(range(len(path)), slopes, style, markersize=3,
+                   color="#1565c0" if path is slow else "#c62828", label=name)
+    right.set(title="|J′(w)| after each step", xlabel="step", ylabel="|J′(w)|", yscale="log")
+    right.legend(loc="upper right", fontsize=8)
+    s.plot(fig, "learning_rate_newton.svg",
+           "Newton's method (learning rate 1/J″, with J″ from a second backward) against gradient descent.")
 
     s.say(
         "The same happens when training a network. One model, the same data and the same starting weights, "

@@ -9,7 +9,7 @@
 from . import datasets, init
 from .io import load, save
 from .losses import (
-    EPS,
+    LOG_FLOOR,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -23,7 +23,7 @@ from .train import History, collector_paused, fit, predict
 
 __all__ = [
     "ACTIVATIONS",
-    "EPS",
+    "LOG_FLOOR",
     "MLP",
     "SGD",
     "History",

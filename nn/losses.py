@@ -8,11 +8,12 @@ loss of micrograd's demo.
 
 Every loss is written for numerical safety: softmax and cross-entropy subtract
 the largest logit first, the with-logits forms never exponentiate a positive
-number, and ``binary_cross_entropy`` clamps probabilities to [EPS, 1 − EPS].
+number, and ``binary_cross_entropy`` clamps each log at LOG_FLOOR (−100), as PyTorch does.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from typing import Union
@@ -21,7 +22,8 @@ from autograd import Value
 
 Scalar = Union[Value, float, int]
 
-EPS = 1e-12  # probabilities are clamped to [EPS, 1 − EPS] before their log is taken
+LOG_FLOOR = -100.0  # log p and log(1 − p) are clamped here, as in PyTorch's BCELoss
+_P_FLOOR = math.exp(LOG_FLOOR)
 
 
 def _data(x: Scalar) -> float:
@@ -67,13 +69,13 @@ def _value(x: Scalar) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
-def _clamp(p: Value, lo: float, hi: float) -> Value:
-    # like torch.clamp: outside [lo, hi] the result is the bound and its gradient is 0
-    if p.data < lo:
-        return p * 0.0 + lo
-    if p.data > hi:
-        return p * 0.0 + hi
-    return p
+def _log_clamped(p: Value) -> Value:
+    # like PyTorch's BCELoss: the log, not p, is clamped at LOG_FLOOR, so a saturated
+    # sigmoid keeps its gradient (1/p · p(1 − p) stays exact); below the floor the term
+    # is the constant floor, with gradient 0
+    if p.data <= _P_FLOOR:
+        return p * 0.0 + LOG_FLOOR
+    return p.log()
 
 
 def _binary_targets(t: list, who: str) -> list[float]:
@@ -89,8 +91,9 @@ def _binary_targets(t: list, who: str) -> list[float]:
 def binary_cross_entropy(probs: Sequence[Scalar] | Scalar, targets: Sequence[Scalar] | Scalar) -> Value:
     """−mean[t·log p + (1 − t)·log(1 − p)] for probabilities p (a sigmoid's output).
 
-    p outside [0, 1] is refused; p is clamped to [EPS, 1 − EPS] so that a
-    saturated sigmoid gives a large but finite loss.
+    p outside [0, 1] is refused.  As in PyTorch's BCELoss, each log is clamped at
+    −100 (not p), so p = 0 or 1 gives a large but finite loss and a saturated
+    sigmoid keeps its exact gradient.
     """
     p, t = _pairs(probs, targets, "binary_cross_entropy")
     t = _binary_targets(t, "binary_cross_entropy")
@@ -99,8 +102,8 @@ def binary_cross_entropy(probs: Sequence[Scalar] | Scalar, targets: Sequence[Sca
         v = _data(pi)
         if not 0.0 <= v <= 1.0:
             raise ValueError(f"binary_cross_entropy: probs[{i}] = {v!r} is not a probability in [0, 1]")
-        q = _clamp(_value(pi), EPS, 1.0 - EPS)
-        terms.append(-(ti * q.log() + (1.0 - ti) * (1.0 - q).log()))
+        q = _value(pi)
+        terms.append(-(ti * _log_clamped(q) + (1.0 - ti) * _log_clamped(1.0 - q)))
     return _mean(terms)
 
 
@@ -202,7 +205,7 @@ def accuracy(loss_fn: object, preds: list, targets: list) -> float | None:
 
 
 __all__ = [
-    "EPS",
+    "LOG_FLOOR",
     "accuracy",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",

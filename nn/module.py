@@ -9,8 +9,9 @@ scope such as ``layer2/neuron5``.
 
 from __future__ import annotations
 
+import math
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from typing import Union
 
 import numpy as np
@@ -26,12 +27,16 @@ LEAKY_SLOPE = 0.01  # leaky_relu's slope for z < 0
 
 
 def _leaky_relu(z: Value) -> Value:
-    # one node: z times 1 or the slope, so the drawn edge carries the exact local derivative
-    return z * (1.0 if z.data > 0.0 else LEAKY_SLOPE)
+    return z.leaky_relu(LEAKY_SLOPE)
 
 
+def _linear(z: Value) -> Value:
+    return z
+
+
+# module-level functions, not lambdas, so that models pickle
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
-    "linear": lambda z: z,
+    "linear": _linear,
     "step": Value.step,
     "sigmoid": Value.sigmoid,
     "tanh": Value.tanh,
@@ -80,6 +85,8 @@ def check_inputs(xs: object, n: int, who: str) -> Sequence[Input]:
     """xs as a sequence of n Values or real numbers, or a clear error."""
     if isinstance(xs, (Value, numbers.Real)):
         xs = [xs]
+    if isinstance(xs, (Mapping, Set)):
+        raise TypeError(f"{who} takes an ordered sequence (a list or tuple) of inputs, not a {type(xs).__name__}")
     if isinstance(xs, (str, bytes)) or not hasattr(xs, "__len__"):
         raise TypeError(f"{who} takes a sequence of {n} inputs, got {type(xs).__name__}")
     if len(xs) != n:
@@ -317,8 +324,14 @@ def _check_dataset(X: object, y: object, nin: int) -> list[list[float]]:
         raise ValueError(f"X has {len(X)} rows but y has {len(y)} targets")
     if len(X) == 0:
         raise ValueError("X is empty")
+    if isinstance(X, (Mapping, Set)) or isinstance(y, (Mapping, Set)):
+        raise TypeError("X and y must be ordered sequences (lists, tuples or arrays), not mappings or sets")
     rows = []
     for i, row in enumerate(X):
         row = check_inputs(row, nin, f"row {i} of X")
-        rows.append([float(v.data if isinstance(v, Value) else v) for v in row])
+        floats = [float(v.data if isinstance(v, Value) else v) for v in row]
+        for j, v in enumerate(floats):
+            if not math.isfinite(v):
+                raise ValueError(f"X[{i}][{j}] is {v!r}: the data must be finite (drop or fill that row)")
+        rows.append(floats)
     return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+import numbers
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -92,8 +93,10 @@ def fit(
     ``l2`` adds l2·Σθ² to the loss.  History holds the loss of each epoch (the
     mean over its batches) and, for classification losses, the accuracy.
     A progress bar is drawn on a terminal unless ``quiet``; ``on_epoch(epoch,
-    history)`` runs after each epoch.  Raises FloatingPointError when the loss
-    stops being finite (a learning rate too large).
+    history)`` runs after each epoch.  Data or targets that are NaN or infinite are
+    refused (ValueError naming the row and column) before training starts; with
+    finite data, a loss that stops being finite can only come from the updates
+    diverging, and raises FloatingPointError naming the epoch.
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit needs an nn Module, got {type(model).__name__}")
@@ -112,6 +115,9 @@ def fit(
     rng = _rng(seed)
     history = History()
     progress = _Progress(epochs, stream or sys.stderr, not quiet)
+    for i, t in enumerate(targets):
+        if isinstance(t, numbers.Real) and not math.isfinite(t):
+            raise ValueError(f"y[{i}] is {t!r}: the targets must be finite")
     with collector_paused():
         for epoch in range(1, epochs + 1):
             loss_sum, hits = _epoch(model, loss_fn, rows, targets, optimizer, params, l2, batch_size, rng, epoch)
@@ -146,15 +152,19 @@ def _epoch(
     loss_sum, hits = 0.0, 0
     for start in range(0, n, size):
         idx = order[start : start + size]
-        preds = [model(rows[i]) for i in idx]
         batch_targets = [targets[i] for i in idx]
-        loss = loss_fn(preds, batch_targets)
-        if not isinstance(loss, Value):
-            raise TypeError(f"loss_fn must return a Value, got {type(loss).__name__}")
-        if l2:
-            loss = loss + l2 * sum((p * p for p in params), Value(0.0))
+        first = epoch == 1 and start == 0  # no update has been made yet
+        try:
+            preds = [model(rows[i]) for i in idx]
+            loss = loss_fn(preds, batch_targets)
+            if not isinstance(loss, Value):
+                raise TypeError(f"loss_fn must return a Value, got {type(loss).__name__}")
+            if l2:
+                loss = loss + l2 * sum((p * p for p in params), Value(0.0))
+        except OverflowError as error:
+            raise _diverged(epoch, first, str(error)) from error
         if not math.isfinite(loss.data):
-            raise FloatingPointError(f"the loss became {loss.data} at epoch {epoch}: try a smaller lr")
+            raise _diverged(epoch, first, f"the loss became {loss.data}")
         acc = accuracy(loss_fn, preds, batch_targets)
         hits = None if acc is None or hits is None else hits + round(acc * len(idx))
         optimizer.zero_grad()
@@ -162,6 +172,15 @@ def _epoch(
         optimizer.step()
         loss_sum += loss.data * len(idx)
     return loss_sum, hits
+
+
+def _diverged(epoch: int, first: bool, what: str) -> FloatingPointError:
+    # one error for every way a loss stops being finite; the advice depends on the cause
+    if first:
+        advice = "before any update, so the data, targets or initial weights are too large: rescale them"
+    else:
+        advice = "try a smaller lr"
+    return FloatingPointError(f"training diverged at epoch {epoch} ({what}): {advice}")
 
 
 def predict(model: Module, X: Sequence[Sequence[float]]) -> list:

@@ -49,6 +49,7 @@ APPLY: dict[str, Callable[[Any, Any], Any]] = {
     "sigmoid": lambda x, y: x.sigmoid(),
     "relu": lambda x, y: x.relu(),
     "step": lambda x, y: x.step(),
+    "leaky_relu": lambda x, y: x.leaky_relu(y),
 }
 
 

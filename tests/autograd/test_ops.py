@@ -40,6 +40,7 @@ CASES = {
     "sigmoid": (lambda x: x.sigmoid(), st.tuples(reals(-40, 40))),
     "relu": (lambda x: x.relu(), st.tuples(away_from_zero)),
     "step": (lambda x: x.step(), st.tuples(away_from_zero)),
+    "leaky_relu": (lambda x, s: x.leaky_relu(s), st.tuples(away_from_zero, reals(0.0, 0.5))),
 }
 
 

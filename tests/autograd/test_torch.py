@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from autograd import Value
-from tests.strategies import points, programs, run
+from autograd import Value, grad, hessian
+from tests.strategies import APPLY, points, programs, run
 
 torch = pytest.importorskip("torch")
 
@@ -49,3 +49,77 @@ def test_random_dag_matches_torch_float64(program, data) -> None:
     assert J.data == pytest.approx(out.item(), rel=1e-12, abs=1e-12)
     for x, t in zip(xs, ts):
         assert x.grad == pytest.approx(t.grad.item(), rel=1e-9, abs=1e-12)
+
+
+# -- second derivatives ---------------------------------------------------------------
+
+TORCH_OPS = {
+    "add": lambda x, y: x + y,
+    "sub": lambda x, y: x - y,
+    "mul": lambda x, y: x * y,
+    "div": lambda x, y: x / y,
+    "neg": lambda x, y: -x,
+    "pow": lambda x, y: x**y,
+    "exp": lambda x, y: torch.exp(x),
+    "log": lambda x, y: torch.log(x),
+    "tanh": lambda x, y: torch.tanh(x),
+    "sigmoid": lambda x, y: torch.sigmoid(x),
+    "relu": lambda x, y: torch.relu(x),
+    "step": lambda x, y: torch.where(x >= 0, torch.ones_like(x), torch.zeros_like(x)),
+    "leaky_relu": lambda x, y: torch.where(x > 0, x, y * x),
+}
+
+
+@pytest.mark.parametrize("name", sorted(APPLY))
+@pytest.mark.parametrize("at", [(0.7, 1.3), (2.1, -0.4), (-0.6, 0.35)])
+def test_second_derivatives_of_every_op_match_torch(name, at) -> None:
+    x0, y0 = at
+    if name in ("log", "pow"):
+        x0 = abs(x0)  # log and a Value exponent need a positive base
+    H = hessian(lambda x, y: APPLY[name](x, y), [x0, y0])
+    t = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (x0, y0)]
+    out = TORCH_OPS[name](*t)
+    if not out.requires_grad:  # torch's step is a constant
+        assert H == [[0.0, 0.0], [0.0, 0.0]]
+        return
+    first = torch.autograd.grad(out, t, create_graph=True, allow_unused=True, materialize_grads=True)
+    for i in range(2):
+        if not first[i].requires_grad:  # a constant gradient: its row is zero
+            expected = [0.0, 0.0]
+        else:
+            row = torch.autograd.grad(first[i], t, retain_graph=True, allow_unused=True, materialize_grads=True)
+            expected = [r.item() for r in row]
+        assert H[i] == pytest.approx(expected, rel=1e-9, abs=1e-12), (name, i)
+
+
+@settings(max_examples=60, deadline=None)
+@given(program=programs(max_inputs=3, max_ops=10), data=points(3))
+def test_random_dag_second_derivatives_match_torch(program, data) -> None:
+    n = program[0]
+    xs = [Value(v) for v in data[:n]]
+    first = grad(run(program, *xs), xs, create_graph=True)
+    ts = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in data[:n]]
+    tfirst = torch.autograd.grad(run(program, *[T(t) for t in ts]).t, ts, create_graph=True)
+    for g, tg in zip(first, tfirst):
+        assert g.data == pytest.approx(tg.item(), rel=1e-9, abs=1e-12)
+        ours = grad(g, xs)
+        if not tg.requires_grad:  # a first derivative that is constant
+            assert ours == [0.0] * n
+            continue
+        theirs = torch.autograd.grad(tg, ts, retain_graph=True, allow_unused=True, materialize_grads=True)
+        assert ours == pytest.approx([v.item() for v in theirs], rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(program=programs(max_inputs=5, max_ops=10), data=points(5))
+def test_hessian_matches_torch_functional_hessian(program, data) -> None:
+    n = max(program[0], 2)
+    point = data[:n]
+    ours = hessian(lambda *v: run(program, *v), point)
+
+    def f(inputs):
+        return run(program, *[T(inputs[i]) for i in range(n)]).t
+
+    theirs = torch.autograd.functional.hessian(f, torch.tensor(point, dtype=torch.float64))
+    for i in range(n):
+        assert ours[i] == pytest.approx(theirs[i].tolist(), rel=1e-9, abs=1e-12)

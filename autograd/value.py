@@ -1,9 +1,9 @@
 """Value: a scalar that remembers how it was made.
 
 Every node records, in the forward pass, its parents and the local derivatives
-∂node/∂parent as plain numbers.  Backward is then one pass of multiply-and-add
-over the graph, and anything (viz, a learner at the REPL) can read the numbers
-the chain rule multiplies.
+∂node/∂parent as plain numbers.  Backward (in :mod:`autograd.graph`) is then one
+pass of multiply-and-add over the graph, and anything (viz, a learner at the
+REPL) can read the numbers the chain rule multiplies.
 
 Why the node is laid out as it is:
 
@@ -16,20 +16,24 @@ Why the node is laid out as it is:
   shared, immutable tag, so an unlabelled node costs one slot for all three.
 * Parents only point backward, so graphs are acyclic: reference counting frees
   a graph as soon as the last reference to its output goes, at any depth.
-* backward counts, for every node, how many edges reach it from the output
-  (pass 1), then pushes gradients from the output down, releasing a node once
-  all its consumers have been processed (pass 2).  Both passes use an explicit
-  stack, so depth is limited by memory, not by Python's recursion limit, and
-  both visit parents in recorded order, so every run is the same.
+
+Numbers, one rule for every op: NaN in, NaN out (relu and step included); a
+finite input whose result does not fit in a float raises OverflowError naming
+the op (``exp(710)``, ``1e200 * 1e200``, ``1.0 / 1e-310``), while an input that
+is already infinite gives the IEEE result.  Local derivatives are computed in
+plain IEEE arithmetic and may be infinite where the math is (``x ** 0.5`` at 0)
+or where a float cannot hold them (``log`` at 1e-320); ``check_finite`` finds
+the first such node.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from typing import NamedTuple, Union
+from typing import Union
 
 from .ops import OPS
+from .tags import _current, _current_constant
 
 Number = Union[int, float]
 
@@ -45,56 +49,29 @@ _sigmoid = OPS["sigmoid"].rule
 _relu = OPS["relu"].rule
 _step = OPS["step"].rule
 
-
-class _Tag(NamedTuple):
-    """What a node says about itself beyond the math, kept together in one slot: its
-    label, its scope, and whether it is a constant.  Nodes made in the same scope share
-    one tag; a node gets a tag of its own only when labelled."""
-
-    label: str
-    scope: str | None
-    constant: bool = False
-
-
-_current = _Tag("", None)  # the tag of nodes made now
-_current_constant = _Tag("", None, True)  # and of constants made now
-
-
-class scope:  # noqa: N801 - used like a function: ``with scope("layer1"):``
-    """Tag every node made inside a ``with`` block with ``name`` (viz draws a tag as one box).
-
-    Scopes nest: ``scope("layer1")`` then ``scope("neuron0")`` tags ``layer1/neuron0``.
-    ``with scope(...) as name`` gives the full name.  A class rather than a generator,
-    since nn enters one per neuron call.
-    """
-
-    __slots__ = ("name", "_outer")
-
-    def __init__(self, name: str) -> None:
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"scope name must be a non-empty str, got {name!r}")
-        self.name = name
-        self._outer: tuple[_Tag, _Tag] | None = None
-
-    def __enter__(self) -> str:
-        global _current, _current_constant
-        self._outer = (_current, _current_constant)
-        outer = _current.scope
-        full = self.name if outer is None else f"{outer}/{self.name}"
-        _current, _current_constant = _Tag("", full), _Tag("", full, True)
-        return full
-
-    def __exit__(self, *exc: object) -> None:
-        global _current, _current_constant
-        _current, _current_constant = self._outer  # type: ignore[misc]
+_BIG = 1.7976931348623157e308  # the largest float: a result beyond it, either way, overflowed
 
 
 def _as_float(data: object, what: str) -> float:
     if type(data) is float:
         return data
     if isinstance(data, numbers.Real):  # int, bool, Fraction, numpy real scalars
-        return float(data)
+        try:
+            return float(data)
+        except OverflowError:
+            raise OverflowError(
+                f"{what} is too large for a float: {type(data).__name__} of about "
+                f"{len(str(abs(int(data))))} digits"
+            ) from None
     raise TypeError(f"{what} must be a real number (int or float), got {type(data).__name__}: {data!r}")
+
+
+def _overflow(op: str, out: float, *operands: float) -> float:
+    """Called when a result is not finite: raise if finite operands overflowed, else pass it on."""
+    if out != out or not all(-_BIG <= x <= _BIG for x in operands):
+        return out  # NaN, or an infinite operand: the IEEE result stands
+    shown = ", ".join(repr(x) for x in operands)
+    raise OverflowError(f"{op}: result out of range for finite operands ({shown})")
 
 
 class Value:
@@ -105,18 +82,21 @@ class Value:
     ∂self/∂parents[i], computed when the node was made.
     """
 
-    __slots__ = ("data", "grad", "op", "_tag", "_p0", "_p1", "_g0", "_g1", "_pending")
+    __slots__ = ("data", "grad", "op", "_tag", "_p0", "_p1", "_g0", "_g1", "_mark", "_pending")
+    # _mark and _pending belong to backward: the run that last counted this node, and its
+    # count of consumers yet to add their share.  After a create_graph backward, _pending
+    # holds the Value that computes grad (a finished run leaves no use for the count).
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _as_float(data, "Value data")
         self.grad = 0.0
         self.op = ""
-        self._tag = _current
+        self._tag = _current()
         if label.__class__ is not str or label:
             self.label = label  # checked, and given a tag of its own
         self._p0 = self._p1 = None
         self._g0 = self._g1 = 0.0
-        self._pending = 0
+        self._mark = None
 
     @property
     def label(self) -> str:
@@ -133,6 +113,22 @@ class Value:
     def scope(self) -> str | None:
         """The name scope the node was made in (see :func:`scope`), or None."""
         return self._tag.scope
+
+    @property
+    def grad_value(self) -> Value | None:
+        """The Value whose data is ``grad``, left by ``backward(create_graph=True)``.
+
+        Differentiate it again for higher derivatives.  None when ``grad`` was not
+        computed that way (or was changed since, e.g. zeroed).
+        """
+        try:
+            gv = self._pending
+        except AttributeError:
+            return None
+        if gv.__class__ is not Value:
+            return None
+        g, d = self.grad, gv.data
+        return gv if d == g or (d != d and g != g) else None
 
     # -- graph structure, read-only ------------------------------------------------
 
@@ -170,6 +166,15 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    # -- pickling and copying: flat, so that any depth works (see _flatten) -------------
+
+    def __reduce__(self) -> tuple:
+        from .graph import _flatten, _leaf, _unflatten
+
+        if self._p0 is None:
+            return (_leaf, (self.data, self.grad, self._tag))
+        return (_unflatten, (_flatten(self),))
+
     # -- comparisons look at data, as with PyTorch scalars; identity stays the hash
 
     def __lt__(self, other: object) -> bool:
@@ -187,6 +192,8 @@ class Value:
     __hash__ = object.__hash__
 
     # -- binary ops -------------------------------------------------------------
+    # `out - out` is 0.0 for every finite float and NaN (truthy) for ±inf and NaN, so the
+    # common case pays one subtraction and _overflow sorts out the rest.
 
     def __add__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value:
@@ -194,6 +201,8 @@ class Value:
             if other is NotImplemented:
                 return NotImplemented
         out = self.data + other.data
+        if out - out:  # nonzero (NaN) only for ±inf and NaN
+            _overflow("add", out, self.data, other.data)
         return _node(out, "add", self, other, 1.0, 1.0)
 
     def __radd__(self, other: Number) -> Value:
@@ -208,6 +217,8 @@ class Value:
             if other is NotImplemented:
                 return NotImplemented
         out = self.data - other.data
+        if out - out:  # nonzero (NaN) only for ±inf and NaN
+            _overflow("sub", out, self.data, other.data)
         return _node(out, "sub", self, other, 1.0, -1.0)
 
     def __rsub__(self, other: Number) -> Value:
@@ -222,6 +233,8 @@ class Value:
             if other is NotImplemented:
                 return NotImplemented
         out = self.data * other.data
+        if out - out:  # nonzero (NaN) only for ±inf and NaN
+            _overflow("mul", out, self.data, other.data)
         return _node(out, "mul", self, other, other.data, self.data)
 
     def __rmul__(self, other: Number) -> Value:
@@ -237,6 +250,8 @@ class Value:
         if other.data == 0.0:
             raise ZeroDivisionError(f"div: division by zero ({self.data!r} / 0)")
         out = self.data / other.data
+        if out - out:  # nonzero (NaN) only for ±inf and NaN
+            _overflow("div", out, self.data, other.data)
         g0, g1 = _div(self.data, other.data, out)
         return _node(out, "div", self, other, g0, g1)
 
@@ -253,11 +268,9 @@ class Value:
         x, y = self.data, exponent.data
         if x == 0.0 and y < 0.0:
             raise ZeroDivisionError(f"pow: 0 raised to a negative power ({x!r} ** {y!r})")
-        if x < 0.0:
+        if x < 0.0 and y == y:  # a NaN exponent gives NaN, as in PyTorch
             if not y.is_integer():
-                raise ValueError(
-                    f"pow: a negative base to a fractional power is not real ({x!r} ** {y!r})"
-                )
+                raise ValueError(f"pow: a negative base to a fractional power is not real ({x!r} ** {y!r})")
             if not exponent.is_constant:
                 raise ValueError(
                     f"pow: d(x^y)/dy is not real for a negative base ({x!r} ** y); "
@@ -266,7 +279,9 @@ class Value:
         try:
             out = x**y
         except OverflowError:
-            raise OverflowError(f"pow: result out of range ({x!r} ** {y!r})") from None
+            raise OverflowError(f"pow: result out of range for finite operands ({x!r} ** {y!r})") from None
+        if out - out:  # nonzero (NaN) only for ±inf and NaN
+            _overflow("pow", out, x, y)
         g0, g1 = _pow(x, y, out)
         return _node(out, "pow", self, exponent, g0, g1)
 
@@ -294,7 +309,7 @@ class Value:
 
     def log(self) -> Value:
         x = self.data
-        if not x > 0.0:
+        if x <= 0.0:  # NaN passes, and gives NaN
             raise ValueError(f"log: undefined for x = {x!r} (needs x > 0)")
         out = math.log(x)
         (g,) = _log(x, out)
@@ -318,69 +333,40 @@ class Value:
 
     def relu(self) -> Value:
         x = self.data
-        out = x if x > 0.0 else 0.0
+        out = 0.0 if x <= 0.0 else x  # NaN is not <= 0: it passes through
         (g,) = _relu(x, out)
         return _node(out, "relu", self, None, g, 0.0)
 
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """x for x > 0, slope·x otherwise; the slope is a constant parent, as in ``x * 0.01``."""
+        a = _lift(slope)
+        if a is NotImplemented:
+            raise TypeError(f"leaky_relu: slope must be a real number, got {type(slope).__name__}")
+        x, s = self.data, a.data
+        out = x if x > 0.0 else s * x
+        g0, g1 = OPS["leaky_relu"].rule(x, s, out)
+        return _node(out, "leaky_relu", self, a, g0, g1)
+
     def step(self) -> Value:
         x = self.data
-        out = 1.0 if x >= 0.0 else 0.0
+        out = 1.0 if x >= 0.0 else (0.0 if x < 0.0 else x)  # NaN stays NaN
         (g,) = _step(x, out)
         return _node(out, "step", self, None, g, 0.0)
 
     # -- backward ---------------------------------------------------------------
 
-    def backward(self, grad: Number = 1.0) -> None:
+    def backward(self, grad: Number = 1.0, create_graph: bool = False) -> None:
         """Fill ``grad`` of every node this one depends on with ∂self/∂node.
 
         Intermediate nodes are overwritten with the exact derivative; leaves (nodes
         with no parents) accumulate across calls until zeroed, as in PyTorch.
-        ``grad`` seeds the output (default 1).
+        ``grad`` seeds the output (default 1).  With ``create_graph=True`` each node
+        also gets ``grad_value``, a Value computing its gradient from the same leaves,
+        which can be differentiated again; ``grad`` stays the same float.
         """
-        seed = _as_float(grad, "backward grad")
-        if self._p0 is None:
-            self.grad += seed
-            return
-        # Leaves are never scheduled, so they carry no counter: only inner nodes do.
-        stack = [self]
-        try:
-            # Pass 1: count the edges into each inner node from the graph above it, and
-            # clear its grad.  A counter is 0 exactly when this pass has not met the node.
-            while stack:
-                node = stack.pop()
-                node.grad = 0.0
-                p = node._p0
-                if p._p0 is not None:
-                    if not p._pending:
-                        stack.append(p)
-                    p._pending += 1
-                p = node._p1
-                if p is not None and p._p0 is not None:
-                    if not p._pending:
-                        stack.append(p)
-                    p._pending += 1
-            # Pass 2: a node is ready once every consumer has added its share.
-            self.grad = seed
-            stack.append(self)
-            while stack:
-                node = stack.pop()
-                g = node.grad
-                p = node._p0
-                p.grad += node._g0 * g
-                if p._p0 is not None:
-                    p._pending -= 1
-                    if not p._pending:
-                        stack.append(p)
-                p = node._p1
-                if p is not None:
-                    p.grad += node._g1 * g
-                    if p._p0 is not None:
-                        p._pending -= 1
-                        if not p._pending:
-                            stack.append(p)
-        except BaseException:
-            _clear_counters(self)  # interrupted (e.g. Ctrl-C): leave no stale counters behind
-            raise
+        from .graph import backward
+
+        backward(self, grad, create_graph)
 
 
 _new = object.__new__
@@ -399,18 +385,13 @@ def _node(
     v.data = data
     v.grad = 0.0
     v.op = op
-    v._tag = _current
+    v._tag = _current()
     v._p0 = p0
     v._p1 = p1
     v._g0 = g0
     v._g1 = g1
-    v._pending = 0
+    v._mark = None
     return v
-
-
-def _clear_counters(root: Value) -> None:
-    for node in topological(root):
-        node._pending = 0
 
 
 def _lift(x: object) -> Value:
@@ -419,8 +400,8 @@ def _lift(x: object) -> Value:
         return x
     t = type(x)
     if t is float or t is int or isinstance(x, numbers.Real):
-        c = _node(float(x), "", None, None, 0.0, 0.0)
-        c._tag = _current_constant
+        c = _node(_as_float(x, "operand"), "", None, None, 0.0, 0.0)
+        c._tag = _current_constant()
         return c
     return NotImplemented  # type: ignore[return-value]
 
@@ -429,46 +410,3 @@ def _data_of(x: object) -> float:
     if isinstance(x, Value):
         return x.data
     return _as_float(x, "comparison operand")
-
-
-def topological(root: Value) -> list[Value]:
-    """Every node ``root`` depends on, parents before the nodes made from them.
-
-    Deterministic: parents are visited in recorded order.  Iterative, so any depth works.
-    """
-    if not isinstance(root, Value):
-        raise TypeError(f"topological() needs a Value, got {type(root).__name__}")
-    order: list[Value] = []
-    done: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if node in done:
-            continue
-        done.add(node)
-        stack.append((node, True))
-        p0, p1 = node._p0, node._p1
-        # pushed last is popped first: p0 is explored before p1
-        if p1 is not None and p1 not in done:
-            stack.append((p1, False))
-        if p0 is not None and p0 not in done:
-            stack.append((p0, False))
-    return order
-
-
-def _warm_up() -> None:
-    # CPython 3.11 rewrites a function's bytecode into its faster, specialised form only
-    # after the function's 8th call.  backward runs once per training step but loops over
-    # the whole graph, so on a fresh interpreter its first seven calls would run about
-    # 2.5 times slower than the rest.  A few calls on a small graph at import avoid that.
-    x = Value(0.5)
-    h = x * x + 1.0
-    y = h * h - x
-    for _ in range(10):
-        y.backward()
-
-
-_warm_up()
