@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from .graph import check_finite
 from .value import Value, _as_float
 
 Function = Callable[..., Value]
@@ -58,6 +59,7 @@ class GradcheckResult:
     atol: float
     rtol: float
     failures: list[int] = field(default_factory=list)
+    nonfinite: str = ""  # where a gradient stopped being finite (check_finite's message), if one did
 
     def __bool__(self) -> bool:
         return not self.failures
@@ -75,6 +77,8 @@ class GradcheckResult:
                 f"{'x' + str(i):<8}{x:>14.6g}{self.analytic[i]:>16.8g}"
                 f"{self.numeric[i]:>16.8g}{self.error(i):>12.3g}{mark}"
             )
+        if self.nonfinite:
+            rows.append(f"not finite: {self.nonfinite}")
         return "\n".join(rows)
 
     __repr__ = __str__
@@ -109,4 +113,10 @@ def gradcheck(
         for i, (a, n) in enumerate(zip(analytic, numeric))
         if not (math.isfinite(a) and abs(a - n) <= atol + rtol * abs(n))
     ]
-    return GradcheckResult(point, analytic, numeric, atol, rtol, failures)
+    nonfinite = ""
+    if not all(math.isfinite(a) for a in analytic):
+        try:
+            check_finite(out)
+        except FloatingPointError as error:
+            nonfinite = str(error)
+    return GradcheckResult(point, analytic, numeric, atol, rtol, failures, nonfinite)

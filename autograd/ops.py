@@ -84,7 +84,9 @@ def _pow_rule(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
     # As in PyTorch: d(x^0)/dx is 0 everywhere (0^0 and all), and d(x^y)/dx at x = 0 is
     # +inf for 0 < y < 1, where the formula would divide by zero.
     yv = float(y)
-    if yv == 0.0:
+    if yv == 0.0 and (not hasattr(y, "data") or float(x) == 0.0):
+        # (when y is a Value away from x = 0 the general formula is kept: its value is 0,
+        # but its derivative with respect to y, x^(y−1), is not)
         dx: Any = 0.0
     elif float(x) == 0.0 and 0.0 < yv < 1.0:
         dx = math.inf

@@ -6,6 +6,8 @@ import argparse
 import sys
 import time
 
+import viz
+
 from . import NAMES, load
 from .common import ClaimFailed, out_folder
 from .page import build
@@ -36,25 +38,35 @@ def main(argv: list[str] | None = None) -> int:
     if args.name != "all" and args.name not in NAMES:
         print(f"error: unknown demo {args.name!r}\n{_listing()}", file=sys.stderr)
         return 2
+    if not args.out.strip():
+        parser.error("--out needs a folder name (it is empty)")
+    # what can be checked is checked before any work starts
     try:
         out = out_folder(args.out)
-    except OSError as error:
+        if args.name == "all" and (out / "index.html").is_dir():
+            raise IsADirectoryError(f"{out / 'index.html'} is a folder, so the page cannot be written there")
+        if viz.find_renderer() is None:
+            raise viz.RenderError(
+                "no graph renderer: install graphviz-pure (pip install graphviz-pure) or Graphviz's dot "
+                "(apt-get install graphviz); `make demo` installs graphviz-pure for you"
+            )
+    except (OSError, viz.RenderError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return 1
     names = list(NAMES) if args.name == "all" else [args.name]
-    for name in names:
-        module = load(name)
-        print(f"\n=== {module.TITLE} ({name}) ===")
-        start = time.perf_counter()
-        try:
+    try:
+        for name in names:
+            module = load(name)
+            print(f"\n=== {module.TITLE} ({name}) ===")
+            start = time.perf_counter()
             module.run(out, quick=args.quick, seed=args.seed)
-        except ClaimFailed as error:
-            print(f"\nerror: {error}", file=sys.stderr)
-            return 1
-        print(f"({name}: {time.perf_counter() - start:.1f} s)")
-    if args.name == "all":
-        page = build(out, names)
-        print(f"\nThe page: {page.resolve()}")
+            print(f"({name}: {time.perf_counter() - start:.1f} s)")
+        if args.name == "all":
+            page = build(out, names)
+            print(f"\nThe page: {page.resolve()}")
+    except (ClaimFailed, OSError, viz.RenderError) as error:
+        print(f"\nerror: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -19,6 +19,7 @@ from .module import MLP, Layer, Module, Neuron, Perceptron
 
 FORMAT = "chainrule.nn"
 VERSION = 1
+MAX_PARAMETERS = 10_000_000  # load refuses a file declaring more (a scalar engine could not train it anyway)
 
 
 def _config(model: Module) -> dict[str, Any]:
@@ -49,29 +50,49 @@ def _build(config: dict[str, Any]) -> Module:
 
 
 def save(model: Module, path: str | os.PathLike) -> Path:
-    """Write ``model`` to ``path`` as JSON; the file is replaced whole or not at all."""
+    """Write ``model`` to ``path`` as JSON; the file is replaced whole or not at all.
+
+    A model with a NaN or infinite parameter is refused (a diverged model must not
+    replace a good checkpoint).  A new file gets the permissions the umask gives;
+    an existing one keeps its own, and a read-only one is refused.  A symlink is
+    written through, to its target.
+    """
     config = _config(model)
-    path = Path(path)
+    values = [p.data for p in model.parameters()]
+    for i, (p, v) in enumerate(zip(model.parameters(), values)):
+        if not math.isfinite(v):
+            where = f"{p.scope}/{p.label}" if p.scope else p.label
+            raise ValueError(f"save: parameter {i} ({where}) is {v!r}; nothing was written")
+    path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     if path.is_dir():
         raise IsADirectoryError(f"save: {path} is a folder; give a file name such as model.json")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"save: folder {path.parent} does not exist")
-    document = {
-        "format": FORMAT,
-        "version": VERSION,
-        "model": config,
-        "parameters": [p.data for p in model.parameters()],
-    }
-    text = json.dumps(document, indent=1)
+    if path.exists():
+        mode = path.stat().st_mode & 0o7777
+        if not mode & 0o222:
+            raise PermissionError(f"save: {path} is read-only; make it writable or choose another name")
+    else:
+        mode = _new_file_mode()
+    document = {"format": FORMAT, "version": VERSION, "model": config, "parameters": values}
+    text = json.dumps(document, indent=1, allow_nan=False)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
     return path
+
+
+def _new_file_mode() -> int:
+    # what open() would give a new file: 0o666 less the umask (read by setting it back at once)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def load(path: str | os.PathLike, into: Module | None = None) -> Module:
@@ -90,6 +111,8 @@ def load(path: str | os.PathLike, into: Module | None = None) -> Module:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ValueError(f"load: {path} is not valid JSON ({error})") from None
+    except RecursionError:
+        raise ValueError(f"load: {path} nests its JSON too deeply to be a model file") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"load: {path} is not a chainrule model file")
     if document.get("version") != VERSION:
@@ -97,8 +120,12 @@ def load(path: str | os.PathLike, into: Module | None = None) -> Module:
     config, values = document.get("model"), document.get("parameters")
     if not isinstance(config, dict) or not isinstance(values, list):
         raise ValueError(f"load: {path} lacks its model description or parameters")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
-        raise ValueError(f"load: {path} has a parameter that is not a finite number")
+    for i, v in enumerate(values):
+        if not _finite_number(v):
+            raise ValueError(f"load: {path} has parameter {i} that is not a finite number")
+    expected = _count(config, path)  # checked before anything is built
+    if expected != len(values):
+        raise ValueError(f"load: {path} has {len(values)} parameters; its {config['kind']} needs {expected}")
     if into is None:
         model = _build(config)
     else:
@@ -113,6 +140,48 @@ def load(path: str | os.PathLike, into: Module | None = None) -> Module:
     for p, v in zip(params, values):
         p.data = float(v)
     return model
+
+
+def _finite_number(v: object) -> bool:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(v))
+    except OverflowError:  # an int of hundreds of digits
+        return False
+
+
+def _size(config: dict[str, Any], key: str, path: Path) -> int:
+    n = config.get(key)
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_PARAMETERS:
+        raise ValueError(f"load: {path} declares {key} = {n!r}; it must be a whole number from 1 to {MAX_PARAMETERS:,}")
+    return n
+
+
+def _count(config: dict[str, Any], path: Path) -> int:
+    """How many parameters the declared architecture has, without building it."""
+    kind = config.get("kind")
+    if kind not in ("Perceptron", "Neuron", "Layer", "MLP"):
+        raise ValueError(f"load: unknown model kind {kind!r} in {path}")
+    bias = config.get("bias", True)
+    if not isinstance(bias, bool):
+        raise ValueError(f"load: {path} declares bias = {bias!r}; it must be true or false")
+    nin = _size(config, "nin", path)
+    if kind == "Perceptron":
+        total = nin + 1
+    elif kind == "Neuron":
+        total = nin + bias
+    elif kind == "Layer":
+        total = _size(config, "nout", path) * (nin + bias)
+    else:  # an MLP
+        nouts = config.get("nouts")
+        if not isinstance(nouts, list) or not nouts:
+            raise ValueError(f"load: {path} declares nouts = {nouts!r}; it must be a list of layer sizes")
+        sizes = [nin] + [_size({"nouts": n}, "nouts", path) for n in nouts]
+        total = sum(a * b + b * bias for a, b in zip(sizes, sizes[1:]))
+    if total > MAX_PARAMETERS:
+        raise ValueError(f"load: {path} declares {total:,} parameters, more than the limit of {MAX_PARAMETERS:,}")
+    return total
 
 
 def _describe(config: dict[str, Any]) -> str:

@@ -194,3 +194,9 @@ def test_the_gradient_graph_can_be_drawn() -> None:
     for name in ("θ1", "θ2", "a1", "a3"):
         assert f"<B>{name}</B>" in source
     assert source.count("->") >= len([n for n in topological(g) if n.parents])
+
+
+def test_mixed_second_derivative_of_pow_at_a_zero_exponent() -> None:
+    # d/dy d/dx x^y = x^(y−1)(1 + y ln x), which is 1/x at y = 0 although d/dx x^0 is 0
+    H = hessian(lambda a, b: a**b, [2.0, 0.0])
+    assert H[0] == pytest.approx([0.0, 0.5], abs=1e-15)

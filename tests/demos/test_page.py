@@ -52,9 +52,9 @@ def test_unknown_demo_exits_2_with_a_message() -> None:
 def test_unwritable_out_is_a_clear_error(tmp_path, capsys) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    assert main(["chain_rule", "--out", str(blocker)]) == 2
+    assert main(["chain_rule", "--out", str(blocker)]) == 1
     assert "is a file, not a folder" in capsys.readouterr().err
-    assert main(["chain_rule", "--out", str(blocker / "sub")]) == 2
+    assert main(["chain_rule", "--out", str(blocker / "sub")]) == 1
     assert "cannot create the output folder" in capsys.readouterr().err
 
 
