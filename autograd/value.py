@@ -37,7 +37,7 @@ from .tags import _current, _current_constant
 
 Number = Union[int, float]
 
-# add, sub, mul and neg, the ops a network is mostly made of, write their partials
+# add, sub, mul, neg and relu, the ops a network is mostly made of, write their partials
 # (constants, or the other operand) inline: calling the table's rule for them costs
 # about a tenth of a training step.  A test holds them equal to the table's rules.
 _div = OPS["div"].rule
@@ -46,7 +46,6 @@ _exp = OPS["exp"].rule
 _log = OPS["log"].rule
 _tanh = OPS["tanh"].rule
 _sigmoid = OPS["sigmoid"].rule
-_relu = OPS["relu"].rule
 _step = OPS["step"].rule
 
 _BIG = 1.7976931348623157e308  # the largest float: a result beyond it, either way, overflowed
@@ -333,9 +332,13 @@ class Value:
 
     def relu(self) -> Value:
         x = self.data
-        out = 0.0 if x <= 0.0 else x  # NaN is not <= 0: it passes through
-        (g,) = _relu(x, out)
-        return _node(out, "relu", self, None, g, 0.0)
+        # inline, like add and mul (a network calls it once per unit); NaN is neither
+        # > 0 nor <= 0, so it passes through with a NaN slope
+        if x > 0.0:
+            return _node(x, "relu", self, None, 1.0, 0.0)
+        if x <= 0.0:
+            return _node(0.0, "relu", self, None, 0.0, 0.0)
+        return _node(x, "relu", self, None, x, 0.0)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, slope·x otherwise; the slope is a constant parent, as in ``x * 0.01``."""
