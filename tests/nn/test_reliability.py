@@ -166,3 +166,55 @@ def test_finding_14_models_pickle_and_deep_copy(make, clone) -> None:
     twin_outs = twin_out if isinstance(twin_out, list) else [twin_out]
     assert [v.data for v in twin_outs] == [v.data for v in outs]
     assert all(a is not b for a, b in zip(model.parameters(), twin.parameters()))
+
+
+# What held in the probe, and must keep holding -----------------------------------------------------
+
+def test_held_cross_entropy_is_finite_at_logits_of_ten_thousand() -> None:
+    for logits in ([1e4, -1e4, 0.0], [-1e4, 1e4, 1e4]):
+        xs = [Value(v) for v in logits]
+        loss = nn.cross_entropy(xs, 0)
+        loss.backward()
+        assert math.isfinite(loss.data) and all(math.isfinite(x.grad) for x in xs)
+
+
+def test_held_no_pickle_or_eval_in_the_library() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for package in ("autograd", "nn", "viz", "demos"):
+        for source in (root / package).glob("*.py"):
+            text = source.read_text(encoding="utf-8")
+            for word in ("import pickle", "pickle.load", "eval(", "exec("):
+                assert word not in text, f"{source.name} uses {word}"
+
+
+SAVER = """
+import sys
+import nn
+model = nn.MLP(4, [64, 64, 1], seed=0)
+print("ready", flush=True)
+while True:
+    for p in model.parameters():
+        p.data += 1.0
+    nn.save(model, sys.argv[1])
+"""
+
+
+def test_held_save_is_atomic_under_sigkill(tmp_path) -> None:
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    path = tmp_path / "model.json"
+    for delay in (0.3, 0.45, 0.6):
+        proc = subprocess.Popen([sys.executable, "-c", SAVER, str(path)], cwd=root, stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        model = nn.load(path)  # whole: the old file or the new one, never half of one
+        values = {p.data - q.data for p, q in zip(model.parameters(), nn.MLP(4, [64, 64, 1], seed=0).parameters())}
+        assert len({round(v, 6) for v in values}) == 1
