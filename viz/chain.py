@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 from autograd import Value, topological
 
@@ -153,17 +152,6 @@ class ChainRule:
 
     def __str__(self) -> str:
         return self.text()
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:
-        from .draw import draw_chain_rule
-        from .rendering import RenderError, render
-
-        bundle = {"text/plain": self.text(), "text/markdown": f"$${self.latex()}$$\n\n```\n{self.text()}\n```"}
-        try:
-            bundle["image/svg+xml"] = render(draw_chain_rule(self).source, "svg").decode("utf-8")
-        except (RenderError, ValueError) as error:
-            bundle["text/markdown"] += f"\n\n*(drawing not rendered: {error})*"
-        return bundle
 
 
 def _partial(upper: str, lower: str, latex: bool = False) -> str:

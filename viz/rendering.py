@@ -9,6 +9,7 @@ installs with chainrule (SVG and PNG only).  Set CHAINRULE_RENDERER to
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sysconfig
@@ -99,12 +100,21 @@ def _source(graph: Any) -> str:
     return source
 
 
+def _new_file_mode() -> int:
+    # what open() would give a new file: 0o666 less the umask (read by setting it back at once)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _write(path: Path, data: bytes) -> None:
-    # written beside the target and moved into place: a failure leaves nothing partial
+    # written beside the target and moved into place: a failure leaves nothing partial; the
+    # file ends with the permissions of a normal new file, not mkstemp's 0600
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, _new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -137,6 +147,8 @@ def save(graph: graphviz.Graph | graphviz.Digraph, path: str | os.PathLike) -> P
         data = render(source, suffix[1:])
     except RenderError as error:
         dot_path = path.with_suffix(".dot")
+        if dot_path.exists():  # someone else's file: leave it, and say where the source went
+            dot_path = path.with_name(path.name + ".dot")
         _write(dot_path, source.encode("utf-8"))
         raise RenderError(f"{error}. The DOT source is in {dot_path}; render it with `dot -T{suffix[1:]} "
                           f"{dot_path} -o {path}`") from None
@@ -145,20 +157,27 @@ def save(graph: graphviz.Graph | graphviz.Digraph, path: str | os.PathLike) -> P
 
 
 class Drawing(graphviz.Digraph):
-    """A graphviz Digraph that shows itself in Jupyter through chainrule's renderer.
+    """A graphviz Digraph that shows itself in Jupyter through chainrule's renderer
+    (see viz.notebook), with a caption.
 
-    With no renderer it shows its caption and DOT source instead of failing.
+    graphviz's own ``render()`` and ``pipe()`` need a system ``dot``; ``viz.save``
+    and ``viz.render`` also work with graphviz-pure.
     """
 
     caption: str = ""
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:
-        try:
-            return {"image/svg+xml": render(self.source, "svg").decode("utf-8")}
-        except RenderError as error:
-            note = f"*(not rendered: {error})*"
-            caption = f"{self.caption}\n\n" if self.caption else ""
-            return {
-                "text/markdown": f"{caption}{note}\n\n```dot\n{self.source}```",
-                "text/plain": f"{self.caption}\n{self.source}".strip(),
-            }
+    def counts(self) -> tuple[int, int]:
+        """How many graphviz nodes and edges the drawing has."""
+        nodes = edges = 0
+        for line in self.body:
+            text = line.strip()
+            if " -> " in text:
+                edges += 1
+            elif re.match(r"^[A-Za-z_][\w]* \[", text):
+                nodes += 1
+        return nodes, edges
+
+    def __repr__(self) -> str:
+        nodes, edges = self.counts()
+        caption = self.caption if len(self.caption) <= 60 else self.caption[:59] + "…"
+        return f"Drawing({nodes} nodes, {edges} edges, caption={caption!r})"

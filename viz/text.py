@@ -29,14 +29,31 @@ def fmt(x: float, digits: int = 4) -> str:
     return f"{x:.{digits}g}".replace("-", "−")
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters (but newlines) and lone surrogates written as escapes
+    (``\\x00``, ``\\x1b``, ``\\udc80``), so that a renderer or an encoder never chokes on them."""
+    return "".join(
+        ch if ch == "\n" or (ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF) or ch == " "
+        else ascii(ch)[1:-1]
+        for ch in text
+    )
+
+
+def markdown_fence(text: str, info: str = "") -> str:
+    """``text`` as a fenced code block whose fence is longer than any run of backticks inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{printable(text)}\n{fence}"
+
+
 def dot_html(text: str) -> str:
     """``text`` for the inside of a Graphviz HTML-like label, shown exactly as written.
 
     HTML escaping covers < > & " and Graphviz's record characters; Graphviz then
     expands backslash escapes such as \\N even in HTML labels, so a backslash is
-    doubled; a newline becomes a line break.
+    doubled; a newline becomes a line break; control characters show as escapes.
     """
-    escaped = html.escape(text, quote=True).replace("\\", "\\\\")
+    escaped = html.escape(printable(text), quote=True).replace("\\", "\\\\")
     return "<BR/>".join(escaped.split("\n"))
 
 

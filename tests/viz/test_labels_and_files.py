@@ -1,0 +1,101 @@
+"""Labels and output that cannot break the drawing or the notebook; files saved as normal files."""
+
+from __future__ import annotations
+
+import ast
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import viz
+from autograd import Value
+from viz.notebook import chain_rule_bundle, drawing_bundle
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+@pytest.mark.parametrize("label", ["a\x00b", "esc\x1b[31m", "v\x0bt", "lone \udc80 surrogate", "tab\there"])
+def test_labels_with_control_characters_render_as_escapes(label) -> None:
+    x = Value(2.0, label=label)
+    J = x * x
+    J.label = "J"
+    J.backward()
+    svg = viz.render(viz.draw(J).source, "svg")
+    texts = "".join("".join(t.itertext()) for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text"))
+    assert ascii(label[-3:])[1:-1] in texts or label[-3:] in texts
+    assert "\x00" not in texts and "\x1b" not in texts
+
+
+def _rule_with(label: str) -> viz.ChainRule:
+    x = Value(1.5, label=label)
+    J = x * x
+    J.label = "J"
+    J.backward()
+    return viz.chain_rule(J, x)
+
+
+def test_chain_rule_markdown_escapes_html_and_fences(monkeypatch) -> None:
+    markdown = chain_rule_bundle(_rule_with(HOSTILE))["text/markdown"]
+    outside, fenced_text = markdown.split("\n\n", 1)
+    assert "<img" not in outside  # the LaTeX is HTML-escaped; inside the fence HTML is only text
+    assert fenced_text.startswith("```")
+    fenced = chain_rule_bundle(_rule_with("tick```tock"))["text/markdown"]
+    fence = fenced.split("\n\n")[1].split("\n")[0]
+    assert set(fence) == {"`"} and len(fence) > 3  # longer than the label's run of backticks
+
+
+def test_drawing_markdown_without_a_renderer_escapes_labels(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CHAINRULE_RENDERER", "dot")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot here
+    x = Value(1.0, label=HOSTILE)
+    drawing = viz.draw(x * 2.0)
+    drawing.caption = HOSTILE + " ```"
+    bundle = drawing_bundle(drawing)
+    assert "image/svg+xml" not in bundle
+    markdown = bundle["text/markdown"]
+    caption = markdown.split("\n\n")[0]
+    assert "<img" not in caption and "\\`\\`\\`" in caption  # HTML and backticks escaped
+    assert markdown.count("\n```") == 2  # one fence, opened and closed, around the DOT source
+
+
+def test_saved_files_get_normal_permissions(tmp_path) -> None:
+    old = os.umask(0o022)
+    try:
+        x = Value(1.0, label="x")
+        for name in ("g.svg", "g.dot"):
+            path = viz.save(viz.draw(x * 2.0), tmp_path / name)
+            assert path.stat().st_mode & 0o777 == 0o644, name
+    finally:
+        os.umask(old)
+
+
+def test_a_pdf_without_a_renderer_leaves_an_existing_dot_file_alone(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CHAINRULE_RENDERER", "graphviz-pure")  # renders SVG and PNG, not PDF
+    if viz.find_renderer() is None:
+        pytest.skip("graphviz-pure is not installed")
+    keep = tmp_path / "keep.dot"
+    keep.write_text("mine")
+    with pytest.raises(viz.RenderError, match=r"keep\.pdf\.dot"):
+        viz.save(viz.draw(Value(1.0) * 2.0), tmp_path / "keep.pdf")
+    assert keep.read_text() == "mine"
+    assert (tmp_path / "keep.pdf.dot").read_text().startswith("digraph")
+
+
+def test_repr_of_a_drawing_says_what_it_is() -> None:
+    x = Value(3.0, label="x")
+    J = x * x + x
+    J.backward()
+    drawing = viz.draw_chain_rule(J, x)
+    text = repr(drawing)
+    nodes, edges = drawing.counts()
+    assert text.startswith(f"Drawing({nodes} nodes, {edges} edges, caption=")
+    assert nodes >= 3 and edges >= 3  # at least x, x·x and the sum, and the three routes to x
+
+
+def test_chain_and_draw_do_not_import_each_other() -> None:
+    tree = ast.parse((ROOT / "viz" / "chain.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "draw" not in imported and "notebook" not in imported
