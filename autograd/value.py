@@ -58,9 +58,10 @@ def _as_float(data: object, what: str) -> float:
         try:
             return float(data)
         except OverflowError:
+            # digits from the bit length: str() of a huge int is itself refused past 4,300 digits
+            digits = int(abs(int(data)).bit_length() * math.log10(2)) + 1
             raise OverflowError(
-                f"{what} is too large for a float: {type(data).__name__} of about "
-                f"{len(str(abs(int(data))))} digits"
+                f"{what} is too large for a float: {type(data).__name__} of about {digits} digits"
             ) from None
     raise TypeError(f"{what} must be a real number (int or float), got {type(data).__name__}: {data!r}")
 

@@ -224,6 +224,8 @@ def test_finding_12_infinite_operands_give_the_ieee_result() -> None:
 def test_finding_13_huge_ints_name_the_input() -> None:
     with pytest.raises(OverflowError, match="Value data is too large"):
         Value(2**2000)
+    with pytest.raises(OverflowError, match="about 10001 digits"):
+        Value(10**10000)  # past the 4,300 digits str() of an int allows
     with pytest.raises(OverflowError, match="operand is too large"):
         Value(1.0) * 2**2000
 
