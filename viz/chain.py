@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from autograd import Value, topological
 
+from .fold import Folding
 from .text import fmt, latex_name, latex_number
 
 MAX_PATHS = 256  # paths listed one by one; count and total are exact for any number
@@ -45,6 +46,7 @@ class ChainRule:
     nodes: list[Value] = field(repr=False)  # every node on some J→θ path, J first
     adjoints: dict[Value, float] = field(repr=False)  # ∂J/∂node for those nodes
     names: dict[Value, str] = field(repr=False)
+    folding: Folding = field(repr=False)
 
     @property
     def complete(self) -> bool:
@@ -65,19 +67,18 @@ class ChainRule:
         return {(n, i) for n in self.nodes for i, p in enumerate(n.parents) if p in on}
 
     def factors(self, k: int) -> list[Factor]:
-        """Path k as factors between named nodes, the notes' way: ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂θ2.
+        """Path k as factors between drawn nodes, the notes' way: ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂θ2.
 
-        The factors break at J, θ and every labelled node; unlabelled nodes between
-        them are folded into their factor (J = ½(a3 − y)² gives one factor ∂J/∂a3).
-        A path with no labelled node between J and θ breaks at every node instead.
+        The factors break where the folded drawing has a box (see viz.fold): at J, θ,
+        every labelled node and every shared one; unlabelled nodes between them are
+        folded into their factor (J = ½(a3 − y)² gives one factor ∂J/∂a3).  In a graph
+        that names no inner node, every node is a box, and every step a factor.
         """
         path, slots = self.paths[k], self.slots[k]
-        inner = path[1:-1]
-        breaks_everywhere = not any(n.label for n in inner)
         out, upper, value = [], path[0], 1.0
         for node, slot, lower in zip(path, slots, path[1:]):
             value *= node.local_grads[slot]
-            if breaks_everywhere or lower.label or lower is self.theta:
+            if self.folding.drawn(lower) or lower is self.theta:
                 out.append(Factor(upper, lower, value))
                 upper, value = lower, 1.0
         return out
@@ -187,8 +188,9 @@ def chain_rule(J: Value, theta: Value) -> ChainRule:
             ways[node] = n_ways
             down[node] = total
     names = node_names(order, J, theta)
+    folding = Folding(order, J, theta)
     if J not in reaches:
-        return ChainRule(J, theta, 0, 0.0, [], [], [], [], {}, names)
+        return ChainRule(J, theta, 0, 0.0, [], [], [], [], {}, names, folding)
     nodes = [n for n in reversed(order) if n in reaches]  # J first, θ last
     adjoints: dict[Value, float] = {J: 1.0}
     for node in nodes:
@@ -197,7 +199,7 @@ def chain_rule(J: Value, theta: Value) -> ChainRule:
             if p in reaches:
                 adjoints[p] = adjoints.get(p, 0.0) + a * g
     paths, slots, products = _enumerate(J, theta, reaches, MAX_PATHS)
-    return ChainRule(J, theta, ways[J], down[J], paths, slots, products, nodes, adjoints, names)
+    return ChainRule(J, theta, ways[J], down[J], paths, slots, products, nodes, adjoints, names, folding)
 
 
 def node_names(order: list[Value], J: Value | None = None, theta: Value | None = None) -> dict[Value, str]:

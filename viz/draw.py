@@ -18,11 +18,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Union
 
-from autograd import OPS, Value, topological
+from autograd import Value, topological
 
 from .chain import ChainRule, chain_rule, node_names
+from .fold import FoldedEdge, Folding
 from .rendering import Drawing
-from .text import dot_html, fmt
+from .text import dot_html, fmt, printable
 
 MAX_NODES = 300  # past this, graphs are collapsed by scope (a few seconds of layout at most)
 
@@ -59,16 +60,13 @@ def _colors(on: bool | None) -> tuple[str, str]:
     return (PATH_COLOR, "black") if on else (FADED, FADED)
 
 
-def _operands(node: Value, names: dict[Value, str]) -> list[str]:
-    return [fmt(p.data) if p.is_constant else names[p] for p in node.parents]
-
-
-def _node_label(node: Value, names: dict[Value, str], show_grad: bool, on: bool | None, named: bool) -> str:
+def _node_label(node: Value, names: dict[Value, str], folding: Folding, show_grad: bool, on: bool | None,
+                named: bool) -> str:
     color, text = _colors(on)
     name = names[node]
-    head = f"<B>{dot_html(name)}</B>" if named else f'<FONT POINT-SIZE="8" COLOR="{FADED}">{dot_html(name)}</FONT>'
-    if node.op:  # how the node was made, in the operands' names: z3 = θ2 · a2
-        head += f" = <I>{dot_html(OPS[node.op].render(*_operands(node, names)))}</I>"
+    head = f"<B>{dot_html(name)}</B>" if named else f'<FONT POINT-SIZE="9" COLOR="{FADED}">{dot_html(name)}</FONT>'
+    if node.op:  # how the node was made, in the operands' names: z3 = θ2 · a2, or folded J = 0.5 · (a3 − 1)^2
+        head += f" = <I>{dot_html(folding.expression(node, names))}</I>"
     rows = [head, f"data {fmt(node.data)}"]
     if show_grad:
         rows.append(f"grad {fmt(node.grad)}")
@@ -82,7 +80,7 @@ def _node_label(node: Value, names: dict[Value, str], show_grad: bool, on: bool 
 
 
 def _add_nodes(g: Drawing, order: list[Value], ids: dict[Value, str], names: dict[Value, str],
-               show_grad: bool, lit: set[Value] | None) -> None:
+               folding: Folding, show_grad: bool, lit: set[Value] | None) -> None:
     for node in order:
         on = None if lit is None else node in lit
         if node.is_constant:
@@ -90,18 +88,21 @@ def _add_nodes(g: Drawing, order: list[Value], ids: dict[Value, str], names: dic
             g.node(ids[node], label=f"<{dot_html(fmt(node.data))}>", shape="plain", fontcolor=color, fontsize="10")
         else:
             named = bool(node.label) or names[node] in ("J", "θ")
-            g.node(ids[node], label=_node_label(node, names, show_grad, on, named), shape="plain")
+            g.node(ids[node], label=_node_label(node, names, folding, show_grad, on, named), shape="plain")
 
 
-def _edge_label(node: Value, slot: int, names: dict[Value, str]) -> str:
-    parent = node.parents[slot]
-    op = OPS[node.op]
-    formula = op.render(*_operands(node, names), text=op.partials[slot])
-    value = fmt(node.local_grads[slot])
-    text = f"∂{names[node]}/∂{names[parent]} = {formula}"
-    if formula != value:
-        text += f" = {value}"
-    return f"<{dot_html(text)}>"
+def _edge_label(edge: FoldedEdge, names: dict[Value, str], folding: Folding) -> dict[str, str]:
+    """∂upper/∂lower = formula = value for one step; for a folded edge the numbers it
+    multiplies, with the formulas of its steps in the tooltip."""
+    formulas = folding.step_formulas(edge, names)
+    value = fmt(edge.value)
+    text = f"∂{names[edge.upper]}/∂{names[edge.lower]} = "
+    if len(edge.steps) == 1:
+        text += formulas[0] if formulas[0] == value else f"{formulas[0]} = {value}"
+        return {"label": f"<{dot_html(text)}>"}
+    numbers = "".join(f"({fmt(node.local_grads[slot])})" for node, slot in edge.steps)
+    return {"label": f"<{dot_html(f'{text}{numbers} = {value}')}>",
+            "tooltip": printable(f"{text}{' · '.join(formulas)} = {value}")}
 
 
 def _resolve_highlight(highlight: Highlight) -> tuple[set[Value] | None, set[tuple[Value, int]]]:
@@ -134,44 +135,58 @@ def draw(
     highlight: Highlight = None,
     max_nodes: int = MAX_NODES,
     show_local: bool = False,
+    fold: bool = False,
 ) -> Drawing:
     """The graph of everything ``root`` depends on.
 
     ``highlight`` (a ChainRule, or some Values) draws those nodes and the edges
     between them in colour and fades the rest.  ``show_local`` labels every edge
-    with its local derivative.  Past ``max_nodes`` the graph is collapsed by name
-    scope, or refused with GraphTooLarge.
+    with its local derivative.  ``fold=True`` writes unnamed nodes inline into the
+    named node that uses them (see viz.fold): one box per named quantity, one edge
+    per factor.  Past ``max_nodes`` the graph is collapsed by name scope, or
+    refused with GraphTooLarge.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw() needs a Value, got {type(root).__name__}")
     max_nodes = _check_max(max_nodes)
     order = topological(root)
     lit, lit_edges = _resolve_highlight(highlight)
-    if len(order) > max_nodes:
+    folding = Folding(order, root, enabled=fold)
+    shown = _shown(order, folding)
+    if len(shown) > max_nodes:
         return _draw_collapsed(order, rankdir, max_nodes, lit, show_grad)
     names = node_names(order)
-    ids = {node: f"n{i}" for i, node in enumerate(order)}
+    ids = {node: f"n{i}" for i, node in enumerate(order) if node in set(shown)}
     g = _new_drawing(rankdir)
-    _add_nodes(g, order, ids, names, show_grad, lit)
-    _add_edges(g, order, ids, names, lit, lit_edges, label_all=show_local)
+    _add_nodes(g, shown, ids, names, folding, show_grad, lit)
+    _add_edges(g, shown, ids, names, folding, lit, lit_edges, label_all=show_local)
     return g
 
 
-def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dict[Value, str],
+def _shown(order: list[Value], folding: Folding) -> list[Value]:
+    """The nodes that get a box: all of them, or, folded, the drawn ones (constants are inline numbers)."""
+    return [n for n in order if folding.drawn(n)] if folding.folded else order
+
+
+def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dict[Value, str], folding: Folding,
                lit: set[Value] | None, lit_edges: set[tuple[Value, int]], label_all: bool) -> None:
+    """One edge per (folded) operand of each drawn node; a constant, when drawn, gets its own edge."""
     for node in order:
-        for slot, parent in enumerate(node.parents):
-            if parent not in ids:
+        edges = folding.edges(node)
+        if not folding.folded:  # unfolded: constants are boxes too, each with its edge
+            edges = [FoldedEdge(node, p, ((node, slot),)) for slot, p in enumerate(node.parents)]
+        for edge in edges:
+            if edge.lower not in ids:
                 continue
-            attrs = {}
+            attrs: dict[str, str] = {}
             if lit is not None:
-                on = (node, slot) in lit_edges
+                on = all(step in lit_edges for step in edge.steps)
                 attrs = {"color": PATH_COLOR, "penwidth": "2", "fontcolor": PATH_COLOR} if on else {"color": FADED}
                 if on:
-                    attrs["label"] = _edge_label(node, slot, names)
+                    attrs.update(_edge_label(edge, names, folding))
             elif label_all:
-                attrs["label"] = _edge_label(node, slot, names)
-            g.edge(ids[parent], ids[node], **attrs)
+                attrs.update(_edge_label(edge, names, folding))
+            g.edge(ids[edge.lower], ids[edge.upper], **attrs)
 
 
 def _draw_collapsed(
@@ -250,7 +265,8 @@ def _collapsed(
             c.attr(label=f"<{dot_html(top)}>", style="rounded", color="#888888", fontname=FONT)
             for k in keys:
                 _group_node(c, box[k], k, groups[k], lit)
-    _add_nodes(g, singles, {n: box[key(n)] for n in singles}, node_names(order), show_grad, lit)
+    _add_nodes(g, singles, {n: box[key(n)] for n in singles}, node_names(order), Folding(order, enabled=False),
+               show_grad, lit)
     for (a, b), count in links.items():
         # thicker for more edges between the two boxes
         g.edge(box[a], box[b], penwidth=f"{0.7 + 0.5 * math.log10(count):.2f}", tooltip=f"{count} edges")
@@ -269,10 +285,15 @@ def draw_chain_rule(
     theta: Value | None = None,
     *,
     show_grad: bool = True,
-    rankdir: str = "LR",
+    rankdir: str = "BT",
     max_nodes: int = MAX_NODES,
+    fold: bool = True,
 ) -> Drawing:
     """The graph of J with every path from J to θ highlighted and the rest faded.
+
+    Folded by default (see viz.fold): the drawn edges of a path are exactly the
+    factors of ``rule.text()``; ``fold=False`` shows every node.  Bottom to top by
+    default, so J is at the top and the path reads down like the formula.
 
     Each edge on a path is labelled with its local derivative, symbol and value;
     parallel edges (x*x) are kept; the caption gives the sum over paths with its
@@ -287,7 +308,9 @@ def draw_chain_rule(
             raise TypeError("draw_chain_rule(J, theta) needs theta, the Value to differentiate by")
         rule = chain_rule(J, theta)
     max_nodes = _check_max(max_nodes)
-    order = topological(rule.J)
+    full = topological(rule.J)
+    folding = rule.folding if fold else Folding(full, enabled=False)
+    order = _shown(order=full, folding=folding)
     names = rule.names
     caption = rule.text()
     if len(order) > max_nodes:
@@ -300,9 +323,10 @@ def draw_chain_rule(
             )
         caption += f"\n({len(order) - len(keep):,} nodes not on these paths are not drawn)"
         order = [n for n in order if n in keep]
-    ids = {node: f"n{i}" for i, node in enumerate(topological(rule.J)) if node in set(order)}
+    kept = set(order)
+    ids = {node: f"n{i}" for i, node in enumerate(full) if node in kept}
     g = _new_drawing(rankdir, caption)
     lit = set(rule.nodes) | {rule.theta}
-    _add_nodes(g, order, ids, names, show_grad, lit)
-    _add_edges(g, order, ids, names, lit, rule.edges(), label_all=False)
+    _add_nodes(g, order, ids, names, folding, show_grad, lit)
+    _add_edges(g, order, ids, names, folding, lit, rule.edges(), label_all=False)
     return g

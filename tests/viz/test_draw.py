@@ -52,7 +52,7 @@ def test_small_numbers_keep_their_digits() -> None:
 
 def test_draw_chain_rule_highlights_the_path_and_labels_its_edges() -> None:
     v = notes_network()
-    g = viz.draw_chain_rule(v["J"], v["θ2"])
+    g = viz.draw_chain_rule(v["J"], v["θ2"], fold=False)  # every node, as backward sees it
     edges = path_edges(g.source)
     rule = viz.chain_rule(v["J"], v["θ2"])
     assert len(edges) == len(rule.edges()) == 5  # J→n, n→n, n→a3, a3→z3, z3→θ2
