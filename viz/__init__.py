@@ -12,6 +12,7 @@
 
 from .chain import MAX_PATHS, ChainRule, Factor, chain_rule
 from .draw import MAX_NODES, GraphTooLarge, draw, draw_chain_rule
+from .network import draw_network
 from .notebook import chain_rule_bundle, drawing_bundle  # noqa: F401 - installs the Jupyter display
 from .rendering import Drawing, RenderError, find_renderer, render, save
 from .text import fmt
@@ -27,6 +28,7 @@ __all__ = [
     "chain_rule",
     "draw",
     "draw_chain_rule",
+    "draw_network",
     "find_renderer",
     "fmt",
     "render",

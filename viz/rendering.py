@@ -173,7 +173,7 @@ class Drawing(graphviz.Digraph):
             text = line.strip()
             if " -> " in text:
                 edges += 1
-            elif re.match(r"^[A-Za-z_][\w]* \[", text):
+            elif re.match(r"^[A-Za-z_][\w]* \[", text) and text.split()[0] not in ("node", "edge", "graph"):
                 nodes += 1
         return nodes, edges
 

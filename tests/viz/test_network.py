@@ -1,0 +1,107 @@
+"""draw_network: the course picture of a model, one node per input and neuron, one edge per weight."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import nn
+import viz
+from viz.network import NEGATIVE, POSITIVE
+
+NODE = re.compile(r"^\t+(\w+) \[label=", re.M)
+EDGE = re.compile(r"^\t(\w+) -> (\w+) \[(.*)\]$", re.M)
+
+
+def counts(drawing: viz.Drawing) -> tuple[int, int]:
+    return len(NODE.findall(drawing.source)), len(EDGE.findall(drawing.source))
+
+
+def pen(attrs: str) -> float:
+    return float(re.search(r"penwidth=([\d.]+)", attrs).group(1))
+
+
+@pytest.mark.parametrize("make, inputs, neurons, weights", [
+    (lambda: nn.MLP(3, [4, 2], seed=0), 3, 6, 3 * 4 + 4 * 2),
+    (lambda: nn.MLP(2, [16, 16, 1], seed=1), 2, 33, 2 * 16 + 16 * 16 + 16),
+    (lambda: nn.Layer(5, 3, seed=0), 5, 3, 15),
+    (lambda: nn.Neuron(4, seed=0), 4, 1, 4),
+    (lambda: nn.Perceptron(2, seed=0), 2, 1, 2),
+])
+@pytest.mark.parametrize("with_x", [False, True])
+@pytest.mark.parametrize("show_grad", [False, True])
+def test_exactly_one_node_per_input_and_neuron_and_one_edge_per_weight(make, inputs, neurons, weights, with_x,
+                                                                        show_grad) -> None:
+    model = make()
+    x = [0.5, -1.0, 0.25, 2.0, -0.5][:inputs] if with_x else None
+    drawing = viz.draw_network(model, x=x, show_grad=show_grad)
+    assert counts(drawing) == (inputs + neurons, weights)
+    assert drawing.counts() == (inputs + neurons, weights)
+    viz.render(drawing.source)  # and it lays out
+
+
+def test_edges_are_coloured_by_sign_and_sized_by_magnitude() -> None:
+    model = nn.MLP(2, [3, 1], seed=4)
+    edges = EDGE.findall(viz.draw_network(model).source)
+    weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
+    # edges are written neuron by neuron, weight by weight: the same order as parameters()
+    assert len(edges) == len(weights)
+    for (_, _, attrs), w in zip(edges, weights):
+        assert (POSITIVE if w.data >= 0 else NEGATIVE) in attrs
+    biggest = max(range(len(weights)), key=lambda i: abs(weights[i].data))
+    assert pen(edges[biggest][2]) == max(pen(a) for _, _, a in edges) == 3.0
+
+
+def test_show_grad_sizes_edges_by_the_gradient() -> None:
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=2)
+    nn.mse([model([0.3, -0.6])], [1.0]).backward()
+    weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
+    edges = EDGE.findall(viz.draw_network(model, show_grad=True).source)
+    steepest = max(range(len(weights)), key=lambda i: abs(weights[i].grad))
+    assert pen(edges[steepest][2]) == 3.0
+
+
+def test_values_on_an_input_are_the_models_own() -> None:
+    model = nn.MLP(2, [2, 1], activation="sigmoid", seed=3)
+    source = viz.draw_network(model, x=[0.5, -0.3]).source
+    assert "x1</B> = 0.5" in source and "x2</B> = −0.3" in source
+    assert f"a = {viz.fmt(model([0.5, -0.3]).data)}" in source
+    hidden = model.layers[0].neurons[1]([0.5, -0.3]).data
+    assert f"a = {viz.fmt(hidden)}" in source
+
+
+def test_neurons_show_their_activation_and_bias_in_order() -> None:
+    model = nn.MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    source = viz.draw_network(model).source
+    ids = NODE.findall(source)
+    assert ids == ["x1", "x2", "L1_1", "L1_2", "L1_3", "L2_1"]
+    assert source.count("<B>tanh</B>") == 3 and source.count("<B>σ</B>") == 1
+    assert "b = 0" in source
+
+
+def test_small_networks_label_each_weight() -> None:
+    p = nn.Perceptron(3, seed=0)
+    source = viz.draw_network(p).source
+    for k, w in enumerate(p.w):
+        assert f"w{k + 1} = {viz.fmt(w.data)}" in source
+
+
+def test_past_max_weights_each_layer_is_one_box() -> None:
+    model = nn.MLP(4, [40, 30, 1], seed=0)
+    drawing = viz.draw_network(model, x=[0.1, 0.2, 0.3, 0.4])
+    assert counts(drawing) == (1 + 3, 3)  # the inputs and three layers, one edge between each
+    source = drawing.source
+    assert "layer 2: 30 × 40 weights" in source and "1,200 weights" in source
+    assert "std" in source and "non-zero" in source
+    assert counts(viz.draw_network(model, max_weights=10_000)) == (4 + 71, 4 * 40 + 40 * 30 + 30)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: viz.draw_network("model"), TypeError, "Neuron, Layer, MLP or Perceptron"),
+    (lambda: viz.draw_network(nn.MLP(2, [1], seed=0), x=[1.0]), ValueError, "2 numbers"),
+    (lambda: viz.draw_network(nn.MLP(2, [1], seed=0), max_weights=0), ValueError, "max_weights"),
+])
+def test_bad_input(call, error, words) -> None:
+    with pytest.raises(error, match=words):
+        call()
