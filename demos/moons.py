@@ -16,7 +16,7 @@ from autograd import Value
 from .common import Section, grid, out_folder
 
 TITLE = "Putting it together: the two moons"
-SUMMARY = "micrograd's demo: MLP 2-16-16-1, max-margin loss, trained to 100% accuracy; one forward pass drawn"
+SUMMARY = "micrograd's demo: MLP 2-16-16-1, max-margin loss, trained to 100% accuracy; the network drawn"
 
 
 def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[Path]:
@@ -74,13 +74,14 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     s.plot(fig, "moons.svg", "The trained network's decision boundary, and its loss and accuracy per step.")
 
     s.say(
-        "The forward pass for a single point is already a graph of about a thousand Values, too many to read "
-        "one by one. Drawn collapsed by the name scopes nn gives its layers and neurons, each box is one neuron "
-        "and the arrows show which neurons feed which."
+        "The network itself, drawn the way the notes draw one: the two inputs, a column of neurons per layer, "
+        "and one edge per weight, blue for positive and red for negative, thicker for larger |w|. Each neuron "
+        "shows its bias and its output a on the first training point."
     )
-    out = model(X[0])
-    out.backward()
-    drawing = viz.draw(out)
-    s.graph(drawing, "moons_forward.svg", f"One data point's forward pass: {drawing.caption}.")
-    s.claim("collapsed by name scope" in drawing.caption, "the graph was drawn collapsed by neuron, not node by node")
+    drawing = viz.draw_network(model, x=X[0])
+    s.graph(drawing, "moons_network.svg", f"The trained 2-16-16-1 network on the point x = ({viz.fmt(X[0][0])}, "
+            f"{viz.fmt(X[0][1])}): {drawing.caption}.")
+    weights = sum(len(n.w) for layer in model.layers for n in layer.neurons)
+    s.claim(drawing.counts() == (2 + 33, weights),
+            f"the picture has one node per input and neuron (35) and one edge per weight ({weights})")
     return s.finish()

@@ -14,6 +14,7 @@ refuses with a message saying what to do instead.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Union
@@ -194,15 +195,16 @@ def _draw_collapsed(
 ) -> Drawing:
     """The deepest grouping by scope that leaves at most max_nodes boxes and as many links."""
     depth = max((n.scope.count("/") + 1 for n in order if n.scope), default=0)
-    unscoped = [n for n in order if not n.scope]
-    for d in range(depth, 0, -1):
-        keys = {"/".join(n.scope.split("/")[:d]) for n in order if n.scope}
-        if len(keys) + len(unscoped) > max_nodes:
+    for d in range(depth, 0, -1):  # no scope at all (depth 0): nothing to collapse by
+        key = _keyer(order, d)
+        keys = {key(n) for n in order}
+        if len(keys) > max_nodes:
             continue
-        links = _links(order, _keyer(d))
+        links = _links(order, key)
         if len(links) <= max_nodes:
-            return _collapsed(order, rankdir, d, lit, links, show_grad)
-    where = f", {len(unscoped):,} of them outside any name scope" if unscoped else ""
+            return _collapsed(order, rankdir, d, key, lit, links, show_grad)
+    unscoped = sum(1 for n in order if not n.scope)
+    where = f", {unscoped:,} of them outside any name scope" if unscoped else ""
     raise GraphTooLarge(
         f"draw: the graph has {len(order):,} nodes{where}, more than max_nodes={max_nodes} can show readably. "
         "Draw a smaller graph (one example rather than a whole batch), build it inside autograd.scope() blocks "
@@ -211,14 +213,27 @@ def _draw_collapsed(
     )
 
 
-def _keyer(depth: int) -> Callable[[Value], str]:
-    ids: dict[Value, str] = {}
+OUTSIDE = "\x00outside"  # the key prefix of the boxes of nodes made outside any scope
+
+
+def _keyer(order: list[Value], depth: int) -> Callable[[Value], str]:
+    """A node's box: its scope cut to ``depth``; a node made outside any scope goes in one box
+    with the others fed by the same top-level scopes (a summed loss after layer3 is one box)."""
+    fed: dict[Value, frozenset[str]] = {}
+    for n in order:  # parents first
+        if not n.scope:
+            sources: set[str] = set()
+            for p in n.parents:
+                if p.scope:
+                    sources.add(p.scope.split("/")[0])
+                else:
+                    sources |= fed[p]
+            fed[n] = frozenset(sources)
 
     def key(n: Value) -> str:
-        """A node's box: its scope cut to ``depth``, or the node itself when it has no scope."""
         if n.scope:
             return "/".join(n.scope.split("/")[:depth])
-        return ids.setdefault(n, f"\x00{len(ids)}")
+        return OUTSIDE + ",".join(sorted(fed[n]))
 
     return key
 
@@ -235,48 +250,66 @@ def _links(order: list[Value], key: Callable[[Value], str]) -> Counter:
 
 
 def _collapsed(
-    order: list[Value], rankdir: str, depth: int, lit: set[Value] | None, links: Counter, show_grad: bool
+    order: list[Value], rankdir: str, depth: int, key: Callable[[Value], str], lit: set[Value] | None,
+    links: Counter, show_grad: bool
 ) -> Drawing:
-    key = _keyer(depth)
-    groups: dict[str, list[Value]] = {}
-    box: dict[str, str] = {}  # key -> DOT id
-    singles: list[Value] = []
-    for i, n in enumerate(order):
-        k = key(n)
-        if n.scope:
-            groups.setdefault(k, []).append(n)
-            box.setdefault(k, f"g{len(groups) - 1}")
-        else:
-            singles.append(n)
-            box[k] = f"n{i}"
-    caption = (f"{len(order):,} nodes, collapsed by name scope: each box is one scope "
-               f"(depth {depth}) with the number of nodes inside it")
+    found: dict[str, list[Value]] = {}
+    for n in order:
+        found.setdefault(key(n), []).append(n)
+    # boxes in reading order: layer1 before layer2, neuron2 before neuron10, what is outside first
+    groups = {k: found[k] for k in sorted(found, key=_natural)}
+    box = {k: f"g{i}" for i, k in enumerate(groups)}
+    caption = (f"{len(order):,} nodes, collapsed by name scope: each box is one scope with the number of nodes "
+               "in it and the value of the last one made there (a neuron's output)")
     g = _new_drawing(rankdir, caption)
+    g.attr(ordering="out", ranksep="1.0", mclimit="0.01")  # keep the boxes in their written order
+    names = node_names(order)
+    plain = Folding(order, enabled=False)
     # at depth 2 and more, the boxes of one top-level scope (a layer) sit in a cluster
     tops: dict[str, list[str]] = {}
     for k in groups:
-        tops.setdefault(k.split("/")[0] if depth > 1 else "", []).append(k)
-    for j, (top, keys) in enumerate(tops.items()):
+        tops.setdefault(k.split("/")[0] if depth > 1 and not k.startswith(OUTSIDE) else "", []).append(k)
+    def add(target: Drawing, k: str) -> None:
+        members = groups[k]
+        if k.startswith(OUTSIDE) and len(members) == 1:  # a lone node: drawn as itself
+            _add_nodes(target, members, {members[0]: box[k]}, names, plain, show_grad, lit)
+        else:
+            _group_node(target, box[k], k, members, lit)
+
+    # the boxes of one top-level scope (a layer) share a column, in order (a rank of their own
+    # rather than a cluster: dot may rotate the order of a cluster's nodes)
+    for j, (top, keys) in enumerate(sorted(tops.items(), key=lambda item: not item[0])):  # outside boxes last
         if not top:
             for k in keys:
-                _group_node(g, box[k], k, groups[k], lit)
+                add(g, k)
             continue
-        with g.subgraph(name=f"cluster_{j}") as c:
-            c.attr(label=f"<{dot_html(top)}>", style="rounded", color="#888888", fontname=FONT)
+        with g.subgraph(name=f"column_{j}") as c:
+            c.attr(rank="same")
             for k in keys:
-                _group_node(c, box[k], k, groups[k], lit)
-    _add_nodes(g, singles, {n: box[key(n)] for n in singles}, node_names(order), Folding(order, enabled=False),
-               show_grad, lit)
-    for (a, b), count in links.items():
+                add(c, k)
+    rank = {k: i for i, k in enumerate(groups)}
+    for (a, b), count in sorted(links.items(), key=lambda item: (rank[item[0][0]], rank[item[0][1]])):
         # thicker for more edges between the two boxes
-        g.edge(box[a], box[b], penwidth=f"{0.7 + 0.5 * math.log10(count):.2f}", tooltip=f"{count} edges")
+        g.edge(box[a], box[b], penwidth=f"{0.7 + 0.5 * math.log10(count):.2f}", tooltip=f"{count} edges",
+               color="#00000066", arrowsize="0.4")
     return g
+
+
+def _natural(key: str) -> list:
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", key)]
 
 
 def _group_node(g: Drawing, gid: str, key: str, members: list[Value], lit: set[Value] | None) -> None:
     color, _ = _colors(None if lit is None else any(n in lit for n in members))
-    label = (f'<<B>{dot_html(key.split("/")[-1])}</B><BR/><FONT POINT-SIZE="9">{len(members):,} nodes · '
-             f"last value {fmt(members[-1].data)}</FONT>>")
+    if key.startswith(OUTSIDE):
+        fed = key[len(OUTSIDE):]
+        title = "outside any scope" + (f", fed by {fed.replace(',', ', ')}" if fed else "")
+        if all(n.is_leaf for n in members):
+            title += " (leaves)"
+    else:
+        title = key
+    label = (f'<<B>{dot_html(title)}</B><BR/><FONT POINT-SIZE="10">{len(members):,} nodes · '
+             f"last {fmt(members[-1].data)}</FONT>>")
     g.node(gid, shape="box", style="rounded", color=color, label=label)
 
 

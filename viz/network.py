@@ -76,7 +76,7 @@ def draw_network(model: Any, x: Sequence[float] | None = None, show_grad: bool =
     values = _forward(layers, x) if x is not None else None
     weights = sum(len(n.w) for layer in layers for n in layer)
     g = Drawing(name="network", format="svg")
-    g.attr(rankdir="LR", fontname=FONT, nodesep="0.12", ranksep="1.6", ordering="out")
+    g.attr(rankdir="LR", fontname=FONT, nodesep="0.12", ranksep="1.6", ordering="out", mclimit="0.01")
     g.attr("node", fontname=FONT, fontsize="11")
     g.attr("edge", fontname=FONT)
     if weights > max_weights:

@@ -8,12 +8,14 @@ installs with chainrule (SVG and PNG only).  Set CHAINRULE_RENDERER to
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
 import subprocess
 import sysconfig
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,11 @@ from typing import Any
 import graphviz
 
 FORMATS = (".svg", ".png", ".pdf", ".dot")
-RENDER_TIMEOUT = 120  # seconds; draw() keeps graphs small enough to need far less
+RENDER_TIMEOUT = 120  # seconds, by default; render() and save() take another
+LONG_RENDER = 10.0  # seconds: a layout expected to take longer is announced with a warning first
+
+# dot's layout time (SVG) measured for graphs of Values: (nodes, seconds); edge labels cost 4–7× more
+_LAYOUT_TIMES = ((100, 0.06), (1_000, 0.34), (5_000, 12.0), (20_000, 1_020.0))
 
 INSTALL_HINT = (
     "install a renderer: `pip install graphviz-pure` (SVG and PNG) or the system Graphviz "
@@ -65,8 +71,37 @@ def find_renderer() -> Renderer | None:
     return _system() or _pure()
 
 
-def render(source: str, fmt: str = "svg") -> bytes:
-    """Lay out and render DOT ``source`` as ``fmt`` ('svg', 'png' or 'pdf')."""
+def estimate_seconds(source: str) -> float:
+    """About how long dot will take to lay out ``source``, from its node count (and edge labels)."""
+    lines = source.splitlines()
+    edges = [line for line in lines if " -> " in line]
+    nodes = sum(1 for line in lines if re.match(r"^\s*\w+ \[", line) and " -> " not in line
+                and line.split()[0] not in ("node", "edge", "graph"))
+    (n0, t0), *rest = _LAYOUT_TIMES
+    seconds = t0 * nodes / n0
+    for n1, t1 in rest:  # log-log interpolation between the measured points, extrapolated past the last
+        if nodes > n0:
+            seconds = t0 * (nodes / n0) ** (math.log(t1 / t0) / math.log(n1 / n0))
+        n0, t0 = n1, t1
+    labelled = sum(1 for line in edges if "label=" in line)
+    return seconds * (1 + 4 * labelled / len(edges)) if edges else seconds
+
+
+def render(source: str, fmt: str = "svg", timeout: float = RENDER_TIMEOUT) -> bytes:
+    """Lay out and render DOT ``source`` as ``fmt`` ('svg', 'png' or 'pdf').
+
+    A layout expected to take longer than LONG_RENDER seconds is announced with a
+    RuntimeWarning giving the estimate; the renderer is stopped after ``timeout`` seconds.
+    """
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"timeout must be a number of seconds > 0, got {timeout!r}")
+    estimate = estimate_seconds(source)
+    if estimate > LONG_RENDER:
+        warnings.warn(
+            f"viz: laying this graph out will take about {estimate:,.0f} s (the time limit is {timeout:g} s); "
+            "draw fewer nodes (draw() collapses past max_nodes) to make it quicker",
+            RuntimeWarning, stacklevel=2,
+        )
     renderer = find_renderer()
     if renderer is None:
         raise RenderError(f"no Graphviz renderer found; {INSTALL_HINT}")
@@ -80,11 +115,13 @@ def render(source: str, fmt: str = "svg") -> bytes:
             [renderer.path, f"-T{fmt}"],
             input=source.encode("utf-8"),
             capture_output=True,
-            timeout=RENDER_TIMEOUT,
+            timeout=timeout,
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise RenderError(f"{renderer.name} took longer than {RENDER_TIMEOUT} s; draw fewer nodes") from None
+        raise RenderError(
+            f"{renderer.name} took longer than {timeout:g} s; draw fewer nodes, or pass a larger timeout"
+        ) from None
     except OSError as error:
         raise RenderError(f"could not run {renderer.path}: {error}; {INSTALL_HINT}") from None
     if done.returncode != 0 or not done.stdout:
@@ -121,8 +158,10 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-def save(graph: graphviz.Graph | graphviz.Digraph, path: str | os.PathLike) -> Path:
+def save(graph: graphviz.Graph | graphviz.Digraph, path: str | os.PathLike, timeout: float = RENDER_TIMEOUT) -> Path:
     """Write a drawing to ``path``; the format comes from the suffix: .svg .png .pdf or .dot.
+
+    ``timeout`` is the renderer's time limit in seconds (see :func:`render`).
 
     When it cannot render (no renderer, or PDF without the system Graphviz), the DOT
     source is written beside it (same name, .dot) and RenderError says how to render it.
@@ -144,7 +183,7 @@ def save(graph: graphviz.Graph | graphviz.Digraph, path: str | os.PathLike) -> P
         _write(path, source.encode("utf-8"))
         return path
     try:
-        data = render(source, suffix[1:])
+        data = render(source, suffix[1:], timeout)
     except RenderError as error:
         dot_path = path.with_suffix(".dot")
         if dot_path.exists():  # someone else's file: leave it, and say where the source went

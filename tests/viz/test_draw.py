@@ -154,7 +154,7 @@ def test_sixty_thousand_nodes_draw_collapsed() -> None:
     boxes = re.findall(r"^\s*(g\d+|n\d+) \[", g.source, flags=re.M)
     assert 0 < len(boxes) <= viz.MAX_NODES
     assert "68,138 nodes, collapsed by name scope" in g.caption
-    assert "subgraph cluster_" in g.source and "neuron16" in g.source and "loss" in g.source
+    assert "subgraph column_" in g.source and "neuron16" in g.source and "loss" in g.source
 
 
 def test_unscoped_big_graph_is_refused_with_advice() -> None:
@@ -194,3 +194,38 @@ def test_bad_arguments() -> None:
         viz.draw(x, max_nodes=0)
     with pytest.raises(TypeError, match="theta"):
         viz.draw_chain_rule(x)
+
+
+def test_a_batch_with_an_unscoped_loss_collapses_compactly() -> None:
+    model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=0)
+    X, y = nn.datasets.moons(100, seed=0)
+    J = sum(((model(row) - t) ** 2 for row, t in zip(X, y)), Value(0.0))  # the loss made outside any scope
+    J.backward()
+    g = viz.draw(J)
+    boxes = re.findall(r"^\s*(g\d+|n\d+) \[", g.source, flags=re.M)
+    assert 0 < len(boxes) <= viz.MAX_NODES
+    assert "outside any scope, fed by layer3" in g.source
+    svg = viz.render(g.source).decode()
+    width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    assert max(width, height) <= 3000
+    # the neurons of a layer are drawn in order, top to bottom
+    heights = []
+    for k in range(1, 9):
+        before = svg[: svg.index(f"layer1/neuron{k}</text>")].rsplit("<text", 1)[1]
+        heights.append(float(re.search(r' y="([-\d.]+)"', before).group(1)))
+    assert heights == sorted(heights)
+
+
+def test_a_long_layout_is_announced_and_the_time_limit_is_a_parameter() -> None:
+    from viz.rendering import estimate_seconds
+
+    x = Value(0.5)
+    y = x
+    for _ in range(2500):
+        y = (y * 1.0001).tanh() + x  # 10,001 nodes, no scopes
+    source = viz.draw(y, max_nodes=20_000, show_grad=False).source
+    assert estimate_seconds(source) > 60
+    with pytest.warns(RuntimeWarning, match="about .* s"), pytest.raises(viz.RenderError, match="longer than 0.5 s"):
+        viz.render(source, timeout=0.5)
+    with pytest.raises(ValueError, match="timeout"):
+        viz.render(source, timeout=0)

@@ -105,3 +105,13 @@ def test_past_max_weights_each_layer_is_one_box() -> None:
 def test_bad_input(call, error, words) -> None:
     with pytest.raises(error, match=words):
         call()
+
+
+def test_columns_keep_their_order_top_to_bottom() -> None:
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    svg = viz.render(viz.draw_network(model).source).decode()
+    y = {m.group(1): float(m.group(2)) for m in re.finditer(
+        r'<title>(\w+)</title>\s*<(?:path|polygon)[^>]*?(?:d="M|points=")[-\d.]+,([-\d.]+)', svg)}
+    for column in (["x1", "x2"], [f"L1_{k}" for k in range(1, 17)], [f"L2_{k}" for k in range(1, 17)]):
+        heights = [y[name] for name in column]
+        assert heights == sorted(heights), column
