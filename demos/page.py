@@ -23,12 +23,16 @@ figcaption { color: #555; font-size: 0.92em; }
 pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.9em; }
 """
 
-# sets data-images on <body>: "ok" when every image loaded, else the broken ones (read by the tests)
+# sets data-images on <body>: "ok" when every image loaded, else the broken ones, and data-shown-width on
+# every image (read by the tests)
 CHECK_IMAGES = """
 window.addEventListener("load", function () {
   var broken = Array.from(document.images).filter(function (i) { return !i.complete || i.naturalWidth === 0; });
   document.body.dataset.images = broken.length ? "broken: " + broken.map(function (i) {
     return i.getAttribute("src"); }).join(" ") : "ok " + document.images.length;
+  // each figure's displayed width in CSS px, for the legibility test
+  Array.from(document.images).forEach(function (i) {
+    i.dataset.shownWidth = i.getBoundingClientRect().width.toFixed(1); });
 });
 """
 
