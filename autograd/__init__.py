@@ -9,7 +9,7 @@
 """
 
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad
-from .graph import check_finite, grad, hessian, topological
+from .graph import backward_steps, check_finite, grad, hessian, topological
 from .ops import OPS, Op
 from .tags import scope
 from .value import Value
@@ -19,6 +19,7 @@ __all__ = [
     "GradcheckResult",
     "Op",
     "Value",
+    "backward_steps",
     "check_finite",
     "grad",
     "gradcheck",

@@ -146,11 +146,13 @@ def _push(
     seed: Any,
     partials: Callable[[Value], Sequence[Any]],
     start: dict[Value, Any] | None = None,
+    record: list[tuple[Value, int, Value, Any, Any, Any]] | None = None,
 ) -> dict[Value, Any]:
     """The two passes of backward with counters and sums in dicts, so no node is touched.
 
     Nodes are processed, and contributions added, in the same order as ``_backward``,
     so floats come out bit for bit the same; ``start`` gives leaves what they held.
+    ``record`` gets (node, slot, parent, local, upstream, parent's grad after) per share.
     """
     counts: dict[Value, int] = {}
     stack = [root]
@@ -169,7 +171,7 @@ def _push(
         if node._p0 is None:
             continue
         g = grads[node]
-        for p, local in zip(node.parents, partials(node)):
+        for slot, (p, local) in enumerate(zip(node.parents, partials(node))):
             if local.__class__ is float and local == 1.0:
                 share = g  # the same number as 1.0 * g, with no node for it
             elif local.__class__ is float and local == -1.0:
@@ -178,11 +180,34 @@ def _push(
                 share = local * g
             old = grads.get(p)
             grads[p] = share if old is None else old + share
+            if record is not None:
+                record.append((node, slot, p, local, g, grads[p]))
             if p._p0 is not None:
                 counts[p] -= 1
                 if not counts[p]:
                     stack.append(p)
     return grads
+
+
+def backward_steps(root: Value) -> list[tuple[Value, list[tuple[int, Value, float, float, float]]]]:
+    """What ``root.backward()`` does, step by step, without doing it (no ``.grad`` changes).
+
+    One entry per node in the order backward processes it, with the updates it makes:
+    (parent slot, parent, local derivative ∂node/∂parent, upstream grad ∂root/∂node,
+    the parent's grad after ``parent.grad += local × upstream``).  Grads start from zero,
+    so the last value each node gets is what backward leaves in a freshly zeroed graph.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"backward_steps() needs a Value, got {type(root).__name__}")
+    record: list[tuple[Value, int, Value, Any, Any, Any]] = []
+    with _lock:
+        _push(root, 1.0, _float_partials, record=record)
+    steps: list[tuple[Value, list[tuple[int, Value, float, float, float]]]] = []
+    for node, slot, p, local, upstream, after in record:
+        if not steps or steps[-1][0] is not node:
+            steps.append((node, []))
+        steps[-1][1].append((slot, p, local, upstream, after))
+    return steps
 
 
 def _as_inputs(inputs: Value | Sequence[Value]) -> list[Value]:

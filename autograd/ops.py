@@ -55,7 +55,10 @@ class Op:
     """One operation: its name, how it is written and how it is differentiated.
 
     ``expr`` and ``partials`` use x and y for the operands (in ``parents``
-    order); ``partials[i]`` is the text of ∂expr/∂(operand i).
+    order); ``partials[i]`` is the text of ∂expr/∂(operand i).  ``js`` is the same
+    op for a browser: JavaScript expressions in x, y (and ``out``, the op's value)
+    for the value and then each partial, as the engine computes them (the player
+    replays backward with these; a test holds them equal to ``rule`` and the engine).
     """
 
     name: str
@@ -63,6 +66,7 @@ class Op:
     expr: str
     partials: tuple[str, ...]
     rule: Callable[..., tuple[Any, ...]]
+    js: tuple[str, ...] = ()
 
     @property
     def arity(self) -> int:
@@ -102,21 +106,30 @@ def _leaky_rule(x: Any, slope: Any, out: Any) -> tuple[Any, Any]:
     return (1.0, 0.0) if x > 0 else (slope, x)
 
 
+_JS_POW_DX = "y === 0 ? 0 : (x === 0 && y > 0 && y < 1 ? Infinity : y * Math.pow(x, y - 1))"
+
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
-        Op("add", "+", "x + y", ("1", "1"), lambda x, y, out: (1.0, 1.0)),
-        Op("sub", "−", "x − y", ("1", "−1"), lambda x, y, out: (1.0, -1.0)),
-        Op("mul", "·", "x · y", ("y", "x"), lambda x, y, out: (y, x)),
-        Op("div", "/", "x / y", ("1/y", "−x/y²"), lambda x, y, out: (1.0 / y, -out / y)),
-        Op("neg", "−", "−x", ("−1",), lambda x, out: (-1.0,)),
-        Op("pow", "^", "x^y", ("y·x^(y−1)", "x^y·ln x"), _pow_rule),
-        Op("exp", "exp", "exp(x)", ("exp(x)",), lambda x, out: (out,)),
-        Op("log", "log", "log(x)", ("1/x",), lambda x, out: (1.0 / x,)),
-        Op("tanh", "tanh", "tanh(x)", ("1 − tanh²(x)",), lambda x, out: (1.0 - out * out,)),
-        Op("sigmoid", "σ", "σ(x)", ("σ(x)·(1 − σ(x))",), lambda x, out: (out * (1.0 - out),)),
-        Op("relu", "ReLU", "relu(x)", ("1 if x > 0 else 0",), lambda x, out: (positive(x),)),
-        Op("leaky_relu", "LReLU", "leaky_relu(x, y)", ("1 if x > 0 else y", "0 if x > 0 else x"), _leaky_rule),
-        Op("step", "step", "step(x)", ("0",), lambda x, out: (0.0 if float(x) == float(x) else math.nan,)),
+        Op("add", "+", "x + y", ("1", "1"), lambda x, y, out: (1.0, 1.0), ("x + y", "1", "1")),
+        Op("sub", "−", "x − y", ("1", "−1"), lambda x, y, out: (1.0, -1.0), ("x - y", "1", "-1")),
+        Op("mul", "·", "x · y", ("y", "x"), lambda x, y, out: (y, x), ("x * y", "y", "x")),
+        Op("div", "/", "x / y", ("1/y", "−x/y²"), lambda x, y, out: (1.0 / y, -out / y),
+           ("x / y", "1 / y", "-out / y")),
+        Op("neg", "−", "−x", ("−1",), lambda x, out: (-1.0,), ("-x", "-1")),
+        Op("pow", "^", "x^y", ("y·x^(y−1)", "x^y·ln x"), _pow_rule,
+           ("Math.pow(x, y)", _JS_POW_DX, "x > 0 ? out * Math.log(x) : 0")),
+        Op("exp", "exp", "exp(x)", ("exp(x)",), lambda x, out: (out,), ("Math.exp(x)", "out")),
+        Op("log", "log", "log(x)", ("1/x",), lambda x, out: (1.0 / x,), ("Math.log(x)", "1 / x")),
+        Op("tanh", "tanh", "tanh(x)", ("1 − tanh²(x)",), lambda x, out: (1.0 - out * out,),
+           ("Math.tanh(x)", "1 - out * out")),
+        Op("sigmoid", "σ", "σ(x)", ("σ(x)·(1 − σ(x))",), lambda x, out: (out * (1.0 - out),),
+           ("x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))", "out * (1 - out)")),
+        Op("relu", "ReLU", "relu(x)", ("1 if x > 0 else 0",), lambda x, out: (positive(x),),
+           ("x > 0 ? x : (x <= 0 ? 0 : x)", "x > 0 ? 1 : (x <= 0 ? 0 : NaN)")),
+        Op("leaky_relu", "LReLU", "leaky_relu(x, y)", ("1 if x > 0 else y", "0 if x > 0 else x"), _leaky_rule,
+           ("x > 0 ? x : y * x", "x > 0 ? 1 : y", "x > 0 ? 0 : x")),
+        Op("step", "step", "step(x)", ("0",), lambda x, out: (0.0 if float(x) == float(x) else math.nan,),
+           ("x >= 0 ? 1 : (x < 0 ? 0 : x)", "x === x ? 0 : NaN")),
     )
 }

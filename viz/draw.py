@@ -62,7 +62,7 @@ def _colors(on: bool | None) -> tuple[str, str]:
 
 
 def _node_label(node: Value, names: dict[Value, str], folding: Folding, show_grad: bool, on: bool | None,
-                named: bool) -> str:
+                named: bool, grad: float) -> str:
     color, text = _colors(on)
     name = names[node]
     head = f"<B>{dot_html(name)}</B>" if named else f'<FONT POINT-SIZE="9" COLOR="{FADED}">{dot_html(name)}</FONT>'
@@ -70,7 +70,7 @@ def _node_label(node: Value, names: dict[Value, str], folding: Folding, show_gra
         head += f" = <I>{dot_html(folding.expression(node, names))}</I>"
     rows = [head, f"data {fmt(node.data)}"]
     if show_grad:
-        rows.append(f"grad {fmt(node.grad)}")
+        rows.append(f"grad {fmt(grad)}")
     shade = ' BGCOLOR="#fff3c4"' if on else ""
     cells = "".join(
         f'<TR><TD{shade if i == 0 else ""}><FONT COLOR="{text}">{row}</FONT></TD></TR>' for i, row in enumerate(rows)
@@ -81,7 +81,9 @@ def _node_label(node: Value, names: dict[Value, str], folding: Folding, show_gra
 
 
 def _add_nodes(g: Drawing, order: list[Value], ids: dict[Value, str], names: dict[Value, str],
-               folding: Folding, show_grad: bool, lit: set[Value] | None) -> None:
+               folding: Folding, show_grad: bool, lit: set[Value] | None,
+               grads: dict[Value, float] | None = None) -> None:
+    """A box per node; ``grads`` overrides the gradients shown (the player's, before backward ran)."""
     for node in order:
         on = None if lit is None else node in lit
         if node.is_constant:
@@ -89,7 +91,8 @@ def _add_nodes(g: Drawing, order: list[Value], ids: dict[Value, str], names: dic
             g.node(ids[node], label=f"<{dot_html(fmt(node.data))}>", shape="plain", fontcolor=color, fontsize="10")
         else:
             named = bool(node.label) or names[node] in ("J", "θ")
-            g.node(ids[node], label=_node_label(node, names, folding, show_grad, on, named), shape="plain")
+            grad = node.grad if grads is None else grads.get(node, 0.0)
+            g.node(ids[node], label=_node_label(node, names, folding, show_grad, on, named, grad), shape="plain")
 
 
 def _edge_label(edge: FoldedEdge, names: dict[Value, str], folding: Folding) -> dict[str, str]:
@@ -147,6 +150,11 @@ def draw(
     per factor.  Past ``max_nodes`` the graph is collapsed by name scope, or
     refused with GraphTooLarge.
     """
+    return _draw(root, show_grad, rankdir, highlight, max_nodes, show_local, fold, None)
+
+
+def _draw(root: Value, show_grad: bool, rankdir: str, highlight: Highlight, max_nodes: int, show_local: bool,
+          fold: bool, grads: dict[Value, float] | None) -> Drawing:
     if not isinstance(root, Value):
         raise TypeError(f"draw() needs a Value, got {type(root).__name__}")
     max_nodes = _check_max(max_nodes)
@@ -159,8 +167,9 @@ def draw(
     names = node_names(order)
     ids = {node: f"n{i}" for i, node in enumerate(order) if node in set(shown)}
     g = _new_drawing(rankdir)
-    _add_nodes(g, shown, ids, names, folding, show_grad, lit)
-    _add_edges(g, shown, ids, names, folding, lit, lit_edges, label_all=show_local)
+    _add_nodes(g, shown, ids, names, folding, show_grad, lit, grads)
+    g.edges_written = _add_edges(g, shown, ids, names, folding, lit, lit_edges, label_all=show_local)
+    g.node_ids, g.folding, g.names = ids, folding, names
     return g
 
 
@@ -170,8 +179,10 @@ def _shown(order: list[Value], folding: Folding) -> list[Value]:
 
 
 def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dict[Value, str], folding: Folding,
-               lit: set[Value] | None, lit_edges: set[tuple[Value, int]], label_all: bool) -> None:
-    """One edge per (folded) operand of each drawn node; a constant, when drawn, gets its own edge."""
+               lit: set[Value] | None, lit_edges: set[tuple[Value, int]], label_all: bool) -> list[FoldedEdge]:
+    """One edge per (folded) operand of each drawn node; a constant, when drawn, gets its own edge.
+    Returns the edges in the order they were written."""
+    written = []
     for node in order:
         edges = folding.edges(node)
         if not folding.folded:  # unfolded: constants are boxes too, each with its edge
@@ -188,6 +199,8 @@ def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dic
             elif label_all:
                 attrs.update(_edge_label(edge, names, folding))
             g.edge(ids[edge.lower], ids[edge.upper], **attrs)
+            written.append(edge)
+    return written
 
 
 def _draw_collapsed(
@@ -361,5 +374,6 @@ def draw_chain_rule(
     g = _new_drawing(rankdir, caption)
     lit = set(rule.nodes) | {rule.theta}
     _add_nodes(g, order, ids, names, folding, show_grad, lit)
-    _add_edges(g, order, ids, names, folding, lit, rule.edges(), label_all=False)
+    g.edges_written = _add_edges(g, order, ids, names, folding, lit, rule.edges(), label_all=False)
+    g.node_ids, g.folding, g.names = ids, folding, names
     return g

@@ -204,6 +204,12 @@ class Drawing(graphviz.Digraph):
     """
 
     caption: str = ""
+    # set by draw() and draw_chain_rule(), for the player: which Value is which DOT id, and
+    # which (folded) edge each DOT edge is, in the order written
+    node_ids: dict = {}
+    edges_written: list = []
+    folding: Any = None
+    names: dict = {}
 
     def counts(self) -> tuple[int, int]:
         """How many graphviz nodes and edges the drawing has."""

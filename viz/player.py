@@ -1,0 +1,248 @@
+"""Watch backward happen: a step-through player for any graph, in the browser and in Jupyter.
+
+``step_through(J)`` replays, on the learner's own graph, what the engine does:
+first the forward pass (each node's value, in topological order), then the seed
+∂J/∂J = 1, then one frame per node in the order the engine's backward processes
+it, each with its updates ``p.grad += ∂node/∂p × node.grad``.  Nothing in the
+user's graph changes: the steps come from :func:`autograd.backward_steps`.
+
+The page is one self-contained HTML document (SVG, script and style inline, no
+network).  Each leaf can be edited there; the page recomputes every value and
+gradient with the op table's own JavaScript (``autograd.OPS[...].js``) and
+replays the frames on the new numbers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from autograd import OPS, Value, backward_steps, topological
+
+from .draw import MAX_NODES, GraphTooLarge, _check_max, _draw
+from .rendering import render
+
+_ASSETS = resources.files(__package__)
+
+
+@dataclass
+class Frame:
+    """One step of the replay.
+
+    ``kind`` is "forward" (``node`` gets its ``value``), "seed" (∂J/∂J = 1) or
+    "backward" (``node`` pushes its gradient to its parents: ``updates`` holds, for
+    each, (parent, local derivative, upstream grad, the parent's grad after)).
+    """
+
+    kind: str
+    node: Value
+    value: float | None = None
+    updates: list[tuple[Value, float, float, float]] = field(default_factory=list)
+    slots: list[int] = field(default_factory=list, repr=False)
+
+
+class Player:
+    """The frames of a graph's forward and backward passes, and the page that plays them."""
+
+    def __init__(self, J: Value, frames: list[Frame], svg: str, data: dict[str, Any], quiz: bool) -> None:
+        self.J = J
+        self.frames = frames
+        self.quiz = quiz
+        self._svg = svg
+        self._data = data
+
+    def __repr__(self) -> str:
+        backward = sum(1 for f in self.frames if f.kind == "backward")
+        return f"Player({len(self.frames)} frames: {len(self.frames) - backward - 1} forward, 1 seed, {backward} backward)"
+
+    def fragment(self) -> str:
+        """The player as an HTML fragment (a div with its own style and script), for embedding."""
+        # no "<" at all inside the script element (JSON reads \u003c as "<"), so no label can end it
+        data = json.dumps(self._data, ensure_ascii=False).replace("<", "\\u003c")
+        style = _ASSETS.joinpath("player.css").read_text(encoding="utf-8")
+        script = _ASSETS.joinpath("player.js").read_text(encoding="utf-8")
+        mode = ' data-quiz="on"' if self.quiz else ""
+        return (
+            f'<div class="chainrule-player" data-frame="0" data-frames="{len(self.frames)}"{mode}>'
+            f"<style>{style}</style>"
+            '<div class="cr-controls">'
+            '<button type="button" data-do="first" title="first frame (Home)">« first</button>'
+            '<button type="button" data-do="prev" title="back one frame (←)">‹ back</button>'
+            '<button type="button" data-do="play" title="play or pause (space)">play</button>'
+            '<button type="button" data-do="next" title="forward one frame (→)">next ›</button>'
+            '<button type="button" data-do="last" title="last frame (End)">last »</button>'
+            '<span class="cr-counter"></span></div>'
+            '<div class="cr-equation" aria-live="polite"></div>'
+            '<div class="cr-quiz"></div>'
+            f'<div class="cr-main"><div class="cr-graph">{self._svg}</div>'
+            f'<div class="cr-side"><div class="cr-leaves">{self._leaves()}</div><ol class="cr-frames"></ol></div></div>'
+            f'<script type="application/json" class="cr-data">{data}</script>'
+            f"<script>{script}</script></div>"
+        )
+
+    def _leaves(self) -> str:
+        """An input per leaf that is not a constant: edit it, and the page recomputes everything."""
+        rows = ["<div>Change a leaf and watch every number follow:</div>"]
+        for i, n in enumerate(self._data["nodes"]):
+            if n["op"] or n["constant"] or not n["drawn"]:
+                continue
+            name = html.escape(self._data["names"][i])
+            rows.append(f'<label>{name} = <input type="number" step="any" data-leaf="{n["box"]}" data-index="{i}" '
+                        f'value="{html.escape(repr(float(n["value"])))}"></label>')
+        return "".join(rows)
+
+    def html(self) -> str:
+        """One self-contained HTML document: SVG, script and style inline, nothing from the network."""
+        title = html.escape(f"Backward, step by step: ∂{self._data['names'][self._data['root']]}")
+        return (
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{title}</title></head>\n<body>\n{self.fragment()}\n</body></html>\n"
+        )
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write :meth:`html` to ``path`` (normally a .html file)."""
+        path = Path(path)
+        if path.is_dir():
+            raise IsADirectoryError(f"save: {path} is a folder; give a file name such as backward.html")
+        if not path.parent.is_dir():
+            raise FileNotFoundError(f"save: folder {path.parent} does not exist")
+        path.write_text(self.html(), encoding="utf-8")
+        return path
+
+    def _repr_html_(self) -> str:
+        return self.fragment()
+
+
+def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False) -> Player:
+    """A step-through player of J's forward and backward passes (backward need not have run).
+
+    The graph is drawn as ``viz.draw`` draws it, folded where it names its inner nodes.
+    A graph of more than ``max_nodes`` nodes is refused with GraphTooLarge.  With
+    ``quiz=True`` the page hides each gradient until the learner has typed it.
+    """
+    if not isinstance(J, Value):
+        raise TypeError(f"step_through() needs a Value, got {type(J).__name__}")
+    max_nodes = _check_max(max_nodes)
+    if not isinstance(quiz, bool):
+        raise TypeError(f"quiz must be True or False, got {type(quiz).__name__}")
+    order = topological(J)
+    if len(order) > max_nodes:
+        raise GraphTooLarge(
+            f"step_through: the graph has {len(order):,} nodes, more than max_nodes={max_nodes} frames can "
+            "show one by one. Step through one example rather than a batch, a smaller model, or raise max_nodes."
+        )
+    steps = backward_steps(J)
+    final = {J: 1.0}
+    for _, updates in steps:
+        for _, p, _, _, after in updates:
+            final[p] = after
+    # boxes sized for the gradients backward will show, whatever .grad holds now
+    drawing = _draw(J, True, "LR", None, max_nodes, False, True, final)
+    index = {node: i for i, node in enumerate(order)}
+    frames = [Frame("forward", n, value=n.data) for n in order if not n.is_constant]
+    frames.append(Frame("seed", J, value=J.data))
+    for node, updates in steps:
+        frames.append(Frame(
+            "backward", node,
+            updates=[(p, local, upstream, after) for _, p, local, upstream, after in updates],
+            slots=[slot for slot, *_ in updates],
+        ))
+    data = _page_data(J, order, index, frames, drawing)
+    return Player(J, frames, _svg(drawing), data, quiz)
+
+
+def _box_of(order: list[Value], drawing: Any) -> dict[Value, str | None]:
+    """The drawn box that shows each node: its own, or the box its value is written into."""
+    consumer: dict[Value, Value] = {}
+    for n in order:
+        for p in n.parents:
+            consumer.setdefault(p, n)
+    box: dict[Value, str | None] = {}
+    for n in reversed(order):  # consumers first
+        if n in drawing.node_ids:
+            box[n] = drawing.node_ids[n]
+        elif n in drawing.folding.folded:
+            box[n] = box.get(consumer[n])
+        else:
+            box[n] = None  # a constant: written as a number inside its consumer's expression
+    return box
+
+
+def _page_data(J: Value, order: list[Value], index: dict[Value, int], frames: list[Frame],
+               drawing: Any) -> dict[str, Any]:
+    box = _box_of(order, drawing)
+    # a folded node has no box: call it by what it is, [a3 − 1], rather than by an id nobody sees
+    names = dict(drawing.names)
+    for n in order:
+        if n in drawing.folding.folded:
+            names[n] = f"[{drawing.folding.expression(n, drawing.names)}]"
+    step_edge = {}
+    for k, edge in enumerate(drawing.edges_written):
+        for node, slot in edge.steps:
+            step_edge[f"{index[node]}:{slot}"] = k
+    used = sorted({n.op for n in order if n.op})
+    return {
+        "root": index[J],
+        "names": [_number_or_name(n, names) for n in order],
+        "ops": {name: list(OPS[name].js) for name in used},
+        "nodes": [_node_data(n, index, box, names, drawing) for n in order],
+        "frames": [
+            {"kind": f.kind, "node": index[f.node], "slots": f.slots,
+             "parents": [index[p] for p, *_ in f.updates]}
+            for f in frames
+        ],
+        "stepEdge": step_edge,
+    }
+
+
+def _node_data(n: Value, index: dict[Value, int], box: dict[Value, str | None], names: dict[Value, str],
+               drawing: Any) -> dict[str, Any]:
+    operands = [_number_or_name(p, names) for p in n.parents]
+    op = OPS.get(n.op)
+    return {
+        "op": n.op,
+        "parents": [index[p] for p in n.parents],
+        "value": _num(n.data),  # the engine's own numbers, shown until a leaf is edited
+        "locals": [_num(g) for g in n.local_grads],
+        "constant": n.is_constant,
+        "box": box[n],
+        "drawn": n in drawing.node_ids,
+        "expr": op.render(*operands) if op else "",
+        "partials": [op.render(*operands, text=t) for t in op.partials] if op else [],
+    }
+
+
+def _number_or_name(n: Value, names: dict[Value, str]) -> str:
+    return repr(n.data) if n.is_constant else names[n]
+
+
+def _num(x: float) -> float | str:
+    # JSON has no NaN or infinities: write them as strings the page reads back
+    return x if x == x and abs(x) != float("inf") else repr(x)
+
+
+_NODE = re.compile(r'<g id="(node\d+)" class="node">\s*<title>(\w+)</title>')
+_EDGE = re.compile(r'<g id="edge\d+" class="edge">\s*<title>([^<]*)</title>')
+
+
+def _svg(drawing: Any) -> str:
+    """The drawing as inline SVG, each node's group carrying data-node, each edge's data-edge."""
+    svg = render(drawing.source, "svg").decode("utf-8")
+    svg = svg[svg.index("<svg"):]  # no XML prolog or DOCTYPE inside HTML
+    svg = _NODE.sub(lambda m: f'<g id="{m.group(1)}" class="node" data-node="{m.group(2)}" data-value="" '
+                              f'data-grad="">\n<title>{m.group(2)}</title>', svg)
+    # dot writes edges in an order of its own: match each to the edge written, by its ends (title
+    # "n2->n4"), parallel edges in the order written
+    waiting: dict[str, list[int]] = {}
+    for k, edge in enumerate(drawing.edges_written):
+        ends = f"{drawing.node_ids[edge.lower]}&#45;&gt;{drawing.node_ids[edge.upper]}"
+        waiting.setdefault(ends, []).append(k)
+    return _EDGE.sub(lambda m: f'<g class="edge" data-edge="{waiting[m.group(1)].pop(0)}">\n<title>{m.group(1)}</title>',
+                     svg)
