@@ -59,7 +59,8 @@ class Player:
 
     def __repr__(self) -> str:
         backward = sum(1 for f in self.frames if f.kind == "backward")
-        return f"Player({len(self.frames)} frames: {len(self.frames) - backward - 1} forward, 1 seed, {backward} backward)"
+        forward = len(self.frames) - backward - 1
+        return f"Player({len(self.frames)} frames: {forward} forward, 1 seed, {backward} backward)"
 
     def fragment(self) -> str:
         """The player as an HTML fragment (a div with its own style and script), for embedding."""
@@ -244,5 +245,5 @@ def _svg(drawing: Any) -> str:
     for k, edge in enumerate(drawing.edges_written):
         ends = f"{drawing.node_ids[edge.lower]}&#45;&gt;{drawing.node_ids[edge.upper]}"
         waiting.setdefault(ends, []).append(k)
-    return _EDGE.sub(lambda m: f'<g class="edge" data-edge="{waiting[m.group(1)].pop(0)}">\n<title>{m.group(1)}</title>',
-                     svg)
+    return _EDGE.sub(
+        lambda m: f'<g class="edge" data-edge="{waiting[m.group(1)].pop(0)}">\n<title>{m.group(1)}</title>', svg)

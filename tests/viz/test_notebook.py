@@ -21,7 +21,8 @@ def run_notebook(cells: list[str]) -> list:
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                                     resources={"metadata": {"path": str(ROOT)}})
     try:
         client.execute()
     except (RuntimeError, OSError) as error:  # no kernel could be started here
@@ -38,7 +39,8 @@ def test_drawings_chain_rules_and_players_display_in_a_kernel() -> None:
     assert drawing["data"]["image/svg+xml"].lstrip().startswith(("<?xml", "<svg", "<!--"))
     (rule,) = outputs[2]
     assert "<svg" in rule["data"]["image/svg+xml"]
-    assert "∂J/∂x" in rule["data"]["text/markdown"] and r"\frac{\partial J}{\partial x}" in rule["data"]["text/markdown"]
+    markdown = rule["data"]["text/markdown"]
+    assert "∂J/∂x" in markdown and r"\frac{\partial J}{\partial x}" in markdown
     (player,) = outputs[3]
     page = player["data"]["text/html"]
     for contract in ('class="chainrule-player"', 'data-frame="0"', "data-frames=", "data-node=", "data-value=",
