@@ -72,4 +72,25 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
             "Three paths from J to x, parallel edges kept; their products add up to x.grad.")
     s.number(rule.text())
     s.claim(rule.count == 3 and rule.total == xv.grad == 7.0, "the three products add up to x.grad = 2x + 1 = 7")
+
+    s.say(
+        "Now watch backward do it. Each player below replays the engine's own backward on the graph above, one "
+        "node at a time, in the order the engine visits them: each frame writes p.grad += ∂node/∂p × node.grad "
+        "with its numbers. Use the buttons or the keys (→ and ← to step, Home and End, space to play), click a "
+        "frame in the list to jump to it, or change a leaf and watch every number follow."
+    )
+    v = network(x, y, t1, t2)  # a fresh graph: the player needs no backward to have run
+    player = viz.step_through(v["J"])
+    final = {p: after for f in player.frames for p, _, _, after in f.updates}  # the last grad each node gets
+    v["J"].backward()
+    s.player(player, "The θ1/θ2 network's forward and backward passes, frame by frame.")
+    s.claim(final[v["θ1"]] == v["θ1"].grad and final[v["θ2"]] == v["θ2"].grad,
+            "the player's last frames leave exactly the gradients J.backward() computes")
+    xv = Value(3.0, label="x")
+    J2 = xv * xv + xv
+    J2.label = "J"
+    player = viz.step_through(J2)
+    contributions = [after for f in player.frames for p, _, _, after in f.updates if p is xv]
+    s.player(player, "J = x·x + x: x receives three contributions in turn, 1 from the sum, then 3 and 3 from x·x.")
+    s.claim(contributions == [1.0, 4.0, 7.0], "x.grad runs 1, 4, 7: one contribution per path")
     return s.finish()

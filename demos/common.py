@@ -94,6 +94,10 @@ class Section:
     def graph(self, drawing: viz.Drawing, filename: str, caption: str) -> Path:
         return self._figure(viz.save(drawing, self.out / filename), caption)
 
+    def player(self, player: viz.Player, caption: str) -> None:
+        """A step-through player of backward, embedded in the page (its HTML is in the section)."""
+        self.blocks.append({"kind": "player", "html": player.fragment(), "caption": caption})
+
     def _figure(self, path: Path, caption: str) -> Path:
         self.blocks.append({"kind": "figure", "file": path.name, "caption": caption})
         self.written.append(path)

@@ -73,4 +73,7 @@ def _block(out: Path, name: str, block: dict) -> str:
         caption = html.escape(block["caption"])
         return (f'<figure><img src="{html.escape(block["file"])}" alt="{caption}">'
                 f"<figcaption>{caption}</figcaption></figure>")
+    if kind == "player":  # made by viz.step_through: escaped there, and self-contained
+        caption = html.escape(block["caption"])
+        return f'<figure class="player">{block["html"]}<figcaption>{caption}</figcaption></figure>'
     raise ValueError(f"{name}: unknown block kind {kind!r}")

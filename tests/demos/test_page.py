@@ -12,6 +12,7 @@ import pytest
 
 import demos
 from demos.__main__ import main
+from tests.browser import browser  # noqa: F401 - the fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -113,3 +114,38 @@ def test_graph_figures_are_legible_on_the_page(page: Path, tmp_path) -> None:
     assert len(measured) >= 5 and "chain_rule_theta1.svg" in measured and "moons_network.svg" in measured
     small = {name: round(px, 1) for name, px in measured.items() if px < 9}
     assert not small, f"text under 9 px: {small}"
+
+
+def test_the_players_on_the_page_step_to_the_engines_gradients(page: Path, browser) -> None:  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from autograd import Value
+    from demos.chain_rule import network
+
+    browser.get(page.as_uri())
+    players = browser.find_elements(By.CSS_SELECTOR, "#chain_rule .chainrule-player")
+    assert len(players) == 2
+    # their graphs are legible too: the smallest text, as displayed, at 9 CSS px or more
+    smallest = browser.execute_script("""
+      return Array.from(document.querySelectorAll('.chainrule-player svg')).map(function (svg) {
+        var sizes = Array.from(svg.querySelectorAll('text')).map(function (t) {
+          return parseFloat(t.getAttribute('font-size')); });
+        return Math.min.apply(null, sizes) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      });""")
+    assert len(smallest) == 2 and min(smallest) >= 9, smallest
+    v = network(1.5, 1.0, 0.5, -1.2)  # the demo's network at seed 0
+    v["J"].backward()
+    x = Value(3.0)
+    (x * x + x).backward()
+    expected = [{name: v[name].grad for name in ("θ1", "θ2", "J")}, {"x": x.grad}]
+    for player, want in zip(players, expected):
+        browser.execute_script("arguments[0].scrollIntoView()", player)
+        player.click()
+        for k in range(1, int(player.get_attribute("data-frames"))):
+            player.send_keys(Keys.ARROW_RIGHT)
+            assert player.get_attribute("data-frame") == str(k)
+        names = {g.find_element(By.CSS_SELECTOR, "text").text: g for g in player.find_elements(By.CSS_SELECTOR,
+                                                                                            "[data-node]")}
+        for name, grad in want.items():
+            assert float(names[name].get_attribute("data-grad")) == grad, name

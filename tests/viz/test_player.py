@@ -182,3 +182,32 @@ def test_x_times_x_plus_x_shows_three_contributions(browser, tmp_path) -> None: 
     assert [float(g) for g in seen] == [1.0, 7.0]  # the sum's 1, then x·x's two shares in one frame: 1 + 3 + 3
     equation = browser.find_element(By.CSS_SELECTOR, ".cr-equation").text
     assert equation.count("x.grad +=") == 2
+
+
+POINTS = [(0.7, 1.3), (-1.6, 0.4), (2.5, -0.8), (0.0, 0.5), (0.0, 0.0), (-3.0, 2.0), (1e-3, 3.0)]
+
+
+def test_the_op_tables_javascript_computes_what_the_engine_does(browser) -> None:  # noqa: F811
+    from autograd import OPS
+    from tests.strategies import APPLY
+
+    browser.get("about:blank")
+    for name, op in OPS.items():
+        assert len(op.js) == op.arity + 1, name
+        for x, y in POINTS:
+            try:
+                out = APPLY[name](Value(x), Value(y))
+            except (ValueError, ZeroDivisionError, OverflowError):
+                continue  # outside the op's domain: the engine refuses it
+            got = browser.execute_script(
+                "var x = arguments[0], y = arguments[1], f = arguments[2].map(function (e) {"
+                "  return new Function('x', 'y', 'out', 'return (' + e + ');'); });"
+                "var out = f[0](x, y, undefined);"
+                "return [out].concat(f.slice(1).map(function (g) { return g(x, y, out); })).map(String);",
+                x, y, list(op.js))
+            want = [out.data, *out.local_grads]
+            assert len(got) == len(want), name
+            for g, w in zip(got, want):
+                g = float(g.replace("Infinity", "inf"))
+                assert g == w or math.isclose(g, w, rel_tol=1e-14) or (math.isnan(g) and math.isnan(w)), (
+                    name, x, y, g, w)
