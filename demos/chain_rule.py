@@ -93,4 +93,13 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     contributions = [after for f in player.frames for p, _, _, after in f.updates if p is xv]
     s.player(player, "J = x·x + x: x receives three contributions in turn, 1 from the sum, then 3 and 3 from x·x.")
     s.claim(contributions == [1.0, 4.0, 7.0], "x.grad runs 1, 4, 7: one contribution per path")
+
+    s.say(
+        "Your turn. The same network, but at each backward step the gradient the engine is about to write is "
+        "hidden: type it (−0.69, 6.9e-1 or 1/4 all work), press Enter, and the engine checks it. A wrong answer "
+        "gets a hint, first the formula, then its numbers. Your score is kept in the page's address, so a reload "
+        "picks up where you were."
+    )
+    quiz = viz.step_through(network(x, y, t1, t2)["J"], quiz=True)
+    s.player(quiz, "Backward by hand on the θ1/θ2 network, every answer checked by the engine.")
     return s.finish()

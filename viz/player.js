@@ -102,6 +102,7 @@
     if (f.kind === "seed") return "∂" + name + "/∂" + name + " = 1: backward starts at " + name;
     var state = replay(k - 1), lines = [];
     f.parents.forEach(function (p, u) {
+      if (nodes[p].constant) return;  // a constant's gradient is computed, but nobody reads it
       var local = locals[f.node][f.slots[u]], up = state.grad[f.node];
       var before = state.grad[p];
       state.grad[p] = p in state.grad ? state.grad[p] + local * up : local * up;
@@ -118,7 +119,8 @@
     var f = frames[k], name = names[f.node];
     if (f.kind === "forward") return "forward: " + name;
     if (f.kind === "seed") return "seed: ∂" + name + "/∂" + name + " = 1";
-    return "backward: " + name + " → " + f.parents.map(function (p) { return names[p]; }).join(", ");
+    var to = f.parents.filter(function (p) { return !nodes[p].constant; }).map(function (p) { return names[p]; });
+    return "backward: " + name + " → " + (to.length ? to.join(", ") : "(constants only)");
   }
 
   var list = root.querySelector(".cr-frames");
@@ -257,7 +259,7 @@
         g.dataset.verdict = verdict;
         input.dataset.verdict = verdict;
         if (verdict === "right") { q.state = "right"; finish(); return; }
-        if (verdict === "wrong") { q.tries += 1; q.hints = Math.min(2, q.hints + 1); }
+        if (verdict === "wrong") { q.tries += 1; q.hints = Math.min(2, q.hints + 1); save(); }
         note.className = "cr-verdict-" + verdict;
         note.textContent = verdict === "wrong" ? "  not quite. Hint: " + hint(q) : "  that is not a number (try -0.69, 6.9e-1 or 1/4)";
       });
