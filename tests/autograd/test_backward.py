@@ -185,12 +185,3 @@ def test_identical_order_and_bits_on_every_run() -> None:
         )
         outputs.add(done.stdout)
     assert len(outputs) == 1
-
-
-def test_tour_prints_every_node() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "autograd"], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    lines = done.stdout.splitlines()
-    for label in ("x", "w", "b", "z", "a", "J"):
-        assert any(line.startswith(f"{label} ") for line in lines), label
