@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint notebook clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(VENV)/.installed-plot,dev
 
 lint: $(VENV)/.installed-plot,dev
 	$(VENV)/bin/ruff check .
+
+# the notes as a notebook, in Jupyter Lab (the "notebook" extra); regenerate it with python -m demos.notebook
+notebook: $(VENV)/.installed-notebook
+	$(VENV)/bin/jupyter lab demos/notes.ipynb
 
 bench: $(VENV)/.installed-bench
 	$(PY) -m bench

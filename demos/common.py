@@ -89,14 +89,18 @@ class Section:
         path = self.out / filename
         fig.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight")
         plt.close(fig)
+        _show_svg(path)
         return self._figure(path, caption)
 
     def graph(self, drawing: viz.Drawing, filename: str, caption: str) -> Path:
-        return self._figure(viz.save(drawing, self.out / filename), caption)
+        path = viz.save(drawing, self.out / filename)
+        _show_svg(path)
+        return self._figure(path, caption)
 
     def player(self, player: viz.Player, caption: str) -> None:
         """A step-through player of backward, embedded in the page (its HTML is in the section)."""
         self.blocks.append({"kind": "player", "html": player.fragment(), "caption": caption})
+        _show(player)
 
     def _figure(self, path: Path, caption: str) -> Path:
         self.blocks.append({"kind": "figure", "file": path.name, "caption": caption})
@@ -109,6 +113,25 @@ class Section:
         document = {"name": self.name, "title": self.title, "blocks": self.blocks}
         path.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
         return self.written + [path]
+
+
+def _show(obj: Any) -> None:
+    """In a notebook, show ``obj`` as the demo makes it (the notebook runs the same demos)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        display(obj)
+
+
+def _show_svg(path: Path) -> None:
+    try:
+        from IPython.display import SVG
+    except ImportError:
+        return
+    _show(SVG(filename=str(path)))
 
 
 def grid(xlim: tuple[float, float], ylim: tuple[float, float], n: int) -> tuple[Any, Any, list[list[float]]]:
