@@ -120,6 +120,8 @@ def build() -> dict:
         for words, code in TRY.get(name, []):
             cells.append(_markdown(words))
             cells.append(_code(code))
+    for i, cell in enumerate(cells):
+        cell["id"] = f"cell-{i:02d}"  # stable ids, so the file does not change between runs
     return {
         "cells": cells,
         "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
