@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import viz
 
@@ -42,8 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--out needs a folder name (it is empty)")
     # what can be checked is checked before any work starts
     try:
+        _not_someone_elses(Path(args.out))
         out = out_folder(args.out)
-        if args.name == "all" and (out / "index.html").is_dir():
+        if (out / "index.html").is_dir():
             raise IsADirectoryError(f"{out / 'index.html'} is a folder, so the page cannot be written there")
         if viz.find_renderer() is None:
             raise viz.RenderError(
@@ -54,20 +59,62 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     names = list(NAMES) if args.name == "all" else [args.name]
+    # everything is written into a fresh folder beside out, and swapped in at the end: an interrupted
+    # or crashed run leaves the previous page, and every file it shows, as they were
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    failed: list[str] = []
     try:
         for name in names:
             module = load(name)
             print(f"\n=== {module.TITLE} ({name}) ===")
             start = time.perf_counter()
-            module.run(out, quick=args.quick, seed=args.seed)
+            try:
+                module.run(work, quick=args.quick, seed=args.seed)
+            except ClaimFailed as error:  # recorded in the section: the page shows it in red
+                failed.append(str(error))
             print(f"({name}: {time.perf_counter() - start:.1f} s)")
         if args.name == "all":
-            page = build(out, names)
-            print(f"\nThe page: {page.resolve()}")
-    except (ClaimFailed, OSError, viz.RenderError) as error:
-        print(f"\nerror: {error}", file=sys.stderr)
+            build(work, names)
+        _publish(work, out, whole=args.name == "all")
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: {out} is as it was before this run", file=sys.stderr)
+        return 130
+    except (OSError, viz.RenderError) as error:
+        print(f"\nerror: {error} ({out} is as it was before this run)", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.name == "all":
+        print(f"\nThe page: {(out / 'index.html').resolve()}")
+    if failed:
+        where = "they are marked in red on the page" if (out / "index.html").exists() else "see above"
+        print(f"error: {'; '.join(failed)} ({where})", file=sys.stderr)
         return 1
     return 0
+
+
+def _not_someone_elses(out: Path) -> None:
+    """Refuse an --out folder that holds files but nothing the demos wrote: it may be the user's own."""
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    if (out / "index.html").exists() or any((out / f"{name}.json").exists() for name in NAMES):
+        return
+    raise FileExistsError(f"--out {out} holds files that the demos did not write; choose a new or empty folder")
+
+
+def _publish(work: Path, out: Path, whole: bool) -> None:
+    """Move what this run wrote into ``out``.  ``whole``: the new folder replaces ``out`` (two renames);
+    otherwise each file replaces its old version, and an existing page is rebuilt to match."""
+    if whole:
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.rename(out, old / "out")
+        os.rename(work, out)
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    for path in sorted(work.iterdir()):
+        os.replace(path, out / path.name)
+    if (out / "index.html").exists():
+        build(out, [name for name in NAMES if (out / f"{name}.json").exists()])
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """What every demo shares: checking claims, saving figures, and the section it adds to the page.
 
 A demo's ``run(out_dir, quick=False, seed=0)`` writes its figures into
-``out_dir``, prints a short narrative, checks every claim it makes (raising
-ClaimFailed when one does not hold) and writes ``<name>.json``: the section of
-the page, with its text, figures and numbers.  It returns the paths it wrote.
+``out_dir``, prints a short narrative, checks every claim it makes and writes
+``<name>.json``: the section of the page, with its text, figures, numbers and
+claims.  A claim that does not hold is recorded as failed at its place (the page
+shows it in red) and the demo goes on; once the section is written, ``run``
+raises ClaimFailed naming the failed claims.  It returns the paths it wrote.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class Section:
     out: Path
     blocks: list[dict[str, Any]] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
     def say(self, text: str) -> None:
         """A paragraph of the narrative: printed, and put on the page."""
@@ -74,11 +77,14 @@ class Section:
         self._lines().append(text)
 
     def claim(self, holds: bool, what: str) -> None:
-        """Check a claim the demo makes; a claim that does not hold stops the demo."""
+        """Check a claim the demo makes: a checklist item on the page, ✓ or, when it does not hold, ✗."""
+        holds = bool(holds)
+        print(f"  {'✓' if holds else '✗ FAILED:'} {what}")
         if not holds:
-            raise ClaimFailed(f"{self.name}: the claim '{what}' does not hold")
-        print(f"  ✓ {what}")
-        self._lines().append(f"✓ {what}")
+            self.failed.append(what)
+        if not self.blocks or self.blocks[-1]["kind"] != "claims":
+            self.blocks.append({"kind": "claims", "items": []})
+        self.blocks[-1]["items"].append({"holds": holds, "text": what})
 
     def _lines(self) -> list[str]:
         if not self.blocks or self.blocks[-1]["kind"] != "numbers":
@@ -110,8 +116,11 @@ class Section:
     def finish(self) -> list[Path]:
         """Write the section for the page; returns every path the demo wrote."""
         path = self.out / f"{self.name}.json"
-        document = {"name": self.name, "title": self.title, "blocks": self.blocks}
+        document = {"name": self.name, "title": self.title, "blocks": self.blocks, "failed": self.failed}
         path.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+        if self.failed:
+            raise ClaimFailed(f"{self.name}: {len(self.failed)} claim{'s' if len(self.failed) > 1 else ''} "
+                              f"did not hold: " + "; ".join(f"'{w}'" for w in self.failed))
         return self.written + [path]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from pathlib import Path
 
 INTRO = (
@@ -21,6 +22,11 @@ nav a { margin-right: 1em; }
 figure { margin: 1.2em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.92em; }
 pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.9em; }
+ul.claims { list-style: none; padding-left: 0.2em; margin: 0.6em 0; font-size: 0.95em; }
+ul.claims li.holds::before { content: "✓ "; color: #2e7d32; font-weight: bold; }
+ul.claims li.fails { color: #c62828; font-weight: 600; }
+ul.claims li.fails::before { content: "✗ FAILED: "; }
+.failed-note { border: 2px solid #c62828; color: #c62828; padding: 0.6em; }
 """
 
 # sets data-images on <body>: "ok" when every image loaded, else the broken ones, and data-shown-width on
@@ -45,6 +51,11 @@ def build(out: Path, names: list[str]) -> Path:
         sections.append(json.loads(source.read_text(encoding="utf-8")))
     nav = " ".join(f'<a href="#{s["name"]}">{html.escape(s["title"])}</a>' for s in sections)
     body = [f"<h1>Session 1, live</h1><p>{html.escape(INTRO)}</p><nav>{nav}</nav>"]
+    failed = [(s["title"], what) for s in sections for what in s.get("failed", [])]
+    if failed:
+        items = "".join(f"<li>{html.escape(t)}: {html.escape(w)}</li>" for t, w in failed)
+        body.append(f'<div class="failed-note">Some claims did not hold on this run; they are marked in red '
+                    f"below.<ul>{items}</ul></div>")
     for s in sections:
         body.append(f'<section id="{s["name"]}"><h2>{html.escape(s["title"])}</h2>')
         for block in s["blocks"]:
@@ -57,7 +68,9 @@ def build(out: Path, names: list[str]) -> Path:
         f"<script>{CHECK_IMAGES}</script></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
     )
     path = out / "index.html"
-    path.write_text(page, encoding="utf-8")
+    tmp = out / ".index.html.tmp"
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, path)  # a page is replaced whole, never half written
     return path
 
 
@@ -67,6 +80,10 @@ def _block(out: Path, name: str, block: dict) -> str:
         return f"<p>{html.escape(block['text'])}</p>"
     if kind == "numbers":
         return f"<pre>{html.escape(chr(10).join(block['lines']))}</pre>"
+    if kind == "claims":  # the checks the demo made, as a checklist
+        items = "".join(f'<li class="{"holds" if item["holds"] else "fails"}">{html.escape(item["text"])}</li>'
+                        for item in block["items"])
+        return f'<ul class="claims">{items}</ul>'
     if kind == "figure":
         if not (out / block["file"]).is_file():
             raise FileNotFoundError(f"{name}: figure {block['file']} is missing from {out}")

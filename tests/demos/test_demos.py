@@ -22,10 +22,11 @@ def test_demo_runs_quick_and_its_claims_hold(name: str, tmp_path, capsys) -> Non
     section = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
     figures = [b["file"] for b in section["blocks"] if b["kind"] == "figure"]
     assert sorted(figures) == sorted(p.name for p in svgs)
-    claims = [line for b in section["blocks"] if b["kind"] == "numbers" for line in b["lines"] if line.startswith("✓")]
+    claims = [item for b in section["blocks"] if b["kind"] == "claims" for item in b["items"]]
     assert claims, "every demo checks at least one claim"
+    assert all(item["holds"] for item in claims) and section["failed"] == []
     out = capsys.readouterr().out
-    assert all(c in out for c in claims)  # the narrative printed what it checked
+    assert all(f"✓ {item['text']}" in out for item in claims)  # the narrative printed what it checked
 
 
 def test_a_claim_that_does_not_hold_stops_the_demo(tmp_path, monkeypatch) -> None:
@@ -34,6 +35,11 @@ def test_a_claim_that_does_not_hold_stops_the_demo(tmp_path, monkeypatch) -> Non
     monkeypatch.setattr(chain, "numerical_grad", lambda f, xs: [0.0, 0.0])
     with pytest.raises(ClaimFailed, match="finite difference"):
         chain.run(tmp_path, quick=True)
+    # the section was still written, with the claim marked as failed at its place
+    section = json.loads((tmp_path / "chain_rule.json").read_text(encoding="utf-8"))
+    failed = [item for b in section["blocks"] if b["kind"] == "claims" for item in b["items"] if not item["holds"]]
+    assert failed and all("finite difference" in item["text"] for item in failed)
+    assert section["failed"] == [item["text"] for item in failed]
 
 
 def test_figures_are_the_same_on_every_run(tmp_path) -> None:
