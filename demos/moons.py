@@ -84,4 +84,30 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     weights = sum(len(n.w) for layer in model.layers for n in layer.neurons)
     s.claim(drawing.counts() == (2 + 33, weights),
             f"the picture has one node per input and neuron (35) and one edge per weight ({weights})")
+
+    s.say(
+        "From here to PyTorch: nn.to_torch(model) builds the same network as a torch.nn.Sequential of Linear "
+        "layers and activations, with the trained weights copied over."
+    )
+    try:
+        import torch
+    except ImportError:
+        s.number("PyTorch is not installed here (pip install torch): the carried-over model is not checked.")
+        return s.finish()
+    twin = nn.to_torch(model)
+    batch = torch.tensor(X, dtype=torch.float64)
+    theirs = twin(batch).flatten().tolist()
+    ours = [model(row).data for row in X]
+    worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(theirs, ours))
+    s.number(f"largest difference between the two models' outputs on the {n} points: {worst:.1e}")
+    s.claim(worst <= 1e-12, "PyTorch's copy gives the same predictions, to 1e-12")
+    k = min(10, n)
+    model.zero_grad()
+    nn.hinge([model(row) for row in X[:k]], y[:k]).backward()
+    torch.relu(1 - torch.tensor(y[:k], dtype=torch.float64) * twin(batch[:k]).flatten()).mean().backward()
+    torch_grads = [g for p in twin.parameters() for g in p.grad.flatten().tolist()]
+    ours = [p.grad for p in nn.export.torch_order(model)]
+    worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(torch_grads, ours))
+    s.claim(worst <= 1e-12, f"and, on a batch of {k} points, the same gradients for all {len(ours)} parameters, "
+            "to 1e-12")
     return s.finish()

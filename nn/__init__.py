@@ -6,7 +6,8 @@
 >>> out.backward()
 """
 
-from . import datasets, init
+from . import datasets, export, init
+from .export import to_torch
 from .io import load, save
 from .losses import (
     LOG_FLOOR,
@@ -36,6 +37,7 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "datasets",
+    "export",
     "fit",
     "hinge",
     "init",
@@ -44,4 +46,5 @@ __all__ = [
     "predict",
     "save",
     "softmax",
+    "to_torch",
 ]

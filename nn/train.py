@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import numbers
 import sys
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,25 +50,31 @@ class History:
 
 
 class _Progress:
-    """A one-line progress bar on a terminal; nothing when output is not a TTY."""
+    """A tqdm progress bar (``tqdm.auto``: a widget in a notebook, a bar on a terminal); nothing
+    when ``quiet``, or when the output is neither a terminal nor a notebook (a pipe, a log file)."""
 
     def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
-        self.total, self.stream = total, stream
-        self.enabled = enabled and hasattr(stream, "isatty") and stream.isatty()
-        self.last = 0.0
+        from tqdm.auto import tqdm
+
+        shown = enabled and (_in_notebook() or (hasattr(stream, "isatty") and stream.isatty()))
+        self.bar = tqdm(total=total, file=stream, disable=not shown, unit="epoch", desc="epoch",
+                        dynamic_ncols=True, mininterval=0.1)
 
     def update(self, epoch: int, loss: float, acc: float | None) -> None:
-        now = time.monotonic()
-        if not self.enabled or (now - self.last < 0.1 and epoch < self.total):
-            return
-        self.last = now
-        width = 30
-        done = width * epoch // self.total
-        extra = "" if acc is None else f"  accuracy {acc:.1%}"
-        self.stream.write(f"\r[{'#' * done}{'.' * (width - done)}] epoch {epoch}/{self.total}  loss {loss:.4g}{extra}")
-        if epoch == self.total:
-            self.stream.write("\n")
-        self.stream.flush()
+        postfix = {"loss": f"{loss:.4g}"}
+        if acc is not None:
+            postfix["accuracy"] = f"{acc:.1%}"
+        self.bar.set_postfix(postfix, refresh=False)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _in_notebook() -> bool:
+    shell = sys.modules.get("IPython")
+    ipython = shell.get_ipython() if shell is not None and hasattr(shell, "get_ipython") else None
+    return ipython is not None and "IPKernelApp" in getattr(ipython, "config", {})
 
 
 def fit(
@@ -118,7 +124,7 @@ def fit(
     for i, t in enumerate(targets):
         if isinstance(t, numbers.Real) and not math.isfinite(t):
             raise ValueError(f"y[{i}] is {t!r}: the targets must be finite")
-    with collector_paused():
+    with collector_paused(), contextlib.closing(progress):
         for epoch in range(1, epochs + 1):
             loss_sum, hits = _epoch(model, loss_fn, rows, targets, optimizer, params, l2, batch_size, rng, epoch)
             history.loss.append(loss_sum / len(rows))
