@@ -34,6 +34,7 @@ matplotlib.rcParams.update({
     "font.size": 10,
     "axes.grid": True,
     "grid.alpha": 0.3,
+    "figure.constrained_layout.use": True,  # titles, ticks and labels never run into each other
 })
 
 

@@ -95,27 +95,57 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     s.number(f"new w1 = {viz.fmt(before, 6)} − {lr} · ({viz.fmt(grad, 6)}) = {viz.fmt(w.data, 6)}")
     s.claim(w.data == before - lr * grad, "SGD.step() applied exactly new = old − lr · grad")
 
+    def loss_at(value: float) -> float:  # the same loss with w1 set to value, everything else as it was
+        kept = w.data
+        w.data = value
+        try:
+            return nn.hinge([model(row) for row in X], y).data
+        finally:
+            w.data = kept
+
+    after = w.data
+    reach = max(4 * abs(after - before), 0.5)
+    grid_w = np.linspace(before - reach, before + reach, 41)
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    ax.plot(grid_w, [loss_at(v) for v in grid_w], color="#999999", label="the loss J, as w1 varies")
+    j0 = loss_at(before)
+    ax.plot(grid_w, j0 + grad * (grid_w - before), "--", color="#1565c0", label=f"slope ∂J/∂w1 = {viz.fmt(grad)}")
+    ax.annotate("", xy=(after, loss_at(after)), xytext=(before, j0),
+                arrowprops={"arrowstyle": "->", "color": "#c62828", "lw": 2})
+    ax.plot([before], [j0], "o", color="#1565c0", label=f"existing weight {viz.fmt(before)}")
+    ax.plot([after], [loss_at(after)], "o", color="#c62828", label=f"new weight {viz.fmt(after)}")
+    ax.set(xlabel="w1", ylabel="J", title=f"new = {viz.fmt(before)} − {lr} · ({viz.fmt(grad)}) = {viz.fmt(after)}")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
+    s.plot(fig, "learning_rate_update.svg",
+           "The notes' picture 7: one update of one weight, new_weight = existing_weight − learning_rate · "
+           "gradient; the step goes against the slope.")
+    s.claim((after - before) * grad < 0 or grad == 0, "the update moves w1 against its gradient")
+
     s.say(
         "On the bowl J(w) = (w − 3)², starting from w = −2: a learning rate that is too small creeps toward "
         "the minimum, a good one gets there in a few steps, and one that is too large overshoots further "
-        "every step and diverges (the notes' picture 8)."
+        "every step and diverges."
     )
     steps = 12
     rates = (("too small", 0.05), ("just right", 0.4), ("too large", 1.05))
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), sharey=True)
-    ws = np.linspace(-6, 12, 200)
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
     paths = {}
     for ax, (name, rate) in zip(axes, rates):
         path = descend(-2.0, rate, steps)
         paths[name] = path
+        # every panel keeps its whole path in view
+        lo, hi = min(path + [-6.0]) - 1, max(path + [12.0]) + 1
+        ws = np.linspace(lo, hi, 200)
         ax.plot(ws, (ws - TARGET) ** 2, color="#999999", label="J(w) = (w − 3)²")
         ax.plot(path, [(p - TARGET) ** 2 for p in path], "o-", color="#c62828", markersize=4, label="steps")
-        ax.set(title=f"{name}: learning rate {rate}", xlabel="w", ylim=(-5, 110), xlim=(-6, 12))
+        ax.set(title=f"{name}: learning rate {rate}", xlabel="w", xlim=(lo, hi),
+               ylim=(-5, 1.08 * max((lo - TARGET) ** 2, (hi - TARGET) ** 2)))
         ax.legend(loc="upper center", fontsize=8)
         s.number(f"{name:>10} (lr {rate}): w after {steps} steps = {viz.fmt(path[-1])}, "
                  f"distance to the minimum {viz.fmt(abs(path[-1] - TARGET))}")
     axes[0].set_ylabel("J(w)")
-    s.plot(fig, "learning_rate_bowl.svg", "Twelve steps of gradient descent at three learning rates.")
+    s.plot(fig, "learning_rate_bowl.svg", "The notes' picture 8: twelve steps of gradient descent at a learning "
+           "rate too small (left), just right (middle) and too large (right).")
     far = [abs(p - TARGET) for p in paths["too small"]]
     s.claim(far[-1] < far[0] and far[-1] > 1.0, "too small: always closer, still far away after 12 steps")
     s.claim(abs(paths["just right"][-1] - TARGET) < 1e-3, "just right: within 0.001 of the minimum")
@@ -167,7 +197,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
 
     s.say(
         "The same happens when training a network. One model, the same data and the same starting weights, "
-        "trained with mini-batches of 10 at four learning rates (the notes' picture 9, after cs231n): a low rate "
+        "trained with mini-batches of 10 at four learning rates (after cs231n): a low rate "
         "learns slowly, a high one bounces around a worse loss, a very high one never settles."
     )
     X, y = nn.datasets.moons(120, noise=0.3, seed=seed)
@@ -186,8 +216,9 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
                  f"{viz.fmt(losses[-1])} after the last")
     ax.set(title="loss against epoch at four learning rates", xlabel="epoch", ylabel="cross-entropy loss",
            yscale="log")
-    ax.legend()
-    s.plot(fig, "learning_rate_curves.svg", "Training loss of one 2-8-1 model on noisy moons at four rates.")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
+    s.plot(fig, "learning_rate_curves.svg", "The notes' picture 9: the training loss of one 2-8-1 model on noisy "
+           "moons at four learning rates.")
     # a high rate bounces from epoch to epoch: compare the mean over the last quarter of the epochs
     tail = max(3, epochs // 4)
     final = {name: float(np.mean(losses[-tail:])) for name, (_, losses) in curves.items()}

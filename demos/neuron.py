@@ -35,16 +35,25 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "z = w1·x1 + … + wn·xn + b = wᵀx + b, then applies an activation: a = σ(z). The perceptron's "
         "activation is the step: 1 when z ≥ 0, else 0."
     )
-    perceptron = nn.Neuron(3, activation="step", seed=seed)
-    x = [1.0, 0.0, 1.0]
+    perceptron = nn.Perceptron(3, seed=seed)
+    perceptron.b.data = -0.5
+    x = [Value(v, label=f"x{i + 1}") for i, v in enumerate([1.0, 0.0, 1.0])]
+    drawing = viz.draw_network(perceptron, x=[v.data for v in x])
+    s.graph(drawing, "neuron_perceptron_network.svg",
+            "The notes' picture 1: a perceptron with inputs x1, x2, x3, one weight per input (the edges, blue for "
+            "positive and red for negative, labelled with their values), and one neuron holding the bias b and "
+            "the step activation; its output a is shown.")
+    s.claim(drawing.counts() == (3 + 1, 3), "the picture has a node per input and neuron, and an edge per weight")
     a = perceptron(x)
     _label_neuron_output(a)
-    s.graph(viz.draw(a, show_grad=False), "neuron_step.svg",
-            "One neuron with three binary inputs and a step activation (the notes' pictures 1–3): the weights "
-            "w1…w3 and the bias b are the leaves, the inputs are plain numbers.")
+    s.graph(viz.draw(a, show_grad=False, fold=True), "neuron_step.svg",
+            "The notes' picture 2: the same perceptron as the engine's graph, folded to the notes' quantities: the "
+            "inputs and weights are leaves, z = wᵀx + b sums their products, and a = step(z).")
     z = a.parents[0]
     s.number(f"z = wᵀx + b = {viz.fmt(z.data)},  a = step(z) = {viz.fmt(a.data)}")
     s.claim(a.data == (1.0 if z.data >= 0 else 0.0), "a is 1 exactly when z ≥ 0")
+    by_hand = perceptron.b.data + sum(w.data * xi.data for w, xi in zip(perceptron.w, x))
+    s.claim(abs(z.data - by_hand) <= 1e-12 * max(1.0, abs(by_hand)), "z is w1·x1 + w2·x2 + w3·x3 + b")
 
     s.say(
         "The bias is a weight on an input that is always +1. A neuron with bias b computes the same "
@@ -63,9 +72,11 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     a2.backward()
     _label_neuron_output(a1)
     _label_neuron_output(a2)
-    s.graph(viz.draw(a1), "neuron_bias.svg", "z = w1·x1 + w2·x2 + b, with a sigmoid.")
+    s.graph(viz.draw(a1), "neuron_bias.svg",
+            "The notes' picture 3: z = w1·x1 + w2·x2 + b with a bias leaf, and a sigmoid; and picture 6: the whole "
+            "model, its data and gradient on every node after a.backward().")
     s.graph(viz.draw(a2), "neuron_bias_as_w0.svg",
-            "The same neuron with the bias as w0 on the input x0 = +1 (the notes' picture 4).")
+            "The notes' picture 4: the same neuron with the bias as w0 on the input x0 = +1.")
     s.number(f"output with b: {a1.data!r}   with w0, x0 = 1: {a2.data!r}")
     s.claim(a1.data == a2.data, "both neurons give the same output")
     s.claim(with_bias.b.grad == folded.w[0].grad and [w.grad for w in with_bias.w] == [w.grad for w in folded.w[1:]],
@@ -77,7 +88,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "use sigmoid, tanh or ReLU instead."
     )
     zs = np.linspace(-4, 4, 161 if not quick else 81)
-    fig, (top, bottom) = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig, (top, bottom) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
     for name in ("step", "sigmoid", "tanh", "relu"):
         values, slopes = [], []
         for zv in zs:
@@ -94,7 +105,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     bottom.set(title="their derivatives, from backward", xlabel="z", ylabel="dσ/dz")
     top.legend()
     bottom.legend()
-    s.plot(fig, "neuron_activations.svg", "Step, sigmoid, tanh and ReLU (the notes' picture 5), each point "
+    s.plot(fig, "neuron_activations.svg", "The notes' picture 5: step, sigmoid, tanh and ReLU, each point "
            "computed by the engine, and their derivatives from backward.")
 
     s.say(
@@ -103,7 +114,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "Two layers can: an MLP with a tanh hidden layer, trained by backpropagation, learns XOR."
     )
     X, _ = nn.datasets.xor()
-    fig, axes = plt.subplots(1, 4, figsize=(14, 3.6))
+    fig, axes = plt.subplots(1, 4, figsize=(14, 3.8), layout="constrained")
     gx, gy, points = grid((-0.5, 1.5), (-0.5, 1.5), 41 if not quick else 21)
     results = {}
     for ax, (name, targets) in zip(axes, (("AND", AND), ("OR", OR), ("XOR", XOR))):
@@ -117,10 +128,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
                                                             for k, v in results.items()))
     s.claim(results["AND"][-1] == 0 and results["OR"][-1] == 0, "the perceptron learns AND and OR")
     s.claim(min(results["XOR"]) > 0, "the perceptron cannot learn XOR: every epoch has a mistake")
-    mlp = nn.MLP(2, [4, 1], activation="tanh", seed=seed + 1)
+    mlp = nn.MLP(2, [8, 1], activation="tanh", seed=seed + 1)
     history = nn.fit(mlp, nn.binary_cross_entropy_with_logits, X, XOR, lr=0.5, epochs=300, quiet=True)
     region = np.array([float(mlp(q).data > 0) for q in points]).reshape(gx.shape)
-    _regions(axes[3], gx, gy, region, X, XOR, f"MLP 2-4-1 on XOR\naccuracy {history.accuracy[-1]:.0%}")
+    _regions(axes[3], gx, gy, region, X, XOR, f"MLP 2-8-1 on XOR\naccuracy {history.accuracy[-1]:.0%}")
     s.claim(history.accuracy[-1] == 1.0, "an MLP with one hidden layer learns XOR")
     s.plot(fig, "neuron_perceptron.svg", "Decision regions: the perceptron on AND, OR and XOR, and an MLP on XOR.")
     return s.finish()

@@ -11,6 +11,7 @@ import numpy as np
 
 import nn
 import viz
+from autograd import Value
 
 from .common import Section, out_folder
 
@@ -34,6 +35,56 @@ def layer_grad_rms(model: nn.MLP) -> list[float]:
         grads = [w.grad for n in layer.neurons for w in n.w]
         out.append(math.sqrt(sum(g * g for g in grads) / len(grads)))
     return out
+
+
+def backward_signal(model: nn.MLP, inputs: list, targets: list) -> list[float]:
+    """The root mean square of ∂J/∂z over each layer's pre-activations z, for an MSE loss on a batch:
+    the signal backward carries from the loss down towards the input, layer by layer."""
+    zs: list[list[Value]] = [[] for _ in model.layers]
+    outputs = []
+    for x in inputs:
+        for i, layer in enumerate(model.layers):
+            x = layer(x)
+            zs[i].extend(a.parents[0] if a.op in ("sigmoid", "tanh", "relu") else a for a in x)
+        outputs.append(x[0])
+    nn.mse(outputs, targets).backward()  # intermediate nodes now hold ∂J/∂node
+    return [math.sqrt(sum(z.grad * z.grad for z in layer) / len(layer)) for layer in zs]
+
+
+def two_layer_check(seed: int) -> tuple[nn.MLP, list, list, float]:
+    """The notes' 2-layer network (2 inputs, 3 sigmoid units, a sigmoid output read through the
+    cross-entropy) on m = 4 examples: the engine's gradients against the notes' matrix formulas,
+    computed independently with numpy.  Returns the model, X, Y and the largest relative difference."""
+    model = nn.MLP(2, [3, 1], activation="sigmoid", output_activation="linear", seed=seed)
+    X, Y = nn.datasets.xor()
+    Y = [float(t) for t in Y]
+    model.zero_grad()
+    nn.binary_cross_entropy_with_logits([model(x) for x in X], Y).backward()  # the mean over m
+    W1 = np.array([[w.data for w in n.w] for n in model.layers[0].neurons])
+    b1 = np.array([[n.b.data] for n in model.layers[0].neurons])
+    W2 = np.array([[w.data for w in n.w] for n in model.layers[1].neurons])
+    b2 = np.array([[n.b.data] for n in model.layers[1].neurons])
+    Xm, Ym, m = np.array(X).T, np.array([Y]), len(X)
+    sig = lambda z: 1.0 / (1.0 + np.exp(-z))  # noqa: E731
+    Z1 = W1 @ Xm + b1
+    A1 = sig(Z1)
+    A2 = sig(W2 @ A1 + b2)
+    dZ2 = A2 - Ym
+    dW2 = dZ2 @ A1.T / m
+    db2 = dZ2.sum(axis=1, keepdims=True) / m
+    dZ1 = (W2.T @ dZ2) * A1 * (1 - A1)
+    dW1 = dZ1 @ Xm.T / m
+    db1 = dZ1.sum(axis=1, keepdims=True) / m
+    engine = {
+        "dW1": np.array([[w.grad for w in n.w] for n in model.layers[0].neurons]),
+        "db1": np.array([[n.b.grad] for n in model.layers[0].neurons]),
+        "dW2": np.array([[w.grad for w in n.w] for n in model.layers[1].neurons]),
+        "db2": np.array([[n.b.grad] for n in model.layers[1].neurons]),
+    }
+    formulas = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+    worst = max(float(np.max(np.abs(engine[k] - formulas[k]) / np.maximum(1.0, np.abs(formulas[k]))))
+                for k in engine)
+    return model, X, Y, worst
 
 
 def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[Path]:
@@ -66,8 +117,27 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     s.plot(fig, "weight_init_symmetry.svg", "Layer 2's weights after training, one row per unit.")
 
     s.say(
+        "Forward and backward propagation, as the notes write them for a 2-layer network on m examples: "
+        "Z1 = W1·X + b1, A1 = g(Z1), Z2 = W2·A1 + b2, A2 = g(Z2); then dZ2 = A2 − Y, dW2 = dZ2·A1ᵀ/m, "
+        "dZ1 = W2ᵀ·dZ2 ∗ g′(Z1), dW1 = dZ1·Xᵀ/m. The engine never uses these matrices: it builds the graph "
+        "one scalar at a time and runs backward. Computed independently with numpy, the formulas agree with it."
+    )
+    net, X2, Y2, worst = two_layer_check(seed)
+    drawing = viz.draw_network(net, x=X2[1])
+    s.graph(drawing, "weight_init_forward.svg",
+            f"The notes' picture 10: forward propagation through the 2-layer network (2 inputs, 3 sigmoid units, "
+            f"a sigmoid output) on the example x = ({viz.fmt(X2[1][0])}, {viz.fmt(X2[1][1])}): each unit shows its "
+            "output a.")
+    s.graph(viz.draw_network(net, show_grad=True), "weight_init_backward.svg",
+            "The notes' picture 11: backward propagation on the m = 4 XOR examples with the cross-entropy: each "
+            "edge is a weight, its pen width |∂J/∂w|.")
+    s.number(f"the largest difference between the engine's gradients and dW1, db1, dW2, db2 from the formulas: "
+             f"{worst:.1e}")
+    s.claim(worst <= 1e-12, "the engine's gradients equal the notes' matrix formulas to 1e-12")
+
+    s.say(
         "Vanishing and exploding gradients. A deep network of 16-unit layers, a batch of inputs, and the "
-        "root mean square of ∂J/∂w over each layer's weights, from one backward pass. With sigmoid, every "
+        "root mean square of ∂J/∂z over each layer's units, from one backward pass. With sigmoid, every "
         "layer multiplies the gradient by σ′(z) ≤ 1/4 on its way back, so it shrinks layer after layer: the first "
         "layers barely learn. With ReLU and weights that are too large, activations and gradients blow up. "
         "Xavier initialisation (for tanh) and He initialisation (for ReLU) scale the weights by the layer's size "
@@ -86,23 +156,25 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     norms = {}
     for name, (activation, init) in configs.items():
         model = nn.MLP(8, [16] * depth + [1], activation=activation, init=init, seed=seed)
-        loss = nn.mse([model(x) for x in inputs], targets)
-        loss.backward()
-        norms[name] = layer_grad_rms(model)
+        norms[name] = backward_signal(model, inputs, targets)
         s.number(f"{name:>17}: " + "  ".join(viz.fmt(v, 2) for v in norms[name]))
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = plt.subplots(figsize=(8, 4))
     layers = range(1, depth + 2)
     for name, values in norms.items():
         ax.plot(layers, values, "o-", label=name)
-    ax.set(yscale="log", xlabel="layer (1 = next to the input)", ylabel="RMS of ∂J/∂w",
-           title=f"gradient size per layer, {depth} hidden layers of 16")
-    ax.legend()
-    s.plot(fig, "weight_init_gradients.svg", "Per-layer gradient size for four activation/initialisation pairs.")
+    ax.set(yscale="log", xlabel="layer (1 = next to the input; backward runs right to left)",
+           ylabel="RMS of ∂J/∂z", title=f"the backward signal per layer, {depth} hidden layers of 16")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
+    s.plot(fig, "weight_init_gradients.svg", "How big ∂J/∂z is at each layer, as backward carries it from the "
+           "loss (right) to the input (left), for four activation/initialisation pairs.")
     sig = norms["sigmoid, Xavier"]
-    s.claim(sig[0] < 1e-2 * sig[-2], "sigmoid: the first layer's gradient is under 1/100 of the last hidden layer's "
+    s.claim(sig[0] < 1e-2 * sig[-2], "sigmoid: ∂J/∂z at the first layer is under 1/100 of the last hidden layer's "
             f"({viz.fmt(sig[0] / sig[-2], 2)}): vanishing")
-    s.claim(norms["ReLU, N(0, 1.5²)"][0] > 1e6 * norms["ReLU, He"][0],
-            "ReLU with large weights: the first layer's gradient is over a million times He's: exploding")
+    big = norms["ReLU, N(0, 1.5²)"]
+    hidden = big[:-1]
+    s.claim(all(a > b for a, b in zip(hidden, hidden[1:])) and hidden[0] > 100 * hidden[-1],
+            "ReLU with large weights: ∂J/∂z grows at every layer toward the input, "
+            f"{viz.fmt(hidden[0] / hidden[-1], 2)}× from the last hidden layer to the first: exploding")
     s.say(
         "Large weights make sigmoid and tanh units saturate: z lands far out on the flat tails, where "
         "σ′(z) is nearly 0, so those units pass almost no gradient back (the notes' 1.4.3 a). Here is the share "
@@ -125,5 +197,5 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     for name in ("tanh, Xavier", "ReLU, He"):
         hidden = norms[name][:-1]
         s.claim(max(hidden) < 10 * min(hidden),
-                f"{name}: every hidden layer's gradient within a factor 10 of the others")
+                f"{name}: ∂J/∂z of every hidden layer within a factor 10 of the others")
     return s.finish()

@@ -24,6 +24,25 @@ from autograd import OPS, Value
 
 from .text import fmt
 
+# how tightly each op binds, for writing folded expressions with no more brackets than they need
+_PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4}
+
+
+def _needs_brackets(inner: str, outer: str, slot: int) -> bool:
+    """Whether an expression made by ``inner`` needs brackets as operand ``slot`` of ``outer``
+    ("" when it stands inside a derivative's formula: every infix expression is bracketed there)."""
+    if inner not in _PRECEDENCE:
+        return False  # a call, σ(…), brings its own brackets
+    if outer not in _PRECEDENCE:
+        return outer == ""  # inside σ(…) no brackets are needed; inside a formula they are
+    mine, theirs = _PRECEDENCE[inner], _PRECEDENCE[outer]
+    if outer == "pow":
+        return True  # (a − 1)^2, and 2^(a − 1)
+    if mine != theirs:
+        return mine < theirs
+    # equal precedence: a + b + c reads left to right; a − (b + c) and a / (b · c) need them
+    return slot == 1 and outer in ("sub", "div")
+
 
 @dataclass(frozen=True)
 class FoldedEdge:
@@ -69,18 +88,15 @@ class Folding:
     def expression(self, node: Value, names: dict[Value, str]) -> str:
         """How ``node`` was made, its folded operands written out: ``0.5 · (a3 − 1)^2``."""
         op = OPS[node.op]
-        return op.render(*[self._operand(p, op.expr, names) for p in node.parents])
+        return op.render(*[self._operand(p, node.op, slot, names) for slot, p in enumerate(node.parents)])
 
-    def _operand(self, p: Value, outer: str, names: dict[Value, str]) -> str:
+    def _operand(self, p: Value, outer: str, slot: int, names: dict[Value, str]) -> str:
         if p.is_constant:
             return fmt(p.data)
         if p not in self.folded:
             return names[p]
         inner = self.expression(p, names)
-        # an infix expression inside another needs brackets, unless the outer op is a call: σ(…)
-        infix = " " in OPS[p.op].expr or p.op == "neg"
-        call = outer.endswith(")") and "(" in outer and not outer.startswith("(")
-        return f"({inner})" if infix and not call else inner
+        return f"({inner})" if _needs_brackets(p.op, outer, slot) else inner
 
     def edges(self, node: Value) -> list[FoldedEdge]:
         """The drawn edges into a drawn node, in operand order (parallel edges kept)."""
@@ -104,6 +120,6 @@ class Folding:
         formulas = []
         for node, slot in edge.steps:
             op = OPS[node.op]
-            operands = [self._operand(p, "x", names) for p in node.parents]  # bracketed when infix
+            operands = [self._operand(p, "", i, names) for i, p in enumerate(node.parents)]  # bracketed if infix
             formulas.append(op.render(*operands, text=op.partials[slot]))
         return formulas
