@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import nn
 import viz
 from autograd import Value, numerical_grad
 
@@ -27,6 +28,23 @@ def network(x: float, y: float, t1: float, t2: float) -> dict[str, Value]:
     return v
 
 
+def two_units(x: float, t1: float, t2: float) -> dict[str, Value]:
+    """The θ1/θ2 network with a second unit in layer 3 (weight θ3, target 0):
+    J = ½(a3 − 1)² + ½(b3 − 0)², so θ1 reaches J through a3 and through b3."""
+    v = {"a1": Value(x, label="a1"), "θ1": Value(t1, label="θ1"), "θ2": Value(t2, label="θ2"),
+         "θ3": Value(0.7, label="θ3")}
+    v["z2"] = v["θ1"] * v["a1"]
+    v["a2"] = v["z2"].sigmoid()
+    v["z3"] = v["θ2"] * v["a2"]
+    v["a3"] = v["z3"].sigmoid()
+    v["u3"] = v["θ3"] * v["a2"]
+    v["b3"] = v["u3"].sigmoid()
+    v["J"] = 0.5 * (v["a3"] - 1.0) ** 2 + 0.5 * v["b3"] ** 2
+    for name in ("z2", "a2", "z3", "a3", "u3", "b3", "J"):
+        v[name].label = name
+    return v
+
+
 def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[Path]:
     s = Section("chain_rule", TITLE, out_folder(out_dir))
     x, y, t1, t2 = 1.5, 1.0, 0.5 + 0.1 * seed, -1.2
@@ -39,14 +57,41 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "Every box below is a Value the engine made; each one knows its parents and the local derivative "
         "of itself with respect to each parent, computed in the forward pass."
     )
+    layered = nn.MLP(1, [1, 1], activation="sigmoid", output_activation="sigmoid", bias=False, seed=seed)
+    layered.layers[0].neurons[0].w[0].data = t1
+    layered.layers[1].neurons[0].w[0].data = t2
+    drawing = viz.draw_network(layered, x=[x])
+    s.graph(drawing, "chain_rule_layers.svg",
+            f"The notes' picture 12: the network as layers 1, 2 and 3, the weight θ1 = {t1:g} from layer 1 to 2 "
+            f"and θ2 = {t2:g} from 2 to 3, each unit a sigmoid, on the input x = {x:g}.")
+    s.claim(layered([x]).data == v["a3"].data, "the layered model's output is a3, the graph's own")
     s.graph(viz.draw(J), "chain_rule_network.svg",
-            f"The θ1/θ2 network for x = {x:g}, y = {y:g}, θ1 = {t1:g}, θ2 = {t2:g}, after J.backward().")
+            f"The θ1/θ2 network for x = {x:g}, y = {y:g}, θ1 = {t1:g}, θ2 = {t2:g}, after J.backward(): every "
+            "Value the engine made.")
+    s.say(
+        "The chain rule in one line: if z depends on x only through y, then dz/dx = dz/dy · dy/dx. Here "
+        "y = x² and z = tanh(y): two ops, two factors, each drawn on its edge."
+    )
+    xs = Value(0.8, label="x")
+    ys = xs ** 2
+    ys.label = "y"
+    zs = ys.tanh()
+    zs.label = "z"
+    zs.backward()
+    two = viz.chain_rule(zs, xs)
+    s.graph(viz.draw_chain_rule(two), "chain_rule_two_ops.svg",
+            "The notes' picture 13: dz/dx = dz/dy · dy/dx, each factor on its edge, their product in the caption.")
+    s.number(two.text())
+    dz_dy, dy_dx = (f.value for f in two.factors(0))
+    s.claim(len(two.factors(0)) == 2 and dz_dy * dy_dx == xs.grad,
+            f"dz/dy · dy/dx = {viz.fmt(dz_dy)} · {viz.fmt(dy_dx)} = x.grad")
     s.say(
         "θ2 feeds z3, which feeds a3, which feeds J: one path. Multiplying the local derivatives along it "
         "gives ∂J/∂θ2 = ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂θ2, and that product is exactly what backward left in θ2.grad."
     )
     check = numerical_grad(lambda a, b: network(x, y, a.data, b.data)["J"], [t1, t2])
-    for theta, fd, picture in ((v["θ2"], check[1], "15"), (v["θ1"], check[0], "16")):
+    pictures = ("14 (the notation ∂J(θ)/∂θ2) and picture 15", "16")
+    for theta, fd, picture in ((v["θ2"], check[1], pictures[0]), (v["θ1"], check[0], pictures[1])):
         rule = viz.chain_rule(J, theta)
         name = theta.label
         s.graph(viz.draw_chain_rule(rule), f"chain_rule_theta{name[-1]}.svg",
@@ -72,6 +117,21 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
             "Three paths from J to x, parallel edges kept; their products add up to x.grad.")
     s.number(rule.text())
     s.claim(rule.count == 3 and rule.total == xv.grad == 7.0, "the three products add up to x.grad = 2x + 1 = 7")
+
+    s.say(
+        "One step beyond the notes: give layer 3 two units, a3 and b3, both fed by a2, and let the loss add up "
+        "both errors. Now θ1 reaches J along two paths, one through each unit, and ∂J/∂θ1 is their sum."
+    )
+    w = two_units(x, t1, t2)
+    w["J"].backward()
+    split = viz.chain_rule(w["J"], w["θ1"])
+    s.graph(viz.draw_chain_rule(split), "chain_rule_two_paths.svg",
+            "Beyond the notes: two units in layer 3, two paths from J to θ1, each a product of local derivatives; "
+            "∂J/∂θ1 is their sum.")
+    s.number(split.text())
+    s.claim(split.count == 2, "with two units in layer 3 there are two paths from J to θ1")
+    s.claim(split.matches_grad and abs(sum(split.products) - w["θ1"].grad) <= 1e-12 * max(1.0, abs(w["θ1"].grad)),
+            f"and the sum of their products is θ1.grad = {viz.fmt(w['θ1'].grad)}")
 
     s.say(
         "Now watch backward do it. Each player below replays the engine's own backward on the graph above, one "

@@ -150,3 +150,9 @@ def test_the_players_on_the_page_step_to_the_engines_gradients(page: Path, brows
                                                                                             "[data-node]")}
         for name, grad in want.items():
             assert float(names[name].get_attribute("data-grad")) == grad, name
+
+
+def test_all_sixteen_pictures_of_the_notes_are_on_the_page(page: Path) -> None:
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", page.read_text(encoding="utf-8"), flags=re.S)
+    for number in range(1, 17):
+        assert any(re.search(rf"picture {number}\b", c) for c in captions), f"picture {number}"
