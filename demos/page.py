@@ -22,6 +22,9 @@ nav a { margin-right: 1em; }
 figure { margin: 1.2em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.92em; }
 pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.9em; }
+.numbers { margin: 0.6em 0 0.8em 1em; border-left: 3px solid #e0e0e0; padding-left: 0.8em; }
+.numbers p { margin: 0.15em 0; font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math", Georgia, serif;
+  font-size: 1.02em; white-space: pre-wrap; }
 ul.claims { list-style: none; padding-left: 0.2em; margin: 0.6em 0; font-size: 0.95em; }
 ul.claims li.holds::before { content: "✓ "; color: #2e7d32; font-weight: bold; }
 ul.claims li.fails { color: #c62828; font-weight: 600; }
@@ -78,8 +81,9 @@ def _block(out: Path, name: str, block: dict) -> str:
     kind = block["kind"]
     if kind == "text":
         return f"<p>{html.escape(block['text'])}</p>"
-    if kind == "numbers":
-        return f"<pre>{html.escape(chr(10).join(block['lines']))}</pre>"
+    if kind == "numbers":  # the numbers a demo computed: equations, set as text rather than as a log
+        lines = "".join(f"<p>{html.escape(line)}</p>" for line in "\n".join(block["lines"]).split("\n"))
+        return f'<div class="numbers">{lines}</div>'
     if kind == "claims":  # the checks the demo made, as a checklist
         items = "".join(f'<li class="{"holds" if item["holds"] else "fails"}">{html.escape(item["text"])}</li>'
                         for item in block["items"])
