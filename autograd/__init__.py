@@ -12,12 +12,14 @@ from .gradcheck import GradcheckResult, gradcheck, numerical_grad
 from .graph import backward_steps, check_finite, grad, hessian, topological
 from .ops import OPS, Op
 from .tags import scope
+from .tape import Tape, trace
 from .value import Value
 
 __all__ = [
     "OPS",
     "GradcheckResult",
     "Op",
+    "Tape",
     "Value",
     "backward_steps",
     "check_finite",
@@ -27,4 +29,5 @@ __all__ = [
     "numerical_grad",
     "scope",
     "topological",
+    "trace",
 ]

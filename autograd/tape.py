@@ -1,0 +1,416 @@
+"""Trace once, replay over a whole batch at numpy speed.
+
+``trace(fn, n_inputs)`` calls ``fn`` once on placeholder Values and records the
+graph it builds.  ``tape(X)`` then replays that graph on every row of X at once:
+the nodes are grouped by depth and op, so one numpy call computes a whole group
+for every row, and each chain of additions (a neuron's w·x + b) is one summed
+step.  ``tape.backward(seed)`` runs the chain rule the same way, level by level.
+
+What a tape is, and is not:
+
+* It records the graph that one run of ``fn`` builds.  A Python ``if`` on
+  ``.data`` inside ``fn`` is decided once, at tracing, and baked in for every row;
+  ``tape.check(X)`` re-runs the scalar engine on a few rows and catches that.
+* Parameters are the non-constant leaves that are not inputs (a model's weights):
+  their current ``.data`` is read on every call, and ``backward`` adds into their
+  ``.grad`` as the scalar backward does, so the two compose.
+* Each row gets the scalar engine's ops, in its order, with its rules at the edges
+  (relu, step, pow, NaN); values agree row by row to the last bit except where
+  numpy's exp, log and tanh differ from the C library's, and gradients, added up
+  in another order, to about 1e-12 relative.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .graph import grad, topological
+from .value import Value
+
+_ADD = "add"
+
+
+class Tape:
+    """A graph recorded once, replayed on batches; see :func:`trace`."""
+
+    def __init__(self, fn: Callable[..., Value], inputs: list[Value], out: Value) -> None:
+        import numpy as np
+
+        self.fn = fn
+        self.n_inputs = len(inputs)
+        self.output = out
+        order = topological(out)
+        self.index = {node: i for i, node in enumerate(order)}
+        input_set = set(inputs)
+        self.inputs = [self.index[x] if x in self.index else -1 for x in inputs]
+        self.parameters = [n for n in order if n.is_leaf and not n.is_constant and n not in input_set]
+        self._param_rows = np.array([self.index[p] for p in self.parameters], dtype=np.intp)
+        self._constants = [(self.index[n], n.data) for n in order if n.is_constant]
+        self._nodes = len(order)
+        self._out = self.index[out]
+        self._groups = _schedule(order, self.index, np)
+        self._last: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        ops = sum(len(g.nodes) for g in self._groups)
+        return (f"Tape({self.n_inputs} inputs, {len(self.parameters)} parameters, {ops} ops in "
+                f"{len(self._groups)} batched steps)")
+
+    # -- forward --------------------------------------------------------------------
+
+    def __call__(self, X: Any) -> Any:
+        """The output for every row of X (shape (N, n_inputs)), as an array of shape (N,)."""
+        import numpy as np
+
+        X = _rows(X, self.n_inputs, np)
+        n = X.shape[0]
+        V = np.empty((self._nodes, n))
+        for row, value in self._constants:
+            V[row] = value
+        for p, row in zip(self.parameters, self._param_rows):
+            V[row] = p.data
+        for k, row in enumerate(self.inputs):
+            if row >= 0:
+                V[row] = X[:, k]
+        locals_: list[tuple[Any, ...]] = []
+        with np.errstate(all="ignore"):
+            for group in self._groups:
+                locals_.append(group.forward(V, np))
+        self._last = {"V": V, "locals": locals_, "n": n}
+        return V[self._out].copy()
+
+    # -- backward -------------------------------------------------------------------
+
+    def backward(self, seed: Any) -> Any:
+        """Add Σ_i seed[i]·∂out_i/∂p into ``p.grad`` for every parameter p, and return the
+        gradient of Σ_i seed[i]·out_i with respect to X, shape (N, n_inputs)."""
+        import numpy as np
+
+        if self._last is None:
+            raise RuntimeError("tape.backward() needs a forward pass first: call tape(X)")
+        n = self._last["n"]
+        seed = np.asarray(seed, dtype=float)
+        if seed.shape != (n,):
+            raise ValueError(f"tape.backward: seed must have shape ({n},), one number per row, got {seed.shape}")
+        G = np.zeros((self._nodes, n))
+        G[self._out] = seed
+        with np.errstate(all="ignore"):
+            for group, local in zip(reversed(self._groups), reversed(self._last["locals"])):
+                group.backward(G, local, np)
+        sums = G[self._param_rows].sum(axis=1) if len(self._param_rows) else []
+        for p, total in zip(self.parameters, sums):
+            p.grad += float(total)
+        gx = np.zeros((n, self.n_inputs))
+        for k, row in enumerate(self.inputs):
+            if row >= 0:
+                gx[:, k] = G[row]
+        return gx
+
+    # -- checking ---------------------------------------------------------------------
+
+    def check(self, X: Any, rows: int = 3, rtol: float = 1e-12) -> None:
+        """Re-run the scalar engine on ``rows`` rows of X (spread over it) and compare the
+        output and every gradient with the tape's; raise AssertionError naming the first
+        difference (a Python ``if`` on ``.data`` inside fn makes the graphs differ)."""
+        import numpy as np
+
+        X = _rows(X, self.n_inputs, np)
+        n = X.shape[0]
+        out = self(X)
+        picks = sorted({int(round(i)) for i in np.linspace(0, n - 1, min(rows, n))})
+        seed = np.zeros(n)
+        for i in picks:
+            seed[:] = 0.0
+            seed[i] = 1.0
+            saved = [p.grad for p in self.parameters]
+            gx = self.backward(seed)
+            tape_params = [p.grad - s for p, s in zip(self.parameters, saved)]
+            for p, s in zip(self.parameters, saved):
+                p.grad = s  # a check leaves every .grad as it found it
+            xs = [Value(float(v), label=f"x{k}") for k, v in enumerate(X[i])]
+            scalar = self.fn(*xs)
+            if not isinstance(scalar, Value):
+                raise TypeError(f"fn must return a Value, got {type(scalar).__name__}")
+            _close(out[i], scalar.data, rtol, f"row {i}: the output")
+            wanted = grad(scalar, xs + self.parameters)
+            for k in range(self.n_inputs):
+                _close(gx[i, k], wanted[k], rtol, f"row {i}: ∂out/∂x{k}")
+            for p, got, want in zip(self.parameters, tape_params, wanted[self.n_inputs:]):
+                _close(got, want, rtol, f"row {i}: ∂out/∂{p.label or 'a parameter'}")
+
+
+def trace(fn: Callable[..., Value], n_inputs: int, at: Sequence[float] | None = None) -> Tape:
+    """Call ``fn`` once on ``n_inputs`` placeholder Values (valued ``at``, default 0.5 each) and
+    record the graph it builds, to replay on whole batches: see :class:`Tape`.
+
+    A Python ``if`` on ``.data`` inside fn is decided at tracing and baked in for every row;
+    ``tape.check(X)`` catches a function whose graph depends on its inputs that way.
+    """
+    if not callable(fn):
+        raise TypeError(f"trace needs a function of Values, got {type(fn).__name__}")
+    if isinstance(n_inputs, bool) or not isinstance(n_inputs, int) or n_inputs < 1:
+        raise ValueError(f"n_inputs must be an int >= 1, got {n_inputs!r}")
+    point = [0.5] * n_inputs if at is None else [float(v) for v in at]
+    if len(point) != n_inputs:
+        raise ValueError(f"trace: at has {len(point)} numbers, but fn takes {n_inputs} inputs")
+    inputs = [Value(v, label=f"x{k}") for k, v in enumerate(point)]
+    out = fn(*inputs)
+    if not isinstance(out, Value):
+        raise TypeError(f"trace: fn must return a Value, got {type(out).__name__}")
+    return Tape(fn, inputs, out)
+
+
+def _rows(X: Any, n_inputs: int, np: Any) -> Any:
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"X must be an array of numbers, shape (N, {n_inputs}): {error}") from None
+    if X.ndim != 2 or X.shape[1] != n_inputs or X.shape[0] == 0:
+        raise ValueError(f"X must have shape (N, {n_inputs}) with N >= 1, got {X.shape}")
+    bad = ~np.isfinite(X)
+    if bad.any():
+        i, j = map(int, np.argwhere(bad)[0])
+        raise ValueError(f"X[{i}][{j}] is {X[i, j]!r}: every input must be finite")
+    return X
+
+
+def _close(got: float, want: float, rtol: float, what: str) -> None:
+    if got == want or (math.isnan(got) and math.isnan(want)):
+        return
+    if not math.isclose(got, want, rel_tol=rtol, abs_tol=rtol * 1e-3):
+        raise AssertionError(
+            f"tape.check: {what} is {got!r} on the tape but {want!r} in the scalar engine; does fn branch on "
+            ".data? A traced graph is the one fn built when traced, for every row"
+        )
+
+
+# -- the schedule: nodes grouped by depth and op ------------------------------------------
+
+
+class _Group:
+    """Nodes of one op at one depth, computed together for every row.  ``sum`` groups are
+    chains of additions folded into one summed step (operands in the chain's order)."""
+
+    def __init__(self, op: str, nodes: list[int], operands: list[list[int]], constant_exponent: list[bool],
+                 np: Any) -> None:
+        self.op = op
+        self.nodes = np.array(nodes, dtype=np.intp)
+        if op == "sum":  # every sum of a group has the same number of terms (see _schedule)
+            self.terms = np.array(operands, dtype=np.intp)  # (nodes, terms)
+            self.flat = self.terms.ravel()
+            self.owner = np.repeat(np.arange(len(nodes)), self.terms.shape[1])
+            self.scatter = (_Scatter(self.flat, np),)
+        else:
+            self.p0 = np.array([ops[0] for ops in operands], dtype=np.intp)
+            self.p1 = np.array([ops[1] for ops in operands], dtype=np.intp) if len(operands[0]) > 1 else None
+            self.constant_exponent = np.array(constant_exponent, dtype=bool)
+            self.scatter = tuple(_Scatter(p, np) for p in (self.p0, self.p1) if p is not None)
+
+    def forward(self, V: Any, np: Any) -> tuple[Any, ...]:
+        if self.op == "sum":
+            terms = V[self.terms]  # (nodes, terms, rows)
+            out = terms[:, 0].copy()
+            for j in range(1, terms.shape[1]):  # left to right, as the chain of additions does
+                out += terms[:, j]
+            hit = np.isinf(out)
+            if hit.any() and (hit & np.isfinite(terms).all(axis=1)).any():  # finite terms, infinite sum
+                _, row = _first(hit & np.isfinite(terms).all(axis=1), np)
+                raise OverflowError(f"add: result out of range for finite operands, at row {row}")
+            V[self.nodes] = out
+            return ()
+        a = V[self.p0]
+        b = V[self.p1] if self.p1 is not None else None
+        out, local = _OPS[self.op](a, b, self, np)
+        V[self.nodes] = out
+        return local
+
+    def backward(self, G: Any, local: tuple[Any, ...], np: Any) -> None:
+        g = G[self.nodes]
+        if self.op == "sum":
+            self.scatter[0].add(G, g[self.owner], np)
+            return
+        if self.op in ("add", "sub"):
+            shares = (g, g if self.op == "add" else -g)
+        elif self.op == "neg":
+            shares = (-g,)
+        else:
+            shares = tuple(part * g for part in local)
+        for scatter, share in zip(self.scatter, shares):
+            scatter.add(G, share, np)
+
+
+class _Scatter:
+    """Adds rows of shares into G at given node indices, some of which may repeat (an input
+    every neuron of a layer reads): repeated ones are summed first, with one reduceat."""
+
+    def __init__(self, where: Any, np: Any) -> None:
+        self.where = where
+        self.unique = len(np.unique(where)) == len(where)
+        if not self.unique:
+            self.order = np.argsort(where, kind="stable")
+            sorted_where = where[self.order]
+            self.starts = np.flatnonzero(np.r_[True, sorted_where[1:] != sorted_where[:-1]])
+            self.targets = sorted_where[self.starts]
+
+    def add(self, G: Any, shares: Any, np: Any) -> None:
+        if self.unique:
+            G[self.where] += shares
+        else:
+            G[self.targets] += np.add.reduceat(shares[self.order], self.starts, axis=0)
+
+
+def _schedule(order: list[Value], index: dict[Value, int], np: Any) -> list[_Group]:
+    consumers: dict[Value, int] = {}
+    for n in order:
+        for p in n.parents:
+            consumers[p] = consumers.get(p, 0) + 1
+    # an addition used only by another addition is folded into that one's sum
+    inner = {n for n in order if n.op == _ADD and consumers.get(n, 0) == 1}
+    feeds_add = {p for n in order if n.op == _ADD for p in n.parents}
+    inner &= feeds_add
+    level: dict[Value, int] = {}
+    steps: dict[tuple[int, str, int], tuple[list[int], list[list[int]], list[bool]]] = {}
+    for n in order:
+        if n.is_leaf or n in inner:
+            level[n] = 0 if n.is_leaf else max(level[p] for p in n.parents)
+            continue
+        if n.op == _ADD and any(p in inner for p in n.parents):
+            terms = _terms(n, inner)
+            key, operands = ("sum", len(terms)), [index[t] for t in terms]
+            depth = 1 + max(level[t] for t in terms)
+        else:
+            key, operands = (n.op, len(n.parents)), [index[p] for p in n.parents]
+            depth = 1 + max(level[p] for p in n.parents)
+        level[n] = depth
+        nodes, ops, const = steps.setdefault((depth, *key), ([], [], []))
+        nodes.append(index[n])
+        ops.append(operands)
+        const.append(n.op == "pow" and n.parents[1].is_constant)
+    return [_Group(op, *steps[(d, op, k)], np) for d, op, k in sorted(steps)]
+
+
+def _terms(n: Value, inner: set[Value]) -> list[Value]:
+    """The operands of a chain of additions, left to right: ((a + b) + c) + d → a, b, c, d."""
+    out: list[Value] = []
+    stack = [n]
+    while stack:
+        node = stack.pop()
+        if node is n or node in inner:
+            stack.extend(reversed(node.parents))
+        else:
+            out.append(node)
+    return out
+
+
+# -- each op, for a whole group at once, with the scalar engine's rules at the edges ------------
+
+
+def _first(mask: Any, np: Any) -> tuple[int, int]:
+    k, row = np.argwhere(mask)[0]
+    return int(k), int(row)
+
+
+def _binary_overflow(op: str, out: Any, a: Any, b: Any, np: Any) -> None:
+    hit = np.isinf(out) & np.isfinite(a) & np.isfinite(b)
+    if hit.any():
+        _, row = _first(hit, np)
+        raise OverflowError(f"{op}: result out of range for finite operands, at row {row}")
+
+
+def _add(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    out = a + b
+    _binary_overflow("add", out, a, b, np)
+    return out, ()
+
+
+def _sub(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    out = a - b
+    _binary_overflow("sub", out, a, b, np)
+    return out, ()
+
+
+def _mul(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    out = a * b
+    _binary_overflow("mul", out, a, b, np)
+    return out, (b, a)
+
+
+def _div(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    if (b == 0).any():
+        _, row = _first(b == 0, np)
+        raise ZeroDivisionError(f"div: division by zero at row {row}")
+    out = a / b
+    _binary_overflow("div", out, a, b, np)
+    return out, (1.0 / b, -out / b)
+
+
+def _neg(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    return -a, ()
+
+
+def _pow(x: Any, y: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    if ((x == 0) & (y < 0)).any():
+        _, row = _first((x == 0) & (y < 0), np)
+        raise ZeroDivisionError(f"pow: 0 raised to a negative power at row {row}")
+    negative = (x < 0) & (y == y)
+    if (negative & (np.floor(y) != y)).any():
+        _, row = _first(negative & (np.floor(y) != y), np)
+        raise ValueError(f"pow: a negative base to a fractional power is not real, at row {row}")
+    if (negative & ~group.constant_exponent[:, None]).any():
+        _, row = _first(negative & ~group.constant_exponent[:, None], np)
+        raise ValueError(f"pow: d(x^y)/dy is not real for a negative base, at row {row}")
+    out = np.power(x, y)
+    _binary_overflow("pow", out, x, y, np)
+    dx = np.where(y == 0, 0.0, np.where((x == 0) & (y > 0) & (y < 1), np.inf, y * np.power(x, y - 1.0)))
+    dy = np.where(x > 0, out * np.log(np.where(x > 0, x, 1.0)), 0.0)
+    return out, (dx, dy)
+
+
+def _exp(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    out = np.exp(a)
+    hit = np.isinf(out) & np.isfinite(a)
+    if hit.any():
+        _, row = _first(hit, np)
+        raise OverflowError(f"exp: result out of range at row {row}")
+    return out, (out,)
+
+
+def _log(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    if (a <= 0).any():
+        _, row = _first(a <= 0, np)
+        raise ValueError(f"log: undefined for x <= 0, at row {row}")
+    return np.log(a), (1.0 / a,)
+
+
+def _tanh(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    out = np.tanh(a)
+    return out, (1.0 - out * out,)
+
+
+def _sigmoid(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    e = np.exp(-np.abs(a))  # exp of a non-positive number never overflows
+    out = np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return out, (out * (1.0 - out),)
+
+
+def _relu(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    out = np.where(a > 0, a, np.where(a <= 0, 0.0, a))  # NaN passes through
+    return out, (np.where(a > 0, 1.0, np.where(a <= 0, 0.0, a)),)
+
+
+def _leaky_relu(a: Any, s: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    up = a > 0
+    return np.where(up, a, s * a), (np.where(up, 1.0, s), np.where(up, 0.0, a))
+
+
+def _step(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    out = np.where(a >= 0, 1.0, np.where(a < 0, 0.0, a))
+    return out, (np.where(a == a, 0.0, np.nan),)
+
+
+_OPS: dict[str, Callable[..., tuple[Any, tuple]]] = {
+    "add": _add, "sub": _sub, "mul": _mul, "div": _div, "neg": _neg, "pow": _pow, "exp": _exp,
+    "log": _log, "tanh": _tanh, "sigmoid": _sigmoid, "relu": _relu, "leaky_relu": _leaky_relu, "step": _step,
+}
