@@ -139,6 +139,39 @@ def bytes_per_node(V: Callable, n: int) -> float:
     return size / n
 
 
+def batched(micrograd: float | None, reps: int) -> None:
+    """The moons step through a tape, beside micrograd and a hand-written numpy step."""
+    from .batch import numpy_step, tape_step
+
+    steps = {"tape": tape_step(100), "numpy": numpy_step(100)}
+    for step in steps.values():
+        for _ in range(5):
+            step()
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(max(reps, 15)):
+        for name, step in steps.items():
+            times[name].append(timed(step)[0])
+    tape, hand = (statistics.median(times[k]) for k in ("tape", "numpy"))
+    print("\nthe same moons step, batched (autograd.trace), 100 points")
+    speedup = f"   {micrograd / tape:6.0f}x micrograd's speed" if micrograd else ""
+    print(f"  chainrule tape {ms(tape):>12}{speedup}   {tape / hand:5.1f}x the hand-written numpy step")
+    print(f"  numpy by hand  {ms(hand):>12}")
+    print("  how the step grows with the batch (at 2 rows the tape's time is nearly all Python dispatch;")
+    print("  what it adds past that is numpy's work):")
+    for n in (2, 100, 1_000, 10_000):
+        pair = {"tape": tape_step(n), "numpy": numpy_step(n)}
+        for step in pair.values():
+            step()
+        for step in pair.values():
+            step()
+        got = {name: statistics.median(timed(step)[0] for _ in range(7)) for name, step in pair.items()}
+        print(f"    {n:>6,} rows: tape {ms(got['tape']):>10}, numpy {ms(got['numpy']):>10}")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.3f} ms"
+
+
 def fmt(seconds: float | str) -> str:
     return seconds if isinstance(seconds, str) else f"{seconds * 1000:,.1f} ms"
 
@@ -173,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, m in medians.items():
         ratio = f"  {medians['micrograd'] / m:5.1f}x micrograd's speed" if "micrograd" in medians else ""
         print(f"  {name:<10} {fmt(m):>12}{ratio}")
+
+    batched(medians.get("micrograd"), reps)
 
     sizes = [10**4, 10**5] if args.quick else [10**4, 10**5, 10**6]
     print("\nchain y = y * w of n ops: forward / backward")

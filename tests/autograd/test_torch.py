@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from autograd import Value, grad, hessian
+from autograd import Value, grad, hessian, numerical_grad
 from tests.strategies import APPLY, points, programs, run
 
 torch = pytest.importorskip("torch")
@@ -86,14 +86,21 @@ def test_random_dag_second_derivatives_match_torch(program, data) -> None:
     first = grad(run(program, *xs), xs, create_graph=True)
     ts = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in data[:n]]
     tfirst = torch.autograd.grad(run(program, *[T(t) for t in ts]).t, ts, create_graph=True)
-    for g, tg in zip(first, tfirst):
+    for i, (g, tg) in enumerate(zip(first, tfirst)):
         assert g.data == pytest.approx(tg.item(), rel=1e-9, abs=1e-12)
         ours = grad(g, xs)
         if not tg.requires_grad:  # a first derivative that is constant
             assert ours == [0.0] * n
             continue
         theirs = torch.autograd.grad(tg, ts, retain_graph=True, allow_unused=True, materialize_grads=True)
-        assert ours == pytest.approx([v.item() for v in theirs], rel=1e-9, abs=1e-12)
+        theirs = [v.item() for v in theirs]
+        if ours != pytest.approx(theirs, rel=1e-9, abs=1e-12):
+            # PyTorch masks d(x^y)/dx to 0 where the exponent is exactly 0, and with it the mixed second
+            # derivative x^(y−1)(1 + y ln x), which is not 0 there: a finite difference decides
+            def slope(*v, i=i):
+                return Value(grad(run(program, *v), list(v))[i])
+
+            assert ours == pytest.approx(numerical_grad(slope, data[:n], eps=1e-6), rel=1e-4, abs=1e-5)
 
 
 @settings(max_examples=40, deadline=None)

@@ -149,3 +149,29 @@ def test_predict() -> None:
     model = nn.MLP(2, [3, 2], seed=0)
     out = nn.predict(model, [[0.0, 1.0], [1.0, 0.0]])
     assert np.array(out).shape == (2, 2)
+
+
+@pytest.mark.parametrize("loss_fn, targets, batch_size, l2", [
+    (nn.mse, "real", None, 0.0),
+    (nn.hinge, "sign", 8, 1e-3),
+    (nn.binary_cross_entropy_with_logits, "bit", 10, 0.0),
+])
+def test_batched_fit_has_the_scalar_paths_history(loss_fn, targets, batch_size, l2) -> None:
+    X, y = nn.datasets.moons(40, seed=1)
+    y = {"real": [0.5 * t for t in y], "sign": y, "bit": [(t + 1) / 2 for t in y]}[targets]
+    histories = []
+    for batched in (False, True):
+        model = nn.MLP(2, [6, 1], activation="tanh", seed=2)
+        h = nn.fit(model, loss_fn, X, y, lr=0.3, epochs=8, batch_size=batch_size, l2=l2, seed=0, quiet=True,
+                   batched=batched)
+        histories.append((h, [p.data for p in model.parameters()]))
+    (scalar, ws), (tape, wt) = histories
+    assert tape.loss == pytest.approx(scalar.loss, rel=1e-12)
+    assert tape.accuracy == scalar.accuracy
+    assert wt == pytest.approx(ws, rel=1e-10, abs=1e-12)
+
+
+def test_batched_fit_needs_one_output() -> None:
+    X, y = nn.datasets.blobs(12, centers=3, seed=0)
+    with pytest.raises(ValueError, match="one output"):
+        nn.fit(nn.MLP(2, [4, 3], seed=0), nn.cross_entropy, X, y, lr=0.1, epochs=1, quiet=True, batched=True)

@@ -1,0 +1,86 @@
+"""micrograd's moons training step through a tape, and the same step written by hand in numpy.
+
+Both use micrograd's demo: MLP 2-16-16-1 (weights U(−1, 1) drawn as in bench's moons step,
+biases 0), SVM max-margin loss + 1e-4·Σθ², one SGD step at learning rate 0.5.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import numpy as np
+
+from autograd import Value, trace
+from nn.datasets import moons
+
+SIZES = [2, 16, 16, 1]
+
+
+def _weights() -> list[list[list[float]]]:
+    rnd = random.Random(1337)  # as bench's moons_step draws them
+    return [[[rnd.uniform(-1, 1) for _ in range(SIZES[i])] + [0.0] for _ in range(SIZES[i + 1])] for i in range(3)]
+
+
+def _data(n: int) -> tuple[np.ndarray, np.ndarray]:
+    X, y = moons(n, noise=0.1, seed=1)
+    return np.array(X), np.array(y, dtype=float)
+
+
+def tape_step(n: int) -> Callable[[], float]:
+    """One training step: the network replayed on all n points through a tape."""
+    layers = [[[Value(w) for w in neuron] for neuron in layer] for layer in _weights()]
+    params = [p for layer in layers for neuron in layer for p in neuron]
+
+    def forward(*x: Value) -> Value:
+        out = list(x)
+        for depth, layer in enumerate(layers):
+            nxt = []
+            for neuron in layer:
+                act = sum((wi * xi for wi, xi in zip(neuron[:-1], out)), neuron[-1])
+                nxt.append(act.relu() if depth < 2 else act)
+            out = nxt
+        return out[0]
+
+    tape = trace(forward, 2)
+    X, y = _data(n)
+
+    def step() -> float:
+        scores = tape(X)
+        margins = 1.0 - y * scores
+        data_loss = np.maximum(margins, 0.0).mean()
+        for p in params:
+            p.grad = 2e-4 * p.data  # the L2 term's gradient
+        tape.backward(np.where(margins > 0, -y, 0.0) / n)
+        for p in params:
+            p.data -= 0.5 * p.grad
+        return float(data_loss + 1e-4 * sum(p.data * p.data for p in params))
+
+    return step
+
+
+def numpy_step(n: int) -> Callable[[], float]:
+    """The same step by hand: matrices, the notes' backward formulas, no graph."""
+    Ws = [np.array([neuron[:-1] for neuron in layer]) for layer in _weights()]
+    bs = [np.zeros(len(W)) for W in Ws]
+    X, y = _data(n)
+
+    def step() -> float:
+        acts, zs = [X.T], []
+        for i, (W, b) in enumerate(zip(Ws, bs)):
+            z = W @ acts[-1] + b[:, None]
+            zs.append(z)
+            acts.append(np.maximum(z, 0.0) if i < 2 else z)
+        scores = acts[-1][0]
+        margins = 1.0 - y * scores
+        loss = np.maximum(margins, 0.0).mean() + 1e-4 * sum((W * W).sum() + (b * b).sum() for W, b in zip(Ws, bs))
+        dz = (np.where(margins > 0, -y, 0.0) / n)[None, :]
+        for i in (2, 1, 0):
+            dW, db = dz @ acts[i].T, dz.sum(axis=1)
+            if i:
+                dz = (Ws[i].T @ dz) * (zs[i - 1] > 0)
+            Ws[i] -= 0.5 * (dW + 2e-4 * Ws[i])
+            bs[i] -= 0.5 * (db + 2e-4 * bs[i])
+        return float(loss)
+
+    return step
