@@ -110,10 +110,12 @@ class Tape:
 
     # -- checking ---------------------------------------------------------------------
 
-    def check(self, X: Any, rows: int = 3, rtol: float = 1e-12) -> None:
+    def check(self, X: Any, rows: int = 3, rtol: float = 1e-12, atol: float = 1e-12) -> None:
         """Re-run the scalar engine on ``rows`` rows of X (spread over it) and compare the
-        output and every gradient with the tape's; raise AssertionError naming the first
-        difference (a Python ``if`` on ``.data`` inside fn makes the graphs differ)."""
+        output and every gradient with the tape's (to ``rtol`` relative, or ``atol`` where
+        they are near 0: sums added in another order differ in the last bits); raise
+        AssertionError naming the first difference (a Python ``if`` on ``.data`` inside fn
+        makes the graphs differ)."""
         import numpy as np
 
         X = _rows(X, self.n_inputs, np)
@@ -133,12 +135,12 @@ class Tape:
             scalar = self.fn(*xs)
             if not isinstance(scalar, Value):
                 raise TypeError(f"fn must return a Value, got {type(scalar).__name__}")
-            _close(out[i], scalar.data, rtol, f"row {i}: the output")
+            _close(out[i], scalar.data, rtol, atol, f"row {i}: the output")
             wanted = grad(scalar, xs + self.parameters)
             for k in range(self.n_inputs):
-                _close(gx[i, k], wanted[k], rtol, f"row {i}: ∂out/∂x{k}")
+                _close(gx[i, k], wanted[k], rtol, atol, f"row {i}: ∂out/∂x{k}")
             for p, got, want in zip(self.parameters, tape_params, wanted[self.n_inputs:]):
-                _close(got, want, rtol, f"row {i}: ∂out/∂{p.label or 'a parameter'}")
+                _close(got, want, rtol, atol, f"row {i}: ∂out/∂{p.label or 'a parameter'}")
 
 
 def trace(fn: Callable[..., Value], n_inputs: int, at: Sequence[float] | None = None) -> Tape:
@@ -176,10 +178,10 @@ def _rows(X: Any, n_inputs: int, np: Any) -> Any:
     return X
 
 
-def _close(got: float, want: float, rtol: float, what: str) -> None:
+def _close(got: float, want: float, rtol: float, atol: float, what: str) -> None:
     if got == want or (math.isnan(got) and math.isnan(want)):
         return
-    if not math.isclose(got, want, rel_tol=rtol, abs_tol=rtol * 1e-3):
+    if not math.isclose(got, want, rel_tol=rtol, abs_tol=atol):
         raise AssertionError(
             f"tape.check: {what} is {got!r} on the tape but {want!r} in the scalar engine; does fn branch on "
             ".data? A traced graph is the one fn built when traced, for every row"
