@@ -84,5 +84,6 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         s.number(str(error))
         agree = False
     s.claim(agree, "the three tapes agree with the scalar engine on the output and on all "
-            f"{model.num_parameters():,} parameters' gradients, at 3 rows each, to 1e-12 (relative, or absolute near 0)")
+            f"{model.num_parameters():,} parameters' gradients, at 3 rows each, to 1e-12 "
+            "(relative, or absolute near 0)")
     return s.finish()
