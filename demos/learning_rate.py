@@ -140,10 +140,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         ax.plot(path, [(p - TARGET) ** 2 for p in path], "o-", color="#c62828", markersize=4, label="steps")
         ax.set(title=f"{name}: learning rate {rate}", xlabel="w", xlim=(lo, hi),
                ylim=(-5, 1.08 * max((lo - TARGET) ** 2, (hi - TARGET) ** 2)))
-        ax.legend(loc="upper center", fontsize=8)
         s.number(f"{name:>10} (lr {rate}): w after {steps} steps = {viz.fmt(path[-1])}, "
                  f"distance to the minimum {viz.fmt(abs(path[-1] - TARGET))}")
     axes[0].set_ylabel("J(w)")
+    axes[-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)  # beside the panels, off the paths
     s.plot(fig, "learning_rate_bowl.svg", "The notes' picture 8: twelve steps of gradient descent at a learning "
            "rate too small (left), just right (middle) and too large (right).")
     far = [abs(p - TARGET) for p in paths["too small"]]

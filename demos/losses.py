@@ -62,7 +62,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     pts, t = np.array(X), np.array(y)
     axes[1].scatter(pts[t == 0, 0], pts[t == 0, 1], color="#2166ac", edgecolors="k", s=18, label="class 0")
     axes[1].scatter(pts[t == 1, 0], pts[t == 1, 1], color="#b2182b", edgecolors="k", s=18, label="class 1")
-    axes[1].legend(fontsize=8)
+    axes[1].legend(fontsize=8, loc="lower left")  # the moons leave that corner empty
     right = sum((model(p).data > 0.5) == (t > 0.5) for p, t in zip(X, y)) / len(X)
     axes[1].set(title=f"two classes: sigmoid + cross-entropy\naccuracy {right:.0%}", xlabel="x1", ylabel="x2")
     curves.plot(h.loss, label="binary cross-entropy")

@@ -59,3 +59,23 @@ def test_seed_changes_the_run(tmp_path) -> None:
 def test_unknown_demo_name() -> None:
     with pytest.raises(ValueError, match="unknown demo 'nope'"):
         demos.load("nope")
+
+
+@pytest.mark.parametrize("seed", [0, 5, 11])
+def test_the_engine_matches_the_notes_matrix_formulas(seed: int) -> None:
+    from demos.weight_init import two_layer_check
+
+    _, X, _, worst = two_layer_check(seed)
+    assert len(X) == 4 and worst <= 1e-12
+
+
+def test_two_units_in_layer_3_make_two_paths_to_theta1() -> None:
+    import viz
+    from demos.chain_rule import two_units
+
+    v = two_units(1.5, 0.5, -1.2)
+    v["J"].backward()
+    rule = viz.chain_rule(v["J"], v["θ1"])
+    assert rule.count == 2 and rule.matches_grad
+    assert [[n.label for n in path if n.label] for path in rule.paths] == [
+        ["J", "a3", "z3", "a2", "z2", "θ1"], ["J", "b3", "u3", "a2", "z2", "θ1"]]
