@@ -22,6 +22,8 @@ from collections.abc import Callable
 from autograd import Value
 from nn.datasets import moons
 
+from .batch import mlp
+
 
 def load_engines() -> dict[str, Callable]:
     """Each engine as a constructor of scalar leaves: chainrule, micrograd, and PyTorch when installed."""
@@ -62,13 +64,7 @@ def moons_step(V: Callable) -> tuple[Callable[[], float], Callable[[], int]]:
     cleared = getattr(V, "cleared_grad", 0.0)
 
     def forward(x: list) -> object:
-        for depth, layer in enumerate(layers):
-            out = []
-            for n in layer:
-                act = sum((wi * xi for wi, xi in zip(n[:-1], x)), n[-1])
-                out.append(act.relu() if depth < 2 else act)
-            x = out
-        return x[0]
+        return mlp(layers, x)
 
     def loss() -> object:
         inputs = [list(map(V, row)) for row in X]

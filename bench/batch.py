@@ -17,6 +17,18 @@ from nn.datasets import moons
 SIZES = [2, 16, 16, 1]
 
 
+def mlp(layers: list, x: list) -> object:
+    """micrograd's MLP forward on one example: each neuron a list of weights then its bias,
+    ReLU on the hidden layers; any engine's scalars."""
+    for depth, layer in enumerate(layers):
+        out = []
+        for n in layer:
+            act = sum((wi * xi for wi, xi in zip(n[:-1], x)), n[-1])
+            out.append(act.relu() if depth < 2 else act)
+        x = out
+    return x[0]
+
+
 def _weights() -> list[list[list[float]]]:
     rnd = random.Random(1337)  # as bench's moons_step draws them
     return [[[rnd.uniform(-1, 1) for _ in range(SIZES[i])] + [0.0] for _ in range(SIZES[i + 1])] for i in range(3)]
@@ -32,17 +44,7 @@ def tape_step(n: int) -> Callable[[], float]:
     layers = [[[Value(w) for w in neuron] for neuron in layer] for layer in _weights()]
     params = [p for layer in layers for neuron in layer for p in neuron]
 
-    def forward(*x: Value) -> Value:
-        out = list(x)
-        for depth, layer in enumerate(layers):
-            nxt = []
-            for neuron in layer:
-                act = sum((wi * xi for wi, xi in zip(neuron[:-1], out)), neuron[-1])
-                nxt.append(act.relu() if depth < 2 else act)
-            out = nxt
-        return out[0]
-
-    tape = trace(forward, 2)
+    tape = trace(lambda *x: mlp(layers, list(x)), 2)
     X, y = _data(n)
 
     def step() -> float:
