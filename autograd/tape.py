@@ -17,16 +17,27 @@ What a tape is, and is not:
 * Each row gets the scalar engine's ops, in its order, with its rules at the edges
   (relu, step, pow, NaN); values agree row by row to the last bit except where
   numpy's exp, log and tanh differ from the C library's, and gradients, added up
-  in another order, to about 1e-12 relative.
+  in another order, to about 1e-12 relative.  Chains of additions are summed in
+  the tree's own order: only left-nested chains, ((a + b) + c) + d, are folded
+  into one step; a right operand that is itself a sum is computed first.
+* A forward pass and the backward that follows it belong to one thread: each
+  thread keeps its own forward state, so two threads can use one tape at once,
+  and ``check`` leaves the state as it found it.
+* Memory is bounded: a batch whose replay would need more than ``max_bytes`` is
+  replayed in chunks of rows (backward recomputes each chunk's forward), with the
+  same outputs and input gradients to the last bit, and parameter gradients
+  summed chunk by chunk.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .graph import grad, topological
+from .graph import _lock, grad, topological
 from .value import Value
 
 _ADD = "add"
@@ -51,7 +62,29 @@ class Tape:
         self._nodes = len(order)
         self._out = self.index[out]
         self._groups = _schedule(order, self.index, np)
-        self._last: dict[str, Any] | None = None
+        self._state = threading.local()  # each thread's last forward pass
+        # what one row costs while replayed: values and gradients of every node, and the
+        # local derivatives each group keeps for backward
+        kept = sum(len(g.nodes) * g.n_locals for g in self._groups)
+        self._row_bytes = 8 * (2 * self._nodes + kept)
+
+    max_bytes: int = 512 * 2**20
+    """A replay that would hold more than this many bytes runs in chunks of rows."""
+
+    @property
+    def chunk_rows(self) -> int:
+        """How many rows one chunk of a replay holds (see ``max_bytes``)."""
+        if isinstance(self.max_bytes, bool) or not isinstance(self.max_bytes, int) or self.max_bytes < 1:
+            raise ValueError(f"Tape.max_bytes must be a positive int, got {self.max_bytes!r}")
+        return max(1, self.max_bytes // self._row_bytes)
+
+    @property
+    def _last(self) -> dict[str, Any] | None:
+        return getattr(self._state, "last", None)
+
+    @_last.setter
+    def _last(self, state: dict[str, Any] | None) -> None:
+        self._state.last = state
 
     def __repr__(self) -> str:
         ops = sum(len(g.nodes) for g in self._groups)
@@ -66,47 +99,92 @@ class Tape:
 
         X = _rows(X, self.n_inputs, np)
         n = X.shape[0]
+        params = np.array([p.data for p in self.parameters], dtype=float)  # as they are now
+        step = self.chunk_rows
+        if n <= step:
+            V, locals_ = self._forward(X, params, np)
+            self._last = {"X": X, "params": params, "V": V, "locals": locals_, "n": n}
+            return V[self._out].copy()
+        out = np.empty(n)
+        for start in range(0, n, step):
+            V, _ = self._forward(X[start:start + step], params, np, first_row=start)
+            out[start:start + step] = V[self._out]
+        self._last = {"X": X, "params": params, "V": None, "locals": None, "n": n}
+        return out
+
+    def _forward(self, X: Any, params: Any, np: Any, first_row: int = 0) -> tuple[Any, list[tuple[Any, ...]]]:
+        n = X.shape[0]
         V = np.empty((self._nodes, n))
         for row, value in self._constants:
             V[row] = value
-        for p, row in zip(self.parameters, self._param_rows):
-            V[row] = p.data
+        for value, row in zip(params, self._param_rows):
+            V[row] = value
         for k, row in enumerate(self.inputs):
             if row >= 0:
                 V[row] = X[:, k]
         locals_: list[tuple[Any, ...]] = []
-        with np.errstate(all="ignore"):
-            for group in self._groups:
-                locals_.append(group.forward(V, np))
-        self._last = {"V": V, "locals": locals_, "n": n}
-        return V[self._out].copy()
+        try:
+            with np.errstate(all="ignore"):
+                for group in self._groups:
+                    locals_.append(group.forward(V, np))
+        except (ValueError, ZeroDivisionError, OverflowError) as error:
+            if first_row:  # name the row of the whole batch, not of the chunk
+                raise type(error)(_shift_row(str(error), first_row)) from None
+            raise
+        return V, locals_
 
     # -- backward -------------------------------------------------------------------
 
     def backward(self, seed: Any) -> Any:
         """Add Σ_i seed[i]·∂out_i/∂p into ``p.grad`` for every parameter p, and return the
-        gradient of Σ_i seed[i]·out_i with respect to X, shape (N, n_inputs)."""
+        gradient of Σ_i seed[i]·out_i with respect to X, shape (N, n_inputs).
+
+        It uses this thread's last forward pass (``tape(X)``), with the parameters as
+        they were then."""
+        sums, gx = self._gradients(seed)
+        with _lock:  # += on a float is not atomic across threads
+            for p, total in zip(self.parameters, sums):
+                p.grad += float(total)
+        return gx
+
+    def _gradients(self, seed: Any) -> tuple[Any, Any]:
+        """The parameters' gradients and X's for this thread's last forward, touching no .grad."""
         import numpy as np
 
-        if self._last is None:
-            raise RuntimeError("tape.backward() needs a forward pass first: call tape(X)")
-        n = self._last["n"]
-        seed = np.asarray(seed, dtype=float)
+        last = self._last
+        if last is None:
+            raise RuntimeError("tape.backward() needs a forward pass first: call tape(X) (in this thread)")
+        n = last["n"]
+        try:
+            seed = np.asarray(seed, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"tape.backward: seed must be numbers, one per row, got {type(seed).__name__}") from None
         if seed.shape != (n,):
             raise ValueError(f"tape.backward: seed must have shape ({n},), one number per row, got {seed.shape}")
-        G = np.zeros((self._nodes, n))
+        gx = np.zeros((n, self.n_inputs))
+        if last["V"] is not None:
+            sums = self._backward(seed, last["locals"], gx, np)
+        else:
+            step = self.chunk_rows
+            sums = np.zeros(len(self.parameters))
+            for start in range(0, n, step):
+                part = slice(start, start + step)
+                _, locals_ = self._forward(last["X"][part], last["params"], np, first_row=start)
+                sums += self._backward(seed[part], locals_, gx[part], np)
+        return sums, gx
+
+    def _backward(self, seed: Any, locals_: list[tuple[Any, ...]], gx: Any, np: Any) -> Any:
+        """One backward over rows whose forward left ``locals_``: fills gx, returns the
+        parameters' sums over those rows."""
+        G = np.zeros((self._nodes, len(seed)))
         G[self._out] = seed
         with np.errstate(all="ignore"):
-            for group, local in zip(reversed(self._groups), reversed(self._last["locals"])):
+            for group, local in zip(reversed(self._groups), reversed(locals_)):
                 group.backward(G, local, np)
-        sums = G[self._param_rows].sum(axis=1) if len(self._param_rows) else []
-        for p, total in zip(self.parameters, sums):
-            p.grad += float(total)
-        gx = np.zeros((n, self.n_inputs))
         for k, row in enumerate(self.inputs):
             if row >= 0:
                 gx[:, k] = G[row]
-        return gx
+        return G[self._param_rows].sum(axis=1) if len(self._param_rows) else np.zeros(0)
 
     # -- checking ---------------------------------------------------------------------
 
@@ -118,29 +196,34 @@ class Tape:
         makes the graphs differ)."""
         import numpy as np
 
+        if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
+            raise ValueError(f"tape.check: rows must be a positive int (how many rows to check), got {rows!r}")
         X = _rows(X, self.n_inputs, np)
+        found = self._last
+        try:
+            self._check(X, rows, rtol, atol, np)
+        finally:
+            self._last = found  # a check leaves the forward state as it found it
+
+    def _check(self, X: Any, rows: int, rtol: float, atol: float, np: Any) -> None:
         n = X.shape[0]
-        out = self(X)
         picks = sorted({int(round(i)) for i in np.linspace(0, n - 1, min(rows, n))})
-        seed = np.zeros(n)
-        for i in picks:
+        out = self(X[picks])  # rows are replayed independently: the picked ones are enough
+        seed = np.zeros(len(picks))
+        for j, i in enumerate(picks):
             seed[:] = 0.0
-            seed[i] = 1.0
-            saved = [p.grad for p in self.parameters]
-            gx = self.backward(seed)
-            tape_params = [p.grad - s for p, s in zip(self.parameters, saved)]
-            for p, s in zip(self.parameters, saved):
-                p.grad = s  # a check leaves every .grad as it found it
+            seed[j] = 1.0
+            tape_params, gx = self._gradients(seed)  # no .grad is touched
             xs = [Value(float(v), label=f"x{k}") for k, v in enumerate(X[i])]
             scalar = self.fn(*xs)
             if not isinstance(scalar, Value):
                 raise TypeError(f"fn must return a Value, got {type(scalar).__name__}")
-            _close(out[i], scalar.data, rtol, atol, f"row {i}: the output")
+            _close(out[j], scalar.data, rtol, atol, f"row {i}: the output")
             wanted = grad(scalar, xs + self.parameters)
             for k in range(self.n_inputs):
-                _close(gx[i, k], wanted[k], rtol, atol, f"row {i}: ∂out/∂x{k}")
+                _close(gx[j, k], wanted[k], rtol, atol, f"row {i}: ∂out/∂x{k}")
             for p, got, want in zip(self.parameters, tape_params, wanted[self.n_inputs:]):
-                _close(got, want, rtol, atol, f"row {i}: ∂out/∂{p.label or 'a parameter'}")
+                _close(float(got), want, rtol, atol, f"row {i}: ∂out/∂{p.label or 'a parameter'}")
 
 
 def trace(fn: Callable[..., Value], n_inputs: int, at: Sequence[float] | None = None) -> Tape:
@@ -165,9 +248,24 @@ def trace(fn: Callable[..., Value], n_inputs: int, at: Sequence[float] | None = 
 
 
 def _rows(X: Any, n_inputs: int, np: Any) -> Any:
+    """X as a float array of shape (N, n_inputs), refusing what the scalar engine refuses."""
+    if isinstance(X, np.ma.MaskedArray):
+        raise TypeError("X is a masked array: the tape would drop its mask; fill it (X.filled(...)) or drop rows")
     try:
-        X = np.asarray(X, dtype=float)
+        A = np.asarray(X)
     except (TypeError, ValueError) as error:
+        raise TypeError(f"X must be an array of numbers, shape (N, {n_inputs}): {error}") from None
+    if A.dtype.kind == "O":
+        for where, v in np.ndenumerate(A):
+            if not isinstance(v, numbers.Real):
+                raise TypeError(f"X{list(where)} must be a real number (int or float), got "
+                                f"{type(v).__name__}: {v!r}")
+    elif A.dtype.kind not in "biuf":
+        raise TypeError(f"X must hold real numbers (int or float), shape (N, {n_inputs}); got an array of "
+                        f"{A.dtype} ({_KINDS.get(A.dtype.kind, A.dtype.kind)})")
+    try:
+        X = A.astype(float)
+    except (TypeError, ValueError, OverflowError) as error:
         raise TypeError(f"X must be an array of numbers, shape (N, {n_inputs}): {error}") from None
     if X.ndim != 2 or X.shape[1] != n_inputs or X.shape[0] == 0:
         raise ValueError(f"X must have shape (N, {n_inputs}) with N >= 1, got {X.shape}")
@@ -176,6 +274,17 @@ def _rows(X: Any, n_inputs: int, np: Any) -> Any:
         i, j = map(int, np.argwhere(bad)[0])
         raise ValueError(f"X[{i}][{j}] is {X[i, j]!r}: every input must be finite")
     return X
+
+
+_KINDS = {"c": "complex numbers", "U": "strings", "S": "bytes", "m": "time spans", "M": "dates", "V": "records"}
+
+
+def _shift_row(message: str, first_row: int) -> str:
+    head, sep, tail = message.rpartition("row ")
+    digits = "".join(ch for ch in tail[:20] if ch.isdigit()) if sep else ""
+    if not digits or not tail.startswith(digits):
+        return message
+    return f"{head}row {int(digits) + first_row}{tail[len(digits):]}"
 
 
 def _close(got: float, want: float, rtol: float, atol: float, what: str) -> None:
@@ -199,6 +308,7 @@ class _Group:
                  np: Any) -> None:
         self.op = op
         self.nodes = np.array(nodes, dtype=np.intp)
+        self.n_locals = 0 if op in ("sum", "add", "sub", "neg") else len(operands[0])
         if op == "sum":  # every sum of a group has the same number of terms (see _schedule)
             self.terms = np.array(operands, dtype=np.intp)  # (nodes, terms)
             self.flat = self.terms.ravel()
@@ -268,10 +378,12 @@ def _schedule(order: list[Value], index: dict[Value, int], np: Any) -> list[_Gro
     for n in order:
         for p in n.parents:
             consumers[p] = consumers.get(p, 0) + 1
-    # an addition used only by another addition is folded into that one's sum
-    inner = {n for n in order if n.op == _ADD and consumers.get(n, 0) == 1}
-    feeds_add = {p for n in order if n.op == _ADD for p in n.parents}
-    inner &= feeds_add
+    # an addition used only as the left operand of another addition is folded into that
+    # one's sum: ((a + b) + c) + d is summed a, b, c, d from the left, as the engine adds it.
+    # A right operand that is itself a sum, a + (b + c), is computed first (summing it into
+    # the left-to-right chain would re-associate it, and floats are not associative).
+    inner = {n._p0 for n in order
+             if n.op == _ADD and n._p0.op == _ADD and consumers.get(n._p0, 0) == 1}
     level: dict[Value, int] = {}
     steps: dict[tuple[int, str, int], tuple[list[int], list[list[int]], list[bool]]] = {}
     for n in order:
@@ -357,8 +469,9 @@ def _pow(x: Any, y: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
         _, row = _first((x == 0) & (y < 0), np)
         raise ZeroDivisionError(f"pow: 0 raised to a negative power at row {row}")
     negative = (x < 0) & (y == y)
-    if (negative & (np.floor(y) != y)).any():
-        _, row = _first(negative & (np.floor(y) != y), np)
+    fractional = negative & (np.isinf(y) | (np.floor(y) != y))  # ±inf is no integer, as for the engine
+    if fractional.any():
+        _, row = _first(fractional, np)
         raise ValueError(f"pow: a negative base to a fractional power is not real, at row {row}")
     if (negative & ~group.constant_exponent[:, None]).any():
         _, row = _first(negative & ~group.constant_exponent[:, None], np)

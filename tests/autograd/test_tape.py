@@ -142,3 +142,233 @@ def test_bad_functions_and_seeds() -> None:
         tape.backward(np.ones(3))
     with pytest.raises(OverflowError, match="exp.*row 0"):
         trace(lambda x: x.exp(), 1)(np.array([[800.0]]))
+
+
+# -- sums in the engine's own order ---------------------------------------------------------
+
+
+def _bits_equal(a, b) -> bool:
+    return np.array_equal(np.asarray(a, dtype=float).view(np.int64), np.asarray(b, dtype=float).view(np.int64))
+
+
+def test_a_right_nested_sum_is_not_reassociated() -> None:
+    f = lambda x: x * 1e16 + (x * -1e16 + 1.0)  # noqa: E731 — the engine gives 0.0 (1e16 + 1 rounds to 1e16)
+    tape = trace(f, 1)
+    X = np.array([[1.0], [3.0], [-7.0]])
+    assert [f(Value(float(x))).data for (x,) in X] == [0.0, 0.0, 0.0]
+    assert _bits_equal(tape(X), [0.0, 0.0, 0.0])
+    tape.check(X, rows=3)
+
+
+@st.composite
+def sum_trees(draw: st.DrawFn, leaves: int = 8):
+    """A random binary tree of additions over products x·c_i with wildly different scales."""
+    scales = draw(st.lists(st.sampled_from([1e-16, 1.0, 3.0, 1e8, -1e8, 1e16, -1e16, 0.1]),
+                           min_size=2, max_size=leaves))
+    shape = draw(st.lists(st.booleans(), min_size=len(scales) - 1, max_size=len(scales) - 1))
+    return scales, shape
+
+
+def _build(x, y, scales, shape):
+    terms = [x * c if i % 2 else y * c for i, c in enumerate(scales)]
+    while len(terms) > 1:  # join neighbours, left or right first, so chains nest both ways
+        left = shape.pop() if shape else True
+        if left:
+            terms[:2] = [terms[0] + terms[1]]
+        else:
+            terms[-2:] = [terms[-2] + terms[-1]]
+    return terms[0] + 1.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(tree=sum_trees(), data=st.lists(st.tuples(st.floats(-5, 5), st.floats(-5, 5)), min_size=1, max_size=5))
+def test_ill_conditioned_chains_of_additions_match_the_engine_to_the_last_bit(tree, data) -> None:
+    scales, shape = tree
+    fn = lambda x, y: _build(x, y, scales, list(shape))  # noqa: E731
+    X = np.array(data)
+    out = trace(fn, 2)(X)
+    want = [fn(Value(float(a)), Value(float(b))).data for a, b in X]
+    assert _bits_equal(out, want)
+
+
+def test_a_neurons_left_nested_sum_is_still_one_summed_step() -> None:
+    ws = [Value(float(i), label=f"w{i}") for i in range(5)]
+    tape = trace(lambda *xs: sum((w * x for w, x in zip(ws, xs)), Value(0.5)), 5)
+    assert [g.op for g in tape._groups] == ["mul", "sum"]
+
+
+# -- forward state: checks and threads ---------------------------------------------------
+
+
+def test_check_leaves_the_forward_state_and_every_grad_as_it_found_them() -> None:
+    w = Value(0.8, label="w")
+    w.grad = 0.25
+    tape = trace(lambda x: (w * x).tanh() * x, 1)
+    X, X2 = np.array([[0.5], [1.5]]), np.array([[-2.0], [3.0], [0.1]])
+    tape(X)
+    tape.check(X2, rows=3)
+    assert w.grad == 0.25
+    gx = tape.backward(np.ones(2))  # the gradients for X, not for X2
+    want = [grad((w * Value(x)).tanh() * x, [w]) for (x,) in X]
+    assert gx.shape == (2, 1)
+    assert math.isclose(w.grad - 0.25, sum(g[0] for g in want), rel_tol=1e-12)
+
+
+def test_a_failing_check_also_leaves_the_state_and_grads() -> None:
+    w = Value(2.0, label="w")
+    w.grad = -1.5
+    branching = trace(lambda x: x * w if x.data > 0 else x + w, 1)
+    X = np.array([[1.0], [4.0]])
+    branching(X)
+    with pytest.raises(AssertionError):
+        branching.check(np.array([[-1.0], [-2.0]]), rows=2)
+    assert w.grad == -1.5
+    assert np.array_equal(branching.backward(np.ones(2)), [[2.0], [2.0]])  # X's rows, where x > 0
+    assert w.grad == -1.5 + 5.0
+
+
+def test_two_threads_on_one_tape_each_get_their_own_forward() -> None:
+    import threading
+
+    w = Value(1.5, label="w")
+    tape = trace(lambda x: w * x * x, 1)
+    barrier = threading.Barrier(2)
+    results: dict[str, np.ndarray] = {}
+
+    def work(name: str, X: np.ndarray) -> None:
+        tape(X)
+        barrier.wait()  # both forwards done before either backward
+        results[name] = tape.backward(np.ones(len(X)))
+
+    a, b = np.array([[1.0], [2.0]]), np.array([[10.0], [20.0], [30.0]])
+    threads = [threading.Thread(target=work, args=("a", a)), threading.Thread(target=work, args=("b", b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert np.array_equal(results["a"], 2 * 1.5 * a)
+    assert np.array_equal(results["b"], 2 * 1.5 * b)
+    assert w.grad == 1 + 4 + 100 + 400 + 900
+
+
+def test_backward_in_a_thread_that_made_no_forward_is_refused() -> None:
+    import threading
+
+    tape = trace(lambda x: x * 2.0, 1)
+    tape(np.ones((2, 1)))
+    errors = []
+    t = threading.Thread(target=lambda: errors.append(pytest.raises(RuntimeError, tape.backward, np.ones(2))))
+    t.start()
+    t.join()
+    assert "in this thread" in str(errors[0].value)
+
+
+# -- inputs the scalar engine refuses ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("X, words", [
+    (np.array([[1 + 2j]]), "complex"),
+    ([["1.0"]], "strings"),
+    ([[b"1"]], "bytes"),
+    (np.array([[np.timedelta64(1, "s")]]), "time spans"),
+    (np.array([["2020-01-01"]], dtype="datetime64[D]"), "dates"),
+    (np.ma.array([[1.0], [2.0]], mask=[[False], [True]]), "masked"),
+    (np.array([[1.0], ["a"]], dtype=object), r"X\[1, 0\].*str"),
+    (np.array([[1.0], [None]], dtype=object), "NoneType"),
+    (np.array([[1.0], [1 + 1j]], dtype=object), "complex"),
+])
+def test_inputs_the_engine_refuses_are_refused(X, words) -> None:
+    if not isinstance(X, np.ma.MaskedArray):
+        with pytest.raises(TypeError):  # the same kind of error as the scalar engine's
+            last = np.asarray(X).ravel()[-1]
+            Value(last.item() if isinstance(last, np.generic) else last)
+    tape = trace(lambda x: x * 2.0, 1)
+    with pytest.raises(TypeError, match=words):
+        tape(X)
+
+
+def test_real_kinds_the_engine_accepts_are_accepted() -> None:
+    from fractions import Fraction
+
+    tape = trace(lambda x: x * 2.0, 1)
+    for X in (np.array([[1], [2]], dtype=np.int8), np.array([[True], [False]]),
+              np.array([[Fraction(1, 2)], [3]], dtype=object), np.array([[1.5]], dtype=np.float32)):
+        assert np.array_equal(tape(X), 2.0 * np.asarray(X, dtype=float)[:, 0])
+
+
+def test_a_negative_base_to_an_infinite_power_is_refused_as_by_the_engine() -> None:
+    with pytest.raises(ValueError, match="fractional"):
+        Value(-2.0) ** float("inf")
+    tape = trace(lambda x: x ** float("inf"), 1)
+    assert tape(np.array([[0.5]]))[0] == 0.0
+    with pytest.raises(ValueError, match="pow.*row 1"):
+        tape(np.array([[0.5], [-2.0]]))
+
+
+@pytest.mark.parametrize("rows", [0, -1, True, 1.0, "3"])
+def test_check_needs_a_positive_number_of_rows(rows) -> None:
+    tape = trace(lambda x: x * 2.0, 1)
+    with pytest.raises(ValueError, match="rows must be a positive int"):
+        tape.check(np.ones((3, 1)), rows=rows)
+
+
+def test_check_with_one_row_checks_that_row() -> None:
+    tape = trace(lambda x: x * 2.0 if x.data > 0 else x * 3.0, 1)
+    tape.check(np.array([[1.0], [-1.0]]), rows=1)  # row 0 only, where the traced branch holds
+    with pytest.raises(AssertionError, match="row 0"):
+        tape.check(np.array([[-1.0], [1.0]]), rows=1)
+
+
+# -- memory: chunks of rows ---------------------------------------------------------------------
+
+
+def test_a_large_batch_is_replayed_in_chunks_with_the_same_results() -> None:
+    import nn
+
+    model = nn.MLP(2, [4, 4, 1], seed=1)
+    tape = trace(lambda a, b: model([a, b]), 2)
+    X = np.random.default_rng(0).normal(size=(1000, 2))
+    seed = np.linspace(-1, 1, 1000)
+    whole_out = tape(X)
+    whole_gx = tape.backward(seed)
+    whole = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    tape.max_bytes = 40 * tape._row_bytes  # 40 rows a chunk: 25 chunks
+    assert tape.chunk_rows == 40
+    out = tape(X)
+    model.layers[0].neurons[0].w[0].data += 1.0  # a step between forward and backward is not seen
+    gx = tape.backward(seed)
+    model.layers[0].neurons[0].w[0].data -= 1.0
+    assert _bits_equal(out, whole_out)
+    assert _bits_equal(gx, whole_gx)
+    for got, want in zip((p.grad for p in model.parameters()), whole):
+        assert math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12)
+    tape.check(X, rows=5)
+
+
+def test_a_chunked_replay_names_the_row_of_the_whole_batch() -> None:
+    tape = trace(lambda x: x.log(), 1)
+    tape.max_bytes = 3 * tape._row_bytes
+    X = np.ones((10, 1))
+    X[7, 0] = -1.0
+    with pytest.raises(ValueError, match="row 7"):
+        tape(X)
+
+
+def test_memory_for_a_million_rows_stays_bounded() -> None:
+    w = Value(0.3, label="w")
+    tape = trace(lambda x: (w * x).tanh() * x, 1)
+    tape.max_bytes = 2**20
+    assert tape.chunk_rows * tape._row_bytes <= 2**20
+    X = np.ones((10**6, 1))
+    out = tape(X)
+    assert out.shape == (10**6,) and out[0] == out[-1] == math.tanh(0.3)
+    assert tape._last["V"] is None  # nothing nodes × rows was kept
+
+
+@pytest.mark.parametrize("bad", [0, -5, 1.5, True])
+def test_max_bytes_must_be_a_positive_int(bad) -> None:
+    tape = trace(lambda x: x * 2.0, 1)
+    tape.max_bytes = bad
+    with pytest.raises(ValueError, match="max_bytes"):
+        tape(np.ones((2, 1)))
