@@ -26,7 +26,7 @@ from typing import Any
 
 from .ops import OPS
 from .tags import _Tag
-from .value import Number, Value, _as_float, _lift, _node
+from .value import Number, Value, _as_float, _lift, _node, backward_runs
 
 _lock = threading.RLock()
 
@@ -68,12 +68,14 @@ def backward(root: Value, grad: Number = 1.0, create_graph: bool = False) -> Non
             for node in topological(root):
                 if node._p0 is None and node.grad != 0.0:
                     leaves[node] = node.grad_value or _constant(node.grad)
+        backward_runs[0] += 1  # from here on, every grad_value made before is stale
+        run = backward_runs[0]
         _backward(root, seed)
         if create_graph:
             grads = _push(root, _constant(seed), _value_partials, leaves)
             for node, g in grads.items():
                 if not node.is_constant:
-                    node._pending = g  # see Value.__slots__
+                    node._gv = (run, g)  # see Value.__slots__
 
 
 def _backward(root: Value, seed: float) -> None:

@@ -38,13 +38,33 @@ def positive(x: Any) -> float:
 
 def _power(x: Any, y: Any) -> Any:
     # x ** y where a float result too large for a float is taken as inf (a derivative
-    # may be infinite where the value is not: d(x^0.5)/dx near 0)
+    # may be infinite where the value is not: d(x^0.5)/dx near 0), and 0 to a negative
+    # power is +inf, as in IEEE arithmetic and PyTorch (the engine refuses it as an op the
+    # user writes; here it is a derivative, which may be infinite)
     try:
         return x**y
     except OverflowError:
         if hasattr(x, "data"):
             raise
         return math.copysign(math.inf, x) if float(y).is_integer() and y % 2 else math.inf
+    except ZeroDivisionError:
+        return _pole(x, y) if hasattr(x, "data") else math.inf
+
+
+def _pole(x: Any, y: Any) -> Any:
+    """The Value x ** y at x = 0 for y < 0: +inf, with the pow rule's partials there."""
+    from .value import _lift, _node
+
+    exponent = _lift(y)
+    g0, g1 = _pow_rule(0.0, exponent.data, math.inf)
+    return _node(math.inf, "pow", x, exponent, g0, g1)
+
+
+def _undefined_slope(v: Any) -> Any:
+    """A Value equal to 0 whose derivative with respect to v is NaN (0 · ∂√u/∂u at u = 0):
+    added to a partial whose own derivative along v does not exist, so that a higher
+    derivative comes out NaN rather than a finite wrong number."""
+    return ((v - v.data) ** 0.5) * 0.0
 
 
 _VARS = re.compile(r"(?<![A-Za-z])[xy](?![A-Za-z])")
@@ -87,18 +107,26 @@ class Op:
 def _pow_rule(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
     # As in PyTorch: d(x^0)/dx is 0 everywhere (0^0 and all), and d(x^y)/dx at x = 0 is
     # +inf for 0 < y < 1, where the formula would divide by zero.
-    yv = float(y)
-    if yv == 0.0 and (not hasattr(y, "data") or float(x) == 0.0):
+    yv, xv = float(y), float(x)
+    symbolic = hasattr(x, "data") or hasattr(y, "data")  # a graph of the gradient: higher order
+    if yv == 0.0 and (not hasattr(y, "data") or xv == 0.0):
         # (when y is a Value away from x = 0 the general formula is kept: its value is 0,
         # but its derivative with respect to y, x^(y−1), is not)
         dx: Any = 0.0
-    elif float(x) == 0.0 and 0.0 < yv < 1.0:
+    elif xv == 0.0 and 0.0 < yv < 1.0 and not symbolic:
         dx = math.inf
     else:
+        # on Values at x = 0, x^(y−1) for y < 1 is the +inf pole, whose own derivative
+        # (y−1)·x^(y−2) = −inf is what PyTorch's second derivative gives
         dx = y * _power(x, y - 1.0)
     # d(x^y)/dy = x^y·ln x exists only for x > 0; at x = 0 (y > 0) its limit is 0.
     # For x < 0 it is undefined; the engine refuses that case unless y is a constant.
     dy = out * log(x) if x > 0 else 0.0
+    if symbolic and xv == 0.0 and hasattr(y, "data") and 0.0 < yv <= 1.0 and hasattr(x, "data"):
+        # At x = 0 with 0 < y ≤ 1 the mixed derivative ∂²(x^y)/∂x∂y does not exist (the limit
+        # from x > 0 is −inf, while x^(y−1) jumps as y crosses 1): NaN, both ways round.
+        dx = dx + _undefined_slope(y)
+        dy = _undefined_slope(x)
     return (dx, dy)
 
 

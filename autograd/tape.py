@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .graph import _lock, grad, topological
-from .value import Value
+from .value import Value, backward_runs
 
 _ADD = "add"
 
@@ -143,6 +143,7 @@ class Tape:
         they were then."""
         sums, gx = self._gradients(seed)
         with _lock:  # += on a float is not atomic across threads
+            backward_runs[0] += 1  # a later backward: any create_graph grad_value is stale now
             for p, total in zip(self.parameters, sums):
                 p.grad += float(total)
         return gx

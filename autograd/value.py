@@ -48,6 +48,10 @@ _tanh = OPS["tanh"].rule
 _sigmoid = OPS["sigmoid"].rule
 _step = OPS["step"].rule
 
+# how many backward passes have started (any root, any kind): a grad_value is current only
+# while no backward has run since the one that made it
+backward_runs = [0]
+
 _BIG = 1.7976931348623157e308  # the largest float: a result beyond it, either way, overflowed
 
 
@@ -82,10 +86,11 @@ class Value:
     ∂self/∂parents[i], computed when the node was made.
     """
 
-    __slots__ = ("data", "grad", "op", "_tag", "_p0", "_p1", "_g0", "_g1", "_mark", "_pending")
+    __slots__ = ("data", "grad", "op", "_tag", "_p0", "_p1", "_g0", "_g1", "_mark", "_pending", "_gv")
     # _mark and _pending belong to backward: the run that last counted this node, and its
-    # count of consumers yet to add their share.  After a create_graph backward, _pending
-    # holds the Value that computes grad (a finished run leaves no use for the count).
+    # count of consumers yet to add their share.  _gv, set only by a create_graph backward
+    # (and unset until then, which costs nothing), is (that run's number, the Value that
+    # computes grad): any later backward has another number, so the Value is stale.
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _as_float(data, "Value data")
@@ -119,13 +124,14 @@ class Value:
         """The Value whose data is ``grad``, left by ``backward(create_graph=True)``.
 
         Differentiate it again for higher derivatives.  None when ``grad`` was not
-        computed that way (or was changed since, e.g. zeroed).
+        computed that way, or was changed since: zeroed, set by hand, or by any later
+        backward (or tape backward).
         """
         try:
-            gv = self._pending
+            run, gv = self._gv
         except AttributeError:
             return None
-        if gv.__class__ is not Value:
+        if run != backward_runs[0]:
             return None
         g, d = self.grad, gv.data
         return gv if d == g or (d != d and g != g) else None

@@ -200,3 +200,102 @@ def test_mixed_second_derivative_of_pow_at_a_zero_exponent() -> None:
     # d/dy d/dx x^y = x^(y−1)(1 + y ln x), which is 1/x at y = 0 although d/dx x^0 is 0
     H = hessian(lambda a, b: a**b, [2.0, 0.0])
     assert H[0] == pytest.approx([0.0, 0.5], abs=1e-15)
+
+
+# -- x ** y at x = 0: PyTorch's numbers where they exist, NaN where they do not ------------------
+
+
+def _derivatives(f, x0: float, order: int) -> list[float]:
+    x = Value(x0, label="x")
+    out, g = [], f(x)
+    for _ in range(order):
+        (g,) = grad(g, [x], create_graph=True)
+        out.append(g.data)
+    return out
+
+
+@pytest.mark.parametrize("y, want", [
+    # d/dx, d²/dx², d³/dx³ of x^y at 0, from y·(y−1)·(y−2)·x^(y−3) with 0^negative = +inf
+    (0.5, [math.inf, -math.inf, math.inf]),
+    (1.5, [0.0, math.inf, -math.inf]),
+    (2.5, [0.0, 0.0, math.inf]),
+    (1.0, [1.0, 0.0, 0.0]),
+    (2.0, [0.0, 2.0, 0.0]),
+    (3.0, [0.0, 0.0, 6.0]),
+])
+def test_derivatives_of_a_power_at_zero_follow_the_formula_with_its_poles(y, want) -> None:
+    assert _derivatives(lambda x: x**y, 0.0, 3) == want
+
+
+def test_hessian_of_a_square_root_at_zero_is_minus_infinity() -> None:
+    assert hessian(lambda a: a**0.5, [0.0]) == [[-math.inf]]
+
+
+@pytest.mark.parametrize("b, want", [
+    (1.0, [[0.0, math.nan], [math.nan, 0.0]]),     # the mixed derivative does not exist
+    (0.5, [[-math.inf, math.nan], [math.nan, 0.0]]),
+    (2.0, [[2.0, 0.0], [0.0, 0.0]]),               # exists: ∂(b·a^(b−1))/∂b = a^(b−1)(1 + b ln a) → 0
+    (1.5, [[math.inf, 0.0], [0.0, 0.0]]),
+])
+def test_hessian_of_a_to_the_b_at_a_zero_is_symmetric_and_never_finite_and_wrong(b, want) -> None:
+    got = hessian(lambda a, c: a**c, [0.0, b])
+    assert [[repr(v) for v in row] for row in got] == [[repr(v) for v in row] for row in want]
+
+
+def test_a_power_away_from_zero_keeps_its_symmetric_hessian() -> None:
+    a, b = 2.0, 1.5
+    got = hessian(lambda x, y: x**y, [a, b])
+    mixed = a ** (b - 1) * (1 + b * math.log(a))
+    assert got[0][1] == pytest.approx(mixed, rel=1e-14) and got[1][0] == pytest.approx(mixed, rel=1e-14)
+    assert got[0][0] == pytest.approx(b * (b - 1) * a ** (b - 2), rel=1e-14)
+    assert got[1][1] == pytest.approx(a**b * math.log(a) ** 2, rel=1e-14)
+
+
+def test_the_first_derivative_is_unchanged_by_the_higher_order_rules() -> None:
+    a, b = Value(0.0), Value(1.0)
+    (a**b).backward(create_graph=True)
+    assert (a.grad, b.grad) == (1.0, 0.0)
+    assert (a.grad_value.data, b.grad_value.data) == (1.0, 0.0)
+
+
+# -- grad_value is current only until the next backward ---------------------------------------
+
+
+def test_grad_value_goes_stale_after_any_later_backward_even_with_an_equal_number() -> None:
+    x = Value(2.0, label="x")
+    (x * x).backward(create_graph=True)
+    assert x.grad_value is not None and x.grad_value.data == 4.0
+    x.grad = 0.0
+    (x * 4.0).backward()  # x.grad is 4.0 again, but not from that graph
+    assert x.grad == 4.0
+    assert x.grad_value is None
+
+
+def test_grad_value_goes_stale_after_a_backward_of_another_graph() -> None:
+    x, other = Value(2.0), Value(1.0)
+    (x * x).backward(create_graph=True)
+    (other * 3.0).backward()
+    assert x.grad_value is None
+
+
+def test_grad_value_goes_stale_after_a_tape_backward() -> None:
+    import numpy as np
+
+    from autograd import trace
+
+    w = Value(0.5, label="w")
+    (w * w).backward(create_graph=True)
+    tape = trace(lambda x: w * x, 1)
+    tape(np.array([[0.0]]))
+    tape.backward(np.ones(1))  # adds 0.0: w.grad is unchanged, but another backward ran
+    assert w.grad == 1.0 and w.grad_value is None
+
+
+def test_accumulating_create_graph_backwards_keep_a_current_grad_value() -> None:
+    x = Value(3.0)
+    (x * x).backward(create_graph=True)
+    (x * x * x).backward(create_graph=True)
+    assert x.grad == 6.0 + 27.0
+    assert x.grad_value is not None and x.grad_value.data == 33.0
+    (g2,) = grad(x.grad_value, [x])
+    assert g2 == 2.0 + 18.0
