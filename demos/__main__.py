@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
+import errno
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import viz
 
 from . import NAMES, load
-from .common import ClaimFailed, out_folder
+from .common import MARKER, ClaimFailed, out_folder
 from .page import build
 
 
@@ -59,11 +64,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     names = list(NAMES) if args.name == "all" else [args.name]
+    with _signals_end_the_run():
+        return _run(args, out, names)
+
+
+def _run(args: argparse.Namespace, out: Path, names: list[str]) -> int:
     # everything is written into a fresh folder beside out, and swapped in at the end: an interrupted
     # or crashed run leaves the previous page, and every file it shows, as they were
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     failed: list[str] = []
     try:
+        _mark(work)
         for name in names:
             module = load(name)
             print(f"\n=== {module.TITLE} ({name}) ===")
@@ -79,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"\ninterrupted: {out} is as it was before this run", file=sys.stderr)
         return 130
+    except _Stopped as stop:
+        print(f"\nstopped by signal {stop.signum}: {out} is as it was before this run", file=sys.stderr)
+        return 128 + stop.signum
     except (OSError, viz.RenderError) as error:
         print(f"\nerror: {error} ({out} is as it was before this run)", file=sys.stderr)
         return 1
@@ -94,23 +108,100 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _not_someone_elses(out: Path) -> None:
-    """Refuse an --out folder that holds files but nothing the demos wrote: it may be the user's own."""
+    """Refuse an --out folder that holds files but not the demos' mark: it may be the user's own
+    (a web site with an index.html of its own, say), and the demos replace a folder whole."""
     if not out.is_dir() or not any(out.iterdir()):
         return
-    if (out / "index.html").exists() or any((out / f"{name}.json").exists() for name in NAMES):
+    if (out / MARKER).is_file():
         return
-    raise FileExistsError(f"--out {out} holds files that the demos did not write; choose a new or empty folder")
+    raise FileExistsError(
+        f"--out {out} holds files, and it is not a folder the demos made (it has no {MARKER}); "
+        "choose a new or empty folder, or remove this one if it is an old output"
+    )
+
+
+def _mark(folder: Path) -> None:
+    (folder / MARKER).write_text("A folder written by `python -m demos`: the next run replaces it whole.\n",
+                                 encoding="utf-8")
+
+
+class _Stopped(Exception):
+    """SIGTERM or SIGHUP during a run: unwound like Ctrl-C, so the run cleans up after itself."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextmanager
+def _signals_end_the_run() -> Iterator[None]:
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped(signum)
+
+    try:
+        previous = {sig: signal.signal(sig, stop) for sig in _ENDING}
+    except ValueError:  # not the main thread: signals go to the main thread anyway
+        previous = {}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def _no_signals() -> Iterator[None]:
+    """Ctrl-C and the ending signals held back (delivered right after) while the block runs."""
+    held = {signal.SIGINT, *_ENDING}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux's renameat2 with RENAME_EXCHANGE): at no
+    moment is either path missing.  False where the system or file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
 
 
 def _publish(work: Path, out: Path, whole: bool) -> None:
-    """Move what this run wrote into ``out``.  ``whole``: the new folder replaces ``out`` (two renames);
-    otherwise each file replaces its old version, and an existing page is rebuilt to match."""
+    """Move what this run wrote into ``out``.  ``whole``: the new folder replaces ``out``, swapped in
+    one atomic step where the system can (elsewhere two renames with signals held back between them),
+    and ``work`` then holds the old one, which the caller removes; otherwise each file replaces its
+    old version, and an existing page is rebuilt to match."""
     if whole:
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.rename(out, old / "out")
-        os.rename(work, out)
-        shutil.rmtree(old, ignore_errors=True)
+        if not out.exists():
+            os.rename(work, out)
+            return
+        if _exchange(work, out):
+            return
+        with _no_signals():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.rename(out, old / "out")
+            os.rename(work, out)
+            os.rename(old / "out", work)
+            os.rmdir(old)
         return
+    if not (out / MARKER).exists():
+        _mark(out)
     for path in sorted(work.iterdir()):
         os.replace(path, out / path.name)
     if (out / "index.html").exists():

@@ -25,6 +25,7 @@ matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt  # noqa: E402
 
 import viz  # noqa: E402
+from autograd.files import write_atomic  # noqa: E402
 
 # the same figures, byte for byte, on every run
 matplotlib.rcParams.update({
@@ -40,6 +41,10 @@ matplotlib.rcParams.update({
 
 class ClaimFailed(AssertionError):
     """A demo claimed something that its own numbers do not show."""
+
+
+MARKER = ".chainrule-demos"
+"""The file that marks a folder as written by the demos (and so theirs to replace)."""
 
 
 def out_folder(out_dir: str | os.PathLike) -> Path:
@@ -118,7 +123,7 @@ class Section:
         """Write the section for the page; returns every path the demo wrote."""
         path = self.out / f"{self.name}.json"
         document = {"name": self.name, "title": self.title, "blocks": self.blocks, "failed": self.failed}
-        path.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+        write_atomic(path, json.dumps(document, indent=1, ensure_ascii=False), self.name)
         if self.failed:
             raise ClaimFailed(f"{self.name}: {len(self.failed)} claim{'s' if len(self.failed) > 1 else ''} "
                               f"did not hold: " + "; ".join(f"'{w}'" for w in self.failed))

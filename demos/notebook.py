@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from autograd.files import write_atomic
+
 from . import NAMES, load
 from .page import INTRO
 
@@ -136,7 +138,7 @@ def text() -> str:
 
 
 def main() -> int:
-    PATH.write_text(text(), encoding="utf-8")
+    write_atomic(PATH, text(), "notebook")
     print(f"wrote {PATH}")
     return 0
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from pathlib import Path
+
+from autograd.files import write_atomic
 
 INTRO = (
     "These are the notes of session 1 (the neuron, the learning rate, weight initialisation, the loss and "
@@ -70,11 +71,7 @@ def build(out: Path, names: list[str]) -> Path:
         f"<title>Session 1, live — chainrule</title><style>{STYLE}</style>"
         f"<script>{CHECK_IMAGES}</script></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
     )
-    path = out / "index.html"
-    tmp = out / ".index.html.tmp"
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, path)  # a page is replaced whole, never half written
-    return path
+    return write_atomic(out / "index.html", page, "the page")  # replaced whole, never half written
 
 
 def _block(out: Path, name: str, block: dict) -> str:

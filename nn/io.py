@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from autograd.files import write_atomic
 
 from .module import MLP, Layer, Module, Neuron, Perceptron
 
@@ -63,36 +64,10 @@ def save(model: Module, path: str | os.PathLike) -> Path:
         if not math.isfinite(v):
             where = f"{p.scope}/{p.label}" if p.scope else p.label
             raise ValueError(f"save: parameter {i} ({where}) is {v!r}; nothing was written")
-    path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
-    if path.is_dir():
+    if os.path.isdir(path):
         raise IsADirectoryError(f"save: {path} is a folder; give a file name such as model.json")
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"save: folder {path.parent} does not exist")
-    if path.exists():
-        mode = path.stat().st_mode & 0o7777
-        if not mode & 0o222:
-            raise PermissionError(f"save: {path} is read-only; make it writable or choose another name")
-    else:
-        mode = _new_file_mode()
     document = {"format": FORMAT, "version": VERSION, "model": config, "parameters": values}
-    text = json.dumps(document, indent=1, allow_nan=False)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return path
-
-
-def _new_file_mode() -> int:
-    # what open() would give a new file: 0o666 less the umask (read by setting it back at once)
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
+    return write_atomic(path, json.dumps(document, indent=1, allow_nan=False), "save")
 
 
 def load(path: str | os.PathLike, into: Module | None = None) -> Module:

@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from autograd import OPS, Value, backward_steps, topological
+from autograd.files import write_atomic
 
 from .draw import MAX_NODES, GraphTooLarge, _check_max, _draw
 from .rendering import render
+from .text import escape_surrogates
 
 _ASSETS = resources.files(__package__)
 
@@ -109,13 +111,9 @@ class Player:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write :meth:`html` to ``path`` (normally a .html file)."""
-        path = Path(path)
-        if path.is_dir():
+        if os.path.isdir(path):
             raise IsADirectoryError(f"save: {path} is a folder; give a file name such as backward.html")
-        if not path.parent.is_dir():
-            raise FileNotFoundError(f"save: folder {path.parent} does not exist")
-        path.write_text(self.html(), encoding="utf-8")
-        return path
+        return write_atomic(path, escape_surrogates(self.html()), "save")
 
     def _repr_html_(self) -> str:
         return self.fragment()

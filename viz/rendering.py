@@ -14,13 +14,14 @@ import re
 import shutil
 import subprocess
 import sysconfig
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import graphviz
+
+from autograd.files import write_atomic
 
 FORMATS = (".svg", ".png", ".pdf", ".dot")
 RENDER_TIMEOUT = 120  # seconds, by default; render() and save() take another
@@ -91,10 +92,15 @@ def render(source: str, fmt: str = "svg", timeout: float = RENDER_TIMEOUT) -> by
     """Lay out and render DOT ``source`` as ``fmt`` ('svg', 'png' or 'pdf').
 
     A layout expected to take longer than LONG_RENDER seconds is announced with a
-    RuntimeWarning giving the estimate; the renderer is stopped after ``timeout`` seconds.
+    RuntimeWarning giving the estimate; the renderer is stopped after ``timeout`` seconds
+    (``float("inf")``: no limit).
     """
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise ValueError(f"timeout must be a number of seconds > 0, got {timeout!r}")
+    try:
+        timeout = float(timeout)
+    except OverflowError:  # an int too large for a float: as good as no limit
+        timeout = math.inf
     estimate = estimate_seconds(source)
     if estimate > LONG_RENDER:
         warnings.warn(
@@ -115,7 +121,7 @@ def render(source: str, fmt: str = "svg", timeout: float = RENDER_TIMEOUT) -> by
             [renderer.path, f"-T{fmt}"],
             input=source.encode("utf-8"),
             capture_output=True,
-            timeout=timeout,
+            timeout=None if math.isinf(timeout) else timeout,  # inf: no limit
             check=False,
         )
     except subprocess.TimeoutExpired:
@@ -137,25 +143,8 @@ def _source(graph: Any) -> str:
     return source
 
 
-def _new_file_mode() -> int:
-    # what open() would give a new file: 0o666 less the umask (read by setting it back at once)
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def _write(path: Path, data: bytes) -> None:
-    # written beside the target and moved into place: a failure leaves nothing partial; the
-    # file ends with the permissions of a normal new file, not mkstemp's 0600
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, _new_file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomic(path, data, "save")
 
 
 def save(graph: graphviz.Graph | graphviz.Digraph, path: str | os.PathLike, timeout: float = RENDER_TIMEOUT) -> Path:

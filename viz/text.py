@@ -39,6 +39,12 @@ def printable(text: str) -> str:
     )
 
 
+def escape_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate written as an escape (``\\udc80``), as :func:`printable`
+    writes them, and everything else as it is: what a page can then be encoded with."""
+    return re.sub("[\ud800-\udfff]", lambda m: ascii(m.group(0))[1:-1], text)
+
+
 def markdown_fence(text: str, info: str = "") -> str:
     """``text`` as a fenced code block whose fence is longer than any run of backticks inside it."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
