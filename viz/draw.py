@@ -24,7 +24,7 @@ from autograd import Value, topological
 from .chain import ChainRule, chain_rule, node_names
 from .fold import FoldedEdge, Folding
 from .rendering import Drawing
-from .text import dot_html, fmt, printable
+from .text import dot_attr, dot_html, fmt
 
 MAX_NODES = 300  # past this, graphs are collapsed by scope (a few seconds of layout at most)
 
@@ -106,7 +106,7 @@ def _edge_label(edge: FoldedEdge, names: dict[Value, str], folding: Folding) -> 
         return {"label": f"<{dot_html(text)}>"}
     numbers = "".join(f"({fmt(node.local_grads[slot])})" for node, slot in edge.steps)
     return {"label": f"<{dot_html(f'{text}{numbers} = {value}')}>",
-            "tooltip": printable(f"{text}{' · '.join(formulas)} = {value}")}
+            "tooltip": dot_attr(f"{text}{' · '.join(formulas)} = {value}")}
 
 
 def _resolve_highlight(highlight: Highlight) -> tuple[set[Value] | None, set[tuple[Value, int]]]:

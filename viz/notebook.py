@@ -13,7 +13,7 @@ from typing import Any
 from .chain import ChainRule
 from .draw import draw_chain_rule
 from .rendering import Drawing, RenderError, render
-from .text import markdown_fence, printable
+from .text import markdown_fence, markdown_text, printable
 
 
 def chain_rule_bundle(rule: ChainRule, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:
@@ -26,7 +26,7 @@ def chain_rule_bundle(rule: ChainRule, include: Any = None, exclude: Any = None,
     try:
         bundle["image/svg+xml"] = render(draw_chain_rule(rule).source, "svg").decode("utf-8")
     except (RenderError, ValueError) as error:
-        bundle["text/markdown"] += f"\n\n*(drawing not rendered: {html.escape(printable(str(error)))})*"
+        bundle["text/markdown"] += f"\n\n*(drawing not rendered: {markdown_text(str(error))})*"
     return bundle
 
 
@@ -35,9 +35,9 @@ def drawing_bundle(drawing: Drawing, include: Any = None, exclude: Any = None, *
     try:
         return {"image/svg+xml": render(drawing.source, "svg").decode("utf-8")}
     except RenderError as error:
-        note = f"*(not rendered: {html.escape(printable(str(error)))})*"
-        # outside the fence: HTML escaped, and backticks too, so the caption cannot open a fence
-        caption = html.escape(printable(drawing.caption)).replace("`", "\\`")
+        note = f"*(not rendered: {markdown_text(str(error))})*"
+        # outside the fence: markdown and HTML escaped, so a caption can neither link nor open a fence
+        caption = markdown_text(drawing.caption)
         caption = f"{caption}\n\n" if caption else ""
         return {
             "text/markdown": f"{caption}{note}\n\n{markdown_fence(drawing.source, 'dot')}",

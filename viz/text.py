@@ -39,6 +39,23 @@ def printable(text: str) -> str:
     )
 
 
+def dot_attr(text: str) -> str:
+    """``text`` for a plain (quoted) Graphviz attribute such as a tooltip, shown as written:
+    Graphviz expands backslash escapes (\\N, \\G, \\n) in a tooltip twice over (once reading
+    it, once writing it out), so one backslash is written as four."""
+    return printable(text).replace("\\", "\\" * 4)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` for markdown outside a code fence, shown as written: every character markdown
+    or HTML gives a meaning to is escaped, so ``[a](javascript:…)`` is no link and ``<b>`` no tag."""
+    return _MARKDOWN_SPECIAL.sub(lambda m: "&amp;" if m.group(1) == "&" else (
+        "&lt;" if m.group(1) == "<" else ("&gt;" if m.group(1) == ">" else "\\" + m.group(1))), printable(text))
+
+
 def escape_surrogates(text: str) -> str:
     """``text`` with each lone surrogate written as an escape (``\\udc80``), as :func:`printable`
     writes them, and everything else as it is: what a page can then be encoded with."""

@@ -99,3 +99,73 @@ def test_chain_and_draw_do_not_import_each_other() -> None:
     tree = ast.parse((ROOT / "viz" / "chain.py").read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "draw" not in imported and "notebook" not in imported
+
+
+def test_markdown_outside_the_fence_is_no_link(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CHAINRULE_RENDERER", "dot")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    drawing = viz.draw(Value(1.0, label="x") * 2.0)
+    drawing.caption = "see [a](javascript:alert(1)) and ![i](http://x/y.png) *now*"
+    caption = drawing_bundle(drawing)["text/markdown"].split("\n\n")[0]
+    assert "](" not in caption.replace("\\]\\(", "")  # every [ ] ( ) escaped
+    assert caption == ("see \\[a\\]\\(javascript:alert\\(1\\)\\) and \\!\\[i\\]\\(http://x/y\\.png\\) "
+                       "\\*now\\*")
+
+
+def test_a_tooltip_shows_backslashes_as_written() -> None:
+    a = Value(1.0, label="a")
+    m = a * 2.0
+    m.label = "q\\N\\G"
+    J = m.tanh() * 3.0  # the unnamed tanh is folded: the edge's formulas go in its tooltip
+    J.label = "J"
+    J.backward()
+    svg = viz.render(viz.draw_chain_rule(J, a).source, "svg").decode("utf-8")
+    titles = [t for t in ET.fromstring(svg).iter() if t.get("{http://www.w3.org/1999/xlink}title")]
+    tips = [t.get("{http://www.w3.org/1999/xlink}title") for t in titles]
+    assert any("∂J/∂q\\N\\G" in tip for tip in tips), tips
+
+
+def test_viz_save_writes_through_a_symlink_like_nn_save(tmp_path) -> None:
+    target = tmp_path / "real.svg"
+    target.write_text("old")
+    link = tmp_path / "link.svg"
+    link.symlink_to(target)
+    viz.save(viz.draw(Value(1.0, label="x") * 2.0), link)
+    assert link.is_symlink() and target.read_text().startswith("<?xml")
+
+
+def test_an_infinite_timeout_means_no_limit(tmp_path) -> None:
+    drawing = viz.draw(Value(1.0, label="x") * 2.0)
+    assert viz.render(drawing.source, "svg", timeout=float("inf")).startswith(b"<?xml")
+    assert viz.save(drawing, tmp_path / "g.svg", timeout=10**400).exists()
+    for bad in (float("nan"), 0, -1, True, "5"):
+        with pytest.raises(ValueError, match="timeout"):
+            viz.render(drawing.source, "svg", timeout=bad)
+
+
+def test_a_player_with_a_lone_surrogate_saves_whole_and_an_old_file_survives_a_failed_write(tmp_path) -> None:
+    x = Value(2.0, label="lone \udc80 x")
+    J = x * x + 1.0
+    J.label = "J"
+    path = tmp_path / "backward.html"
+    path.write_text("previous page")
+    viz.step_through(J).save(path)
+    page = path.read_text(encoding="utf-8")
+    assert "\\udc80" in page and "\udc80" not in page
+    # a write that fails midway leaves the old file whole
+    path.write_text("previous page")
+    import autograd.files as files
+
+    real = files.os.replace
+
+    def broken(a, b):
+        raise OSError("disk full")
+
+    files.os.replace = broken
+    try:
+        with pytest.raises(OSError, match="disk full"):
+            viz.step_through(J).save(path)
+    finally:
+        files.os.replace = real
+    assert path.read_text() == "previous page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backward.html"]
