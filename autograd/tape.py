@@ -518,7 +518,9 @@ def _relu(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
 
 def _leaky_relu(a: Any, s: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
     up = a > 0
-    return np.where(up, a, s * a), (np.where(up, 1.0, s), np.where(up, 0.0, a))
+    out = np.where(up, a, s * a)
+    _binary_overflow("leaky_relu", out, a, s, np)
+    return out, (np.where(up, 1.0, s), np.where(up, 0.0, a))
 
 
 def _step(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:

@@ -354,6 +354,8 @@ class Value:
             raise TypeError(f"leaky_relu: slope must be a real number, got {type(slope).__name__}")
         x, s = self.data, a.data
         out = x if x > 0.0 else s * x
+        if out - out:  # nonzero (NaN) only for ±inf and NaN: a finite x and slope that overflow raise
+            _overflow("leaky_relu", out, x, s)
         g0, g1 = OPS["leaky_relu"].rule(x, s, out)
         return _node(out, "leaky_relu", self, a, g0, g1)
 

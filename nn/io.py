@@ -88,10 +88,13 @@ def load(path: str | os.PathLike, into: Module | None = None) -> Module:
         raise ValueError(f"load: {path} is not valid JSON ({error})") from None
     except RecursionError:
         raise ValueError(f"load: {path} nests its JSON too deeply to be a model file") from None
+    except ValueError as error:  # an integer of more digits than Python converts (4,300)
+        raise ValueError(f"load: {path} holds a number too long to be read ({error})") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"load: {path} is not a chainrule model file")
-    if document.get("version") != VERSION:
-        raise ValueError(f"load: {path} has version {document.get('version')!r}; this chainrule reads {VERSION}")
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:  # true is no version number
+        raise ValueError(f"load: {path} has version {_shown(version)}; this chainrule reads {VERSION}")
     config, values = document.get("model"), document.get("parameters")
     if not isinstance(config, dict) or not isinstance(values, list):
         raise ValueError(f"load: {path} lacks its model description or parameters")
@@ -126,21 +129,30 @@ def _finite_number(v: object) -> bool:
         return False
 
 
-def _size(config: dict[str, Any], key: str, path: Path) -> int:
+def _size(config: dict[str, Any], key: str, path: Path, shown: str | None = None) -> int:
     n = config.get(key)
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_PARAMETERS:
-        raise ValueError(f"load: {path} declares {key} = {n!r}; it must be a whole number from 1 to {MAX_PARAMETERS:,}")
+        raise ValueError(f"load: {path} declares {shown or key} = {_shown(n)}; it must be a whole number "
+                         f"from 1 to {MAX_PARAMETERS:,}")
     return n
+
+
+def _shown(v: object) -> str:
+    """repr(v), but an int too long to print in full (Python refuses past 4,300 digits) by its size."""
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 200:
+        return f"an integer of about {int(v.bit_length() * math.log10(2)) + 1:,} digits"
+    text = repr(v)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _count(config: dict[str, Any], path: Path) -> int:
     """How many parameters the declared architecture has, without building it."""
     kind = config.get("kind")
     if kind not in ("Perceptron", "Neuron", "Layer", "MLP"):
-        raise ValueError(f"load: unknown model kind {kind!r} in {path}")
+        raise ValueError(f"load: unknown model kind {_shown(kind)} in {path}")
     bias = config.get("bias", True)
     if not isinstance(bias, bool):
-        raise ValueError(f"load: {path} declares bias = {bias!r}; it must be true or false")
+        raise ValueError(f"load: {path} declares bias = {_shown(bias)}; it must be true or false")
     nin = _size(config, "nin", path)
     if kind == "Perceptron":
         total = nin + 1
@@ -151,8 +163,9 @@ def _count(config: dict[str, Any], path: Path) -> int:
     else:  # an MLP
         nouts = config.get("nouts")
         if not isinstance(nouts, list) or not nouts:
-            raise ValueError(f"load: {path} declares nouts = {nouts!r}; it must be a list of layer sizes")
-        sizes = [nin] + [_size({"nouts": n}, "nouts", path) for n in nouts]
+            raise ValueError(f"load: {path} declares nouts = {_shown(nouts)}; it must be a list of layer sizes")
+        sizes = [nin] + [_size({"nouts": n}, "nouts", path, f"nouts[{i}] (of nouts = {_shown(nouts)})")
+                         for i, n in enumerate(nouts)]
         total = sum(a * b + b * bias for a, b in zip(sizes, sizes[1:]))
     if total > MAX_PARAMETERS:
         raise ValueError(f"load: {path} declares {total:,} parameters, more than the limit of {MAX_PARAMETERS:,}")

@@ -117,20 +117,22 @@ def fit(
     nin = model.nin  # every model here knows its input size
     rows = _check_dataset(X, y, nin)
     targets = list(y)
+    for i, t in enumerate(targets):  # numbers, Values, or a sequence of them (one per output)
+        for v in t if isinstance(t, (list, tuple)) else (t,):
+            number = v.data if isinstance(v, Value) else v
+            if isinstance(number, numbers.Real) and not math.isfinite(number):
+                raise ValueError(f"y[{i}] is {t!r}: the targets must be finite (drop or fill that row)")
     epochs = _check_size(epochs, "epochs")
     if batch_size is not None:
         batch_size = _check_size(batch_size, "batch_size")
-    if l2 < 0:
-        raise ValueError(f"l2 must be >= 0, got {l2!r}")
+    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not (math.isfinite(l2) and l2 >= 0):
+        raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
     params = model.parameters()
     optimizer = SGD(params, lr, momentum)
     tape = _tape_of(model, rows[0]) if batched else None
     rng = _rng(seed)
     history = History()
     progress = _Progress(epochs, stream or sys.stderr, not quiet)
-    for i, t in enumerate(targets):
-        if isinstance(t, numbers.Real) and not math.isfinite(t):
-            raise ValueError(f"y[{i}] is {t!r}: the targets must be finite")
     with collector_paused(), contextlib.closing(progress):
         for epoch in range(1, epochs + 1):
             loss_sum, hits = _epoch(model, loss_fn, rows, targets, optimizer, params, l2, batch_size, rng, epoch,

@@ -205,6 +205,7 @@ def test_finding_06_gradcheck_says_where_the_gradient_stopped_being_finite() -> 
     ("div", lambda: Value(1.0) / 1e-310),
     ("pow", lambda: Value(1e200) ** 2),
     ("exp", lambda: Value(710.0).exp()),
+    ("leaky_relu", lambda: Value(-1e10).leaky_relu(1e300)),
 ])
 def test_finding_12_every_op_raises_on_overflow_and_names_itself(op, make) -> None:
     with pytest.raises(OverflowError, match=f"^{op}"):
@@ -217,6 +218,8 @@ def test_finding_12_infinite_operands_give_the_ieee_result() -> None:
     assert (Value(inf) * 2.0).data == inf
     assert math.isnan((Value(inf) - inf).data)
     assert Value(-inf).sigmoid().data == 0.0 and Value(inf).tanh().data == 1.0
+    assert Value(-inf).leaky_relu(0.5).data == -inf
+    assert Value(-1e300).leaky_relu(0.5).data == -5e299  # just inside the range
 
 
 # 13. A number too large for a float names the input ----------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,43 @@ def test_save_replaces_whole_files(tmp_path) -> None:
 def test_save_refuses_what_it_cannot_describe(tmp_path) -> None:
     with pytest.raises(TypeError, match="save"):
         nn.save(nn.Module(), tmp_path / "m.json")
+
+
+def _tampered(tmp_path, change) -> Path:
+    import json
+    import sys
+
+    path = nn.save(nn.MLP(2, [3, 1], seed=0), tmp_path / "m.json")
+    document = json.loads(path.read_text())
+    change(document)
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # to write a 5,000-digit integer into the file
+    try:
+        path.write_text(json.dumps(document))
+    finally:
+        sys.set_int_max_str_digits(limit)
+    return path
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda d: d.update(version=True), r"version True; this chainrule reads 1"),
+    (lambda d: d.update(version=1.0), r"version 1\.0;"),
+    (lambda d: d["model"].update(nouts=[[1]]), r"nouts\[0\] \(of nouts = \[\[1\]\]\) = \[1\]"),
+    (lambda d: d["model"].update(nouts=[3, 0]), r"nouts\[1\] \(of nouts = \[3, 0\]\) = 0"),
+    (lambda d: d["model"].update(nin=10**5000), r"m\.json.*too long to be read"),
+    (lambda d: d["parameters"].__setitem__(0, 10**5000), r"m\.json.*too long to be read"),
+])
+def test_tampered_files_are_refused_with_the_path_and_what_is_wrong(tmp_path, change, words) -> None:
+    path = _tampered(tmp_path, change)
+    with pytest.raises(ValueError, match=words) as error:
+        nn.load(path)
+    assert str(path) in str(error.value)
+
+
+def test_a_huge_declared_size_is_told_by_its_digits() -> None:
+    from nn.io import _shown
+
+    assert _shown(10**5000) == "an integer of about 5,001 digits"
+    assert _shown(2**199) == repr(2**199)  # 60 digits: printed as it is
+    assert _shown(2**200) == "an integer of about 61 digits"
+    assert _shown(True) == "True"

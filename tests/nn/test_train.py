@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 
 import numpy as np
 import pytest
@@ -175,3 +176,32 @@ def test_batched_fit_needs_one_output() -> None:
     X, y = nn.datasets.blobs(12, centers=3, seed=0)
     with pytest.raises(ValueError, match="one output"):
         nn.fit(nn.MLP(2, [4, 3], seed=0), nn.cross_entropy, X, y, lr=0.1, epochs=1, quiet=True, batched=True)
+
+
+@pytest.mark.parametrize("y, words", [
+    ([0.0, Value(math.nan)], r"y\[1\]"),
+    ([0.0, Value(math.inf)], r"y\[1\]"),
+    ([[0.0, 1.0], [math.nan, 0.0]], r"y\[1\]"),
+    ([[0.0, 1.0], (Value(1.0), Value(-math.inf))], r"y\[1\]"),
+    ([math.nan, 0.0], r"y\[0\]"),
+])
+def test_fit_refuses_a_non_finite_target_before_any_step(y, words) -> None:
+    model = nn.MLP(1, [2, 1], seed=0)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match=words):
+        nn.fit(model, nn.mse, [[0.0], [1.0]], y, lr=0.1, epochs=1, quiet=True)
+    assert [p.data for p in model.parameters()] == before
+
+
+@pytest.mark.parametrize("l2", [math.nan, math.inf, -1e-12, True, "0.1"])
+def test_fit_refuses_a_bad_l2_before_any_step(l2) -> None:
+    model = nn.MLP(1, [2, 1], seed=0)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match="l2 must be a finite number >= 0"):
+        nn.fit(model, nn.mse, [[0.0], [1.0]], [0.0, 1.0], lr=0.1, epochs=1, quiet=True, l2=l2)
+    assert [p.data for p in model.parameters()] == before
+
+
+def test_fit_takes_l2_just_inside_the_range() -> None:
+    model = nn.MLP(1, [2, 1], seed=0)
+    nn.fit(model, nn.mse, [[0.0], [1.0]], [0.0, 1.0], lr=0.1, epochs=1, quiet=True, l2=0)
