@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import copy
 import math
+import os
 import pickle
 import random
 import signal
@@ -14,6 +15,7 @@ import time
 
 import pytest
 
+import autograd
 from autograd import Value, check_finite, gradcheck, scope, topological
 from tests.strategies import APPLY
 
@@ -58,19 +60,22 @@ def test_finding_02_interrupts_at_random_moments_never_change_a_later_backward()
     J.backward()
     took = time.perf_counter() - start
     rnd = random.Random(11)
-    fired = 0
+    engine = os.path.dirname(autograd.__file__)
 
     def interrupt(signum, frame):
-        nonlocal fired
-        fired += 1
+        # only ever inside the engine's own code: raised anywhere else (this test's except clause,
+        # say) a KeyboardInterrupt would escape the test instead of testing backward
         if rnd.random() < 0.5:  # often a second one, while the first is still being unwound
             signal.setitimer(signal.ITIMER_REAL, rnd.uniform(1e-5, took / 4))
-        raise KeyboardInterrupt
+        if frame is not None and os.path.dirname(frame.f_code.co_filename) == engine:
+            raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGALRM, interrupt)
-    interrupted = 0
+    interrupted = attempts = 0
     try:
-        for _ in range(40):
+        while interrupted < 40:  # counted, not timed: as many tries as it takes for 40 to land
+            attempts += 1
+            assert attempts < 4000, "the interrupts never landed inside backward"
             signal.setitimer(signal.ITIMER_REAL, rnd.uniform(1e-5, took))
             try:
                 J.backward()
@@ -86,7 +91,7 @@ def test_finding_02_interrupts_at_random_moments_never_change_a_later_backward()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    assert interrupted >= 20 and fired >= interrupted  # the interrupts really landed
+    assert interrupted == 40
 
 
 # 3. Concurrent backward over shared nodes is exact -------------------------------------------
