@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import viz
+from autograd.files import write_atomic
 
 from . import NAMES, load
 from .common import MARKER, ClaimFailed, out_folder
@@ -121,8 +122,7 @@ def _not_someone_elses(out: Path) -> None:
 
 
 def _mark(folder: Path) -> None:
-    (folder / MARKER).write_text("A folder written by `python -m demos`: the next run replaces it whole.\n",
-                                 encoding="utf-8")
+    write_atomic(folder / MARKER, "A folder written by `python -m demos`: the next run replaces it whole.\n")
 
 
 class _Stopped(Exception):
