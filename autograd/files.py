@@ -34,6 +34,22 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, what: str = "save")
         raise TypeError(f"{what}: data must be bytes or str, got {type(data).__name__}")
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{what}: path must be a str or a path, got {type(path).__name__}")
+    target, mode = writable_target(path, what)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return target
+
+
+def writable_target(path: str | os.PathLike, what: str = "save") -> tuple[Path, int]:
+    """Where a write to ``path`` goes (a symlink's target) and the mode the file will have, or
+    the error the write would raise: check before long work whose result is to be written."""
     target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     if target.is_dir():
         raise IsADirectoryError(f"{what}: {target} is a folder; give a file name")
@@ -49,16 +65,7 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, what: str = "save")
         mode = new_file_mode()
     if not os.access(target.parent, os.W_OK):
         raise PermissionError(f"{what}: folder {target.parent} is not writable")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return target
+    return target, mode
 
 
 def new_file_mode() -> int:

@@ -21,7 +21,7 @@ from typing import Any
 
 import graphviz
 
-from autograd.files import write_atomic
+from autograd.files import writable_target, write_atomic
 
 FORMATS = (".svg", ".png", ".pdf", ".dot")
 RENDER_TIMEOUT = 120  # seconds, by default; render() and save() take another
@@ -160,14 +160,7 @@ def save(graph: graphviz.Graph | graphviz.Digraph, path: str | os.PathLike, time
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"save: unknown suffix {path.suffix!r} in {path}; use one of {', '.join(FORMATS)}")
-    if not path.parent.exists():
-        raise FileNotFoundError(f"save: folder {path.parent} does not exist")
-    if not path.parent.is_dir():
-        raise NotADirectoryError(f"save: {path.parent} is not a folder")
-    if path.is_dir():
-        raise IsADirectoryError(f"save: {path} is a folder")
-    if not os.access(path.parent, os.W_OK):
-        raise PermissionError(f"save: folder {path.parent} is not writable")
+    writable_target(path, "save")  # before a render that may take long
     if suffix == ".dot":
         _write(path, source.encode("utf-8"))
         return path
