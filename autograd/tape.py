@@ -46,13 +46,19 @@ _ADD = "add"
 class Tape:
     """A graph recorded once, replayed on batches; see :func:`trace`."""
 
-    def __init__(self, fn: Callable[..., Value], inputs: list[Value], out: Value) -> None:
+    def __init__(self, fn: Callable[..., Any], inputs: list[Value], out: Value | Sequence[Value]) -> None:
         import numpy as np
 
         self.fn = fn
         self.n_inputs = len(inputs)
-        self.output = out
-        order = topological(out)
+        self.single = isinstance(out, Value)
+        self.outputs: list[Value] = [out] if isinstance(out, Value) else list(out)
+        order, seen = [], set()  # every output's graph, parents first; shared nodes once
+        for o in self.outputs:
+            for node in topological(o):
+                if node not in seen:
+                    seen.add(node)
+                    order.append(node)
         self.index = {node: i for i, node in enumerate(order)}
         input_set = set(inputs)
         self.inputs = [self.index[x] if x in self.index else -1 for x in inputs]
@@ -60,7 +66,7 @@ class Tape:
         self._param_rows = np.array([self.index[p] for p in self.parameters], dtype=np.intp)
         self._constants = [(self.index[n], n.data) for n in order if n.is_constant]
         self._nodes = len(order)
-        self._out = self.index[out]
+        self._outs = np.array([self.index[o] for o in self.outputs], dtype=np.intp)
         self._groups = _schedule(order, self.index, np)
         self._state = threading.local()  # each thread's last forward pass
         # what one row costs while replayed: values and gradients of every node, and the
@@ -94,7 +100,8 @@ class Tape:
     # -- forward --------------------------------------------------------------------
 
     def __call__(self, X: Any) -> Any:
-        """The output for every row of X (shape (N, n_inputs)), as an array of shape (N,)."""
+        """The output for every row of X (shape (N, n_inputs)), as an array of shape (N,); for a
+        function of several outputs, k of them, shape (N, k)."""
         import numpy as np
 
         X = _rows(X, self.n_inputs, np)
@@ -104,11 +111,11 @@ class Tape:
         if n <= step:
             V, locals_ = self._forward(X, params, np)
             self._last = {"X": X, "params": params, "V": V, "locals": locals_, "n": n}
-            return V[self._out].copy()
-        out = np.empty(n)
+            return V[self._outs[0]].copy() if self.single else V[self._outs].T.copy()
+        out = np.empty(n) if self.single else np.empty((n, len(self.outputs)))
         for start in range(0, n, step):
             V, _ = self._forward(X[start:start + step], params, np, first_row=start)
-            out[start:start + step] = V[self._out]
+            out[start:start + step] = V[self._outs[0]] if self.single else V[self._outs].T
         self._last = {"X": X, "params": params, "V": None, "locals": None, "n": n}
         return out
 
@@ -137,7 +144,8 @@ class Tape:
 
     def backward(self, seed: Any) -> Any:
         """Add Σ_i seed[i]·∂out_i/∂p into ``p.grad`` for every parameter p, and return the
-        gradient of Σ_i seed[i]·out_i with respect to X, shape (N, n_inputs).
+        gradient of Σ_i seed[i]·out_i with respect to X, shape (N, n_inputs).  With k outputs,
+        seed has shape (N, k) and the sums run over rows and outputs: Σ_i Σ_j seed[i, j]·∂out_ij/∂p.
 
         It uses this thread's last forward pass (``tape(X)``), with the parameters as
         they were then."""
@@ -160,8 +168,10 @@ class Tape:
             seed = np.asarray(seed, dtype=float)
         except (TypeError, ValueError):
             raise TypeError(f"tape.backward: seed must be numbers, one per row, got {type(seed).__name__}") from None
-        if seed.shape != (n,):
-            raise ValueError(f"tape.backward: seed must have shape ({n},), one number per row, got {seed.shape}")
+        want = (n,) if self.single else (n, len(self.outputs))
+        if seed.shape != want:
+            what = "one number per row" if self.single else "a row of one number per output for each row"
+            raise ValueError(f"tape.backward: seed must have shape {want}, {what}, got {seed.shape}")
         gx = np.zeros((n, self.n_inputs))
         if last["V"] is not None:
             sums = self._backward(seed, last["locals"], gx, np)
@@ -178,7 +188,7 @@ class Tape:
         """One backward over rows whose forward left ``locals_``: fills gx, returns the
         parameters' sums over those rows."""
         G = np.zeros((self._nodes, len(seed)))
-        G[self._out] = seed
+        np.add.at(G, self._outs, seed.T if seed.ndim == 2 else seed[None])  # two outputs may be one node
         with np.errstate(all="ignore"):
             for group, local in zip(reversed(self._groups), reversed(locals_)):
                 group.backward(G, local, np)
@@ -207,29 +217,44 @@ class Tape:
             self._last = found  # a check leaves the forward state as it found it
 
     def _check(self, X: Any, rows: int, rtol: float, atol: float, np: Any) -> None:
-        n = X.shape[0]
+        n, k = X.shape[0], len(self.outputs)
         picks = sorted({int(round(i)) for i in np.linspace(0, n - 1, min(rows, n))})
-        out = self(X[picks])  # rows are replayed independently: the picked ones are enough
-        seed = np.zeros(len(picks))
+        out = self(X[picks]).reshape(len(picks), k)  # rows are replayed independently: the picked ones do
+        seed = np.zeros((len(picks), k))
         for j, i in enumerate(picks):
-            seed[:] = 0.0
-            seed[j] = 1.0
-            tape_params, gx = self._gradients(seed)  # no .grad is touched
-            xs = [Value(float(v), label=f"x{k}") for k, v in enumerate(X[i])]
-            scalar = self.fn(*xs)
-            if not isinstance(scalar, Value):
-                raise TypeError(f"fn must return a Value, got {type(scalar).__name__}")
-            _close(out[j], scalar.data, rtol, atol, f"row {i}: the output")
-            wanted = grad(scalar, xs + self.parameters)
-            for k in range(self.n_inputs):
-                _close(gx[j, k], wanted[k], rtol, atol, f"row {i}: ∂out/∂x{k}")
-            for p, got, want in zip(self.parameters, tape_params, wanted[self.n_inputs:]):
-                _close(float(got), want, rtol, atol, f"row {i}: ∂out/∂{p.label or 'a parameter'}")
+            xs = [Value(float(v), label=f"x{c}") for c, v in enumerate(X[i])]
+            scalar = _outputs(self.fn(*xs), "fn")
+            if len(scalar) != k:
+                raise AssertionError(f"tape.check: row {i}: fn returned {len(scalar)} outputs, the tape has {k}")
+            for m in range(k):
+                seed[:] = 0.0
+                seed[j, m] = 1.0
+                tape_params, gx = self._gradients(seed[:, 0] if self.single else seed)  # no .grad is touched
+                what = "the output" if self.single else f"output {m}"
+                _close(out[j, m], scalar[m].data, rtol, atol, f"row {i}: {what}")
+                wanted = grad(scalar[m], xs + self.parameters)
+                d = "∂out" if self.single else f"∂out{m}"
+                for c in range(self.n_inputs):
+                    _close(gx[j, c], wanted[c], rtol, atol, f"row {i}: {d}/∂x{c}")
+                for p, got, want in zip(self.parameters, tape_params, wanted[self.n_inputs:]):
+                    _close(float(got), want, rtol, atol, f"row {i}: {d}/∂{p.label or 'a parameter'}")
 
 
-def trace(fn: Callable[..., Value], n_inputs: int, at: Sequence[float] | None = None) -> Tape:
+def _outputs(out: Any, who: str) -> list[Value]:
+    """fn's result as a list of Values: one Value, or a non-empty list or tuple of them."""
+    if isinstance(out, Value):
+        return [out]
+    if isinstance(out, (list, tuple)) and out and all(isinstance(o, Value) for o in out):
+        return list(out)
+    raise TypeError(f"{who} must return a Value or a non-empty list of Values, got {type(out).__name__}"
+                    + (f" holding {type(next(o for o in out if not isinstance(o, Value))).__name__}"
+                       if isinstance(out, (list, tuple)) and out else ""))
+
+
+def trace(fn: Callable[..., Any], n_inputs: int, at: Sequence[float] | None = None) -> Tape:
     """Call ``fn`` once on ``n_inputs`` placeholder Values (valued ``at``, default 0.5 each) and
-    record the graph it builds, to replay on whole batches: see :class:`Tape`.
+    record the graph it builds, to replay on whole batches: see :class:`Tape`.  ``fn`` returns a
+    Value, or a list of Values (several outputs: ``tape(X)`` then has shape (N, k)).
 
     A Python ``if`` on ``.data`` inside fn is decided at tracing and baked in for every row;
     ``tape.check(X)`` catches a function whose graph depends on its inputs that way.
@@ -243,9 +268,8 @@ def trace(fn: Callable[..., Value], n_inputs: int, at: Sequence[float] | None = 
         raise ValueError(f"trace: at has {len(point)} numbers, but fn takes {n_inputs} inputs")
     inputs = [Value(v, label=f"x{k}") for k, v in enumerate(point)]
     out = fn(*inputs)
-    if not isinstance(out, Value):
-        raise TypeError(f"trace: fn must return a Value, got {type(out).__name__}")
-    return Tape(fn, inputs, out)
+    outs = _outputs(out, "trace: fn")
+    return Tape(fn, inputs, out if isinstance(out, Value) else outs)
 
 
 def _rows(X: Any, n_inputs: int, np: Any) -> Any:

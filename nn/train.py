@@ -106,8 +106,8 @@ def fit(
     diverging, and raises FloatingPointError naming the epoch.
 
     ``batched=True`` runs the model on each batch at once through a tape (see
-    ``autograd.trace``), for a model with one output: the same losses and accuracies
-    as the scalar path, to rounding, many times faster.  The model's forward pass is
+    ``autograd.trace``), for a model with one output or several (softmax + cross-entropy):
+    the same losses and accuracies as the scalar path, to rounding, many times faster.  The model's forward pass is
     traced once, so it must not branch on ``.data`` (nn's models do not).
     """
     if not isinstance(model, Module):
@@ -178,7 +178,9 @@ def _epoch(
             if tape is None:
                 preds = [model(rows[i]) for i in idx]
             else:
-                preds = [Value(float(v)) for v in tape(np.asarray([rows[i] for i in idx]))]
+                out = tape(np.asarray([rows[i] for i in idx]))
+                # the tape's outputs become leaves of the loss's graph: a Value per row, or a row of them
+                preds = [Value(float(v)) for v in out] if tape.single else [[Value(float(v)) for v in r] for r in out]
             loss = loss_fn(preds, batch_targets)
             if not isinstance(loss, Value):
                 raise TypeError(f"loss_fn must return a Value, got {type(loss).__name__}")
@@ -193,17 +195,14 @@ def _epoch(
         optimizer.zero_grad()
         loss.backward()
         if tape is not None:
-            tape.backward(np.array([p.grad for p in preds]))
+            tape.backward(np.array([p.grad for p in preds] if tape.single else [[p.grad for p in r] for r in preds]))
         optimizer.step()
         loss_sum += loss.data * len(idx)
     return loss_sum, hits
 
 
 def _tape_of(model: Module, example: list[float]) -> Tape:
-    outputs = model(example)
-    if isinstance(outputs, list):
-        raise ValueError(f"fit(batched=True) needs a model with one output; this one has {len(outputs)}")
-    return trace(lambda *xs: model(list(xs)), len(example), at=example)
+    return trace(lambda *xs: model(list(xs)), len(example), at=example)  # one output or several
 
 
 def _diverged(epoch: int, first: bool, what: str) -> FloatingPointError:

@@ -372,3 +372,71 @@ def test_max_bytes_must_be_a_positive_int(bad) -> None:
     tape.max_bytes = bad
     with pytest.raises(ValueError, match="max_bytes"):
         tape(np.ones((2, 1)))
+
+
+# -- several outputs -------------------------------------------------------------------------
+
+
+def test_a_function_of_several_outputs_gives_one_tape_of_shape_n_by_k() -> None:
+    w = Value(0.7, label="w")
+
+    def fn(x, y):
+        h = (w * x + y) * (x - 0.25)  # shared by all three outputs (no tanh: numpy's may differ in the last bit)
+        return [h * x, h + y * y, h]
+
+    tape = trace(fn, 2)
+    X = np.array([[0.5, -1.0], [2.0, 0.3], [-1.5, 1.5]])
+    out = tape(X)
+    assert out.shape == (3, 3)
+    for i, (a, b) in enumerate(X):
+        assert _bits_equal(out[i], [o.data for o in fn(Value(float(a)), Value(float(b)))])
+    seed = np.array([[1.0, 0.5, -2.0], [0.0, 1.0, 0.0], [3.0, 0.0, 1.0]])
+    gx = tape.backward(seed)
+    want_w, want_x = 0.0, []
+    for (a, b), s_row in zip(X, seed):
+        xs = [Value(float(a)), Value(float(b))]
+        outs = fn(*xs)
+        total = sum((float(s) * o for s, o in zip(s_row, outs)), Value(0.0))
+        g = grad(total, xs + [w])
+        want_x.append(g[:2])
+        want_w += g[2]
+    assert np.allclose(gx, want_x, rtol=1e-12, atol=1e-12)
+    assert math.isclose(w.grad, want_w, rel_tol=1e-12)
+    tape.check(X, rows=3)
+
+
+def test_the_same_node_twice_among_the_outputs_gets_both_seeds() -> None:
+    tape = trace(lambda x: [x * 3.0, x * 3.0 + 0.0, x], 1)
+    same = trace(lambda x: (lambda h: [h, h])(x * 3.0), 1)
+    X = np.array([[2.0]])
+    same(X)
+    assert np.array_equal(same.backward(np.array([[1.0, 10.0]])), [[33.0]])
+    tape(X)
+    assert np.array_equal(tape.backward(np.array([[1.0, 10.0, 100.0]])), [[133.0]])
+
+
+def test_several_outputs_chunked_match_one_replay() -> None:
+    import nn
+
+    model = nn.MLP(2, [5, 3], seed=2)
+    tape = trace(lambda a, b: model([a, b]), 2)
+    X = np.random.default_rng(1).normal(size=(300, 2))
+    seed = np.random.default_rng(2).normal(size=(300, 3))
+    whole, gx_whole = tape(X), tape.backward(seed)
+    tape.max_bytes = 7 * tape._row_bytes
+    assert _bits_equal(tape(X), whole)
+    assert _bits_equal(tape.backward(seed), gx_whole)
+
+
+def test_several_outputs_bad_seeds_and_bad_functions() -> None:
+    tape = trace(lambda x: [x, x * 2.0], 1)
+    tape(np.ones((4, 1)))
+    with pytest.raises(ValueError, match=r"shape \(4, 2\)"):
+        tape.backward(np.ones(4))
+    with pytest.raises(TypeError, match="non-empty list of Values"):
+        trace(lambda x: [], 1)
+    with pytest.raises(TypeError, match="holding float"):
+        trace(lambda x: [x, 2.0], 1)
+    branching = trace(lambda x: [x, x] if x.data > 0 else [x], 1)
+    with pytest.raises(AssertionError, match="returned 1 outputs"):
+        branching.check(np.array([[-1.0]]), rows=1)

@@ -172,10 +172,20 @@ def test_batched_fit_has_the_scalar_paths_history(loss_fn, targets, batch_size, 
     assert wt == pytest.approx(ws, rel=1e-10, abs=1e-12)
 
 
-def test_batched_fit_needs_one_output() -> None:
-    X, y = nn.datasets.blobs(12, centers=3, seed=0)
-    with pytest.raises(ValueError, match="one output"):
-        nn.fit(nn.MLP(2, [4, 3], seed=0), nn.cross_entropy, X, y, lr=0.1, epochs=1, quiet=True, batched=True)
+@pytest.mark.parametrize("batch_size", [None, 5])
+def test_batched_fit_of_several_outputs_has_the_scalar_paths_history(batch_size) -> None:
+    X, y = nn.datasets.blobs(24, centers=3, seed=0)
+    histories = []
+    for batched in (False, True):
+        model = nn.MLP(2, [5, 3], activation="tanh", seed=4)
+        h = nn.fit(model, nn.cross_entropy, X, y, lr=0.2, epochs=6, batch_size=batch_size, seed=1, quiet=True,
+                   batched=batched)
+        histories.append((h, [p.data for p in model.parameters()]))
+    (scalar, ws), (tape, wt) = histories
+    assert tape.loss == pytest.approx(scalar.loss, rel=1e-12)
+    assert tape.accuracy == scalar.accuracy and scalar.accuracy[-1] is not None
+    assert wt == pytest.approx(ws, rel=1e-10, abs=1e-12)
+    assert ws != [p.data for p in nn.MLP(2, [5, 3], activation="tanh", seed=4).parameters()]  # it trained
 
 
 @pytest.mark.parametrize("y, words", [
