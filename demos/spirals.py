@@ -16,7 +16,7 @@ from autograd import topological, trace
 from .common import Section, grid, out_folder
 
 TITLE = "Batches at numpy speed: three spirals"
-SUMMARY = "an MLP 2-32-32-3 trained on 1,500 points in seconds through one tape, its regions drawn and gradients checked"
+SUMMARY = "an MLP 2-32-32-3 trained on 1,500 points in seconds through one tape; regions drawn, gradients checked"
 
 
 def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[Path]:
