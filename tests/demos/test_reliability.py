@@ -34,6 +34,7 @@ def test_finding_15_no_renderer_is_one_line_before_any_work(tmp_path) -> None:
 
 def test_finding_15_index_html_that_is_a_folder_is_refused_before_any_work(tmp_path) -> None:
     (tmp_path / "index.html").mkdir()
+    (tmp_path / ".chainrule-demos").write_text("")  # a folder the demos made, so only index.html is wrong
     done = _demos("all", "--quick", "--out", str(tmp_path))
     assert "index.html is a folder" in _one_line_error(done)
     assert "===" not in done.stdout
