@@ -191,10 +191,13 @@ def test_ill_conditioned_chains_of_additions_match_the_engine_to_the_last_bit(tr
     assert _bits_equal(out, want)
 
 
-def test_a_neurons_left_nested_sum_is_still_one_summed_step() -> None:
+def test_a_neurons_weighted_sum_is_one_matrix_product() -> None:
     ws = [Value(float(i), label=f"w{i}") for i in range(5)]
-    tape = trace(lambda *xs: sum((w * x for w, x in zip(ws, xs)), Value(0.5)), 5)
-    assert [g.op for g in tape._groups] == ["mul", "sum"]
+    b = Value(0.5, label="b")
+    tape = trace(lambda *xs: sum((w * x for w, x in zip(ws, xs)), b), 5)
+    assert [g.op for g in tape._groups] == ["matmul"]
+    constants = trace(lambda *xs: sum((float(i) * x for i, x in enumerate(xs)), b), 5)  # no parameter: kept
+    assert [g.op for g in constants._groups] == ["mul", "sum"]
 
 
 # -- forward state: checks and threads ---------------------------------------------------
@@ -440,3 +443,56 @@ def test_several_outputs_bad_seeds_and_bad_functions() -> None:
     branching = trace(lambda x: [x, x] if x.data > 0 else [x], 1)
     with pytest.raises(AssertionError, match="returned 1 outputs"):
         branching.check(np.array([[-1.0]]), rows=1)
+
+
+# -- weighted sums lifted into matrix products -------------------------------------------------
+
+
+@settings(max_examples=120, deadline=None)
+@given(data=st.data())
+def test_weighted_sums_in_any_shape_match_the_scalar_engine(data) -> None:
+    n_in = data.draw(st.integers(1, 4))
+    ws = [Value(data.draw(st.floats(-2, 2)), label=f"w{i}") for i in range(data.draw(st.integers(1, 5)))]
+    layers = data.draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
+    picks = data.draw(st.lists(st.integers(0, 10**6), min_size=200, max_size=200))
+
+    def fn(*xs):
+        values, k = list(xs), 0
+        for width in layers:
+            out = []
+            for u in range(width):
+                terms = []
+                for j, v in enumerate(values + values[:1]):  # the first value read twice
+                    w = ws[(picks[k % 200] + j) % len(ws)]
+                    k += 1
+                    terms.append(w * v if picks[k % 200] % 3 else v * w)  # the weight on either side
+                bias = ws[u % len(ws)] if picks[k % 200] % 2 else Value(0.0) * 1.0
+                z = sum(terms[1:], terms[0] + bias) if picks[k % 200] % 4 else sum(terms, bias)
+                out.append(z.tanh() if u % 2 else z)
+            values = out
+        return sum(values[1:], values[0] * ws[0])
+
+    rows = data.draw(st.lists(st.lists(st.floats(-3, 3), min_size=n_in, max_size=n_in), min_size=1, max_size=5))
+    X = np.array(rows)
+    tape = trace(fn, n_in)
+    assert any(g.op == "matmul" for g in tape._groups)
+    seed = np.linspace(0.5, 1.5, len(X))
+    out = tape(X)
+    gx = tape.backward(seed)
+    outs, gxs, gps = scalar_rows(fn, X, ws)
+    assert all(close(a, b) for a, b in zip(out, outs))
+    for i in range(len(X)):
+        assert all(close(gx[i, j], seed[i] * gxs[i][j]) for j in range(n_in))
+    for j, w in enumerate(ws):
+        want = sum(seed[i] * gps[i][j] for i in range(len(X)))
+        assert math.isclose(w.grad, want, rel_tol=1e-11, abs_tol=1e-12)
+
+
+def test_a_lifted_sum_keeps_the_number_rules() -> None:
+    w1, w2 = Value(1e300, label="w1"), Value(1e300, label="w2")
+    tape = trace(lambda x, y: w1 * x + w2 * y, 2)
+    assert [g.op for g in tape._groups] == ["matmul"]
+    with pytest.raises(OverflowError, match="row 1"):
+        tape(np.array([[1.0, -1.0], [1e10, 1.0]]))
+    nan_w = Value(math.nan, label="w")
+    assert np.isnan(trace(lambda x, y: nan_w * x + w1 * y, 2)(np.array([[1.0, 0.0]]))).all()
