@@ -137,7 +137,7 @@ def bytes_per_node(V: Callable, n: int) -> float:
 
 def batched(micrograd: float | None, reps: int) -> None:
     """The moons step through a tape, beside micrograd and a hand-written numpy step."""
-    from .batch import numpy_step, tape_step
+    from .batch import numpy_step, tape_step, torch_step
 
     steps = {"tape": tape_step(100), "numpy": numpy_step(100)}
     for step in steps.values():
@@ -152,16 +152,30 @@ def batched(micrograd: float | None, reps: int) -> None:
     speedup = f"   {micrograd / tape:6.0f}x micrograd's speed" if micrograd else ""
     print(f"  chainrule tape {ms(tape):>12}{speedup}   {tape / hand:5.1f}x the hand-written numpy step")
     print(f"  numpy by hand  {ms(hand):>12}")
-    print("  how the step grows with the batch (at 2 rows the tape's time is nearly all Python dispatch;")
-    print("  what it adds past that is numpy's work):")
+    print("  how the step grows with the batch, side by side in interleaved rounds (at 2 rows the tape's")
+    print("  time is nearly all Python dispatch; what it adds past that is numpy's work):")
     for n in (2, 100, 1_000, 10_000):
         pair = {"tape": tape_step(n), "numpy": numpy_step(n)}
+        vectorised = torch_step(n)
+        if vectorised is not None:
+            pair["torch"] = vectorised
         for step in pair.values():
             step()
-        for step in pair.values():
             step()
-        got = {name: statistics.median(timed(step)[0] for _ in range(7)) for name, step in pair.items()}
-        print(f"    {n:>6,} rows: tape {ms(got['tape']):>10}, numpy {ms(got['numpy']):>10}")
+        rounds: dict[str, list[float]] = {name: [] for name in pair}
+        for _ in range(9):
+            for name, step in pair.items():
+                rounds[name].append(timed(step)[0])
+        got = {name: statistics.median(t) for name, t in rounds.items()}
+        line = (f"    {n:>6,} rows: tape {ms(got['tape']):>10} ({got['tape'] / got['numpy']:4.1f}x numpy), "
+                f"numpy by hand {ms(got['numpy']):>10}")
+        if "torch" in got:
+            line += f", PyTorch vectorised {ms(got['torch']):>10} ({got['torch'] / got['numpy']:4.1f}x numpy)"
+        print(line)
+    if torch_step(2) is None:
+        print("  (PyTorch vectorised: not installed here; JAX is not measured)")
+    else:
+        print("  (JAX is not measured)")
 
 
 def ms(seconds: float) -> str:

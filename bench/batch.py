@@ -86,3 +86,33 @@ def numpy_step(n: int) -> Callable[[], float]:
         return float(loss)
 
     return step
+
+
+def torch_step(n: int) -> Callable[[], float] | None:
+    """The same step in PyTorch, vectorised (float64 tensors, autograd over matrices); None
+    without torch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    Ws = [torch.tensor([neuron[:-1] for neuron in layer], dtype=torch.float64, requires_grad=True)
+          for layer in _weights()]
+    bs = [torch.zeros(len(W), dtype=torch.float64, requires_grad=True) for W in Ws]
+    X, y = (torch.tensor(a, dtype=torch.float64) for a in _data(n))
+
+    def step() -> float:
+        a = X
+        for i, (W, b) in enumerate(zip(Ws, bs)):
+            a = a @ W.T + b
+            if i < 2:
+                a = a.relu()
+        loss = (1.0 - y * a[:, 0]).relu().mean() + 1e-4 * sum((W * W).sum() + (b * b).sum() for W, b in zip(Ws, bs))
+        for p in (*Ws, *bs):
+            p.grad = None
+        loss.backward()
+        with torch.no_grad():
+            for p in (*Ws, *bs):
+                p -= 0.5 * p.grad
+        return float(loss.detach())
+
+    return step
