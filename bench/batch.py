@@ -53,10 +53,11 @@ def tape_step(n: int) -> Callable[[], float]:
         data_loss = np.maximum(margins, 0.0).mean()
         for p in params:
             p.grad = 2e-4 * p.data  # the L2 term's gradient
+        loss = float(data_loss + 1e-4 * sum(p.data * p.data for p in params))  # before the update
         tape.backward(np.where(margins > 0, -y, 0.0) / n)
         for p in params:
             p.data -= 0.5 * p.grad
-        return float(data_loss + 1e-4 * sum(p.data * p.data for p in params))
+        return loss
 
     return step
 
