@@ -62,15 +62,22 @@ class Tape:
                 if node not in seen:
                     seen.add(node)
                     order.append(node)
-        self.index = {node: i for i, node in enumerate(order)}
         input_set = set(inputs)
-        self.inputs = [self.index[x] if x in self.index else -1 for x in inputs]
         self.parameters = [n for n in order if n.is_leaf and not n.is_constant and n not in input_set]
-        self._param_rows = np.array([self.index[p] for p in self.parameters], dtype=np.intp)
-        self._constants = [(self.index[n], n.data) for n in order if n.is_constant]
-        self._nodes = len(order)
+        plan = _plan(order, set(self.parameters))
+        # a row of values (and of gradients) for every node but the products lifted into matrix
+        # products and the parameters read only as their weights (those are read from a vector)
+        kept = [n for n in order if n not in plan.rowless]
+        self.index = {node: i for i, node in enumerate(kept)}
+        self.inputs = [self.index.get(x, -1) for x in inputs]
+        position = {p: i for i, p in enumerate(self.parameters)}
+        rowed = [p for p in self.parameters if p in self.index]
+        self._param_rows = np.array([self.index[p] for p in rowed], dtype=np.intp)
+        self._param_rowed = np.array([position[p] for p in rowed], dtype=np.intp)
+        self._constants = [(self.index[n], n.data) for n in kept if n.is_constant]
+        self._nodes = len(kept)
         self._outs = np.array([self.index[o] for o in self.outputs], dtype=np.intp)
-        self._groups = _schedule(order, self.index, set(self.parameters), np)
+        self._groups = _schedule(kept, self.index, position, plan, np)
         self._state = threading.local()  # each thread's last forward pass
         # what one row costs while replayed: values and gradients of every node, and the
         # local derivatives each group keeps for backward
@@ -127,8 +134,7 @@ class Tape:
         V = np.empty((self._nodes, n))
         for row, value in self._constants:
             V[row] = value
-        for value, row in zip(params, self._param_rows):
-            V[row] = value
+        V[self._param_rows] = params[self._param_rowed, None]
         for k, row in enumerate(self.inputs):
             if row >= 0:
                 V[row] = X[:, k]
@@ -136,7 +142,7 @@ class Tape:
         try:
             with np.errstate(all="ignore"):
                 for group in self._groups:
-                    locals_.append(group.forward(V, np))
+                    locals_.append(group.forward(V, np, params))
         except (ValueError, ZeroDivisionError, OverflowError) as error:
             if first_row:  # name the row of the whole batch, not of the chunk
                 raise type(error)(_shift_row(str(error), first_row)) from None
@@ -192,13 +198,16 @@ class Tape:
         parameters' sums over those rows."""
         G = np.zeros((self._nodes, len(seed)))
         np.add.at(G, self._outs, seed.T if seed.ndim == 2 else seed[None])  # two outputs may be one node
+        dP = np.zeros(len(self.parameters))  # the lifted weights' gradients, summed over the rows
         with np.errstate(all="ignore"):
             for group, local in zip(reversed(self._groups), reversed(locals_)):
-                group.backward(G, local, np)
+                group.backward(G, local, np, dP)
         for k, row in enumerate(self.inputs):
             if row >= 0:
                 gx[:, k] = G[row]
-        return G[self._param_rows].sum(axis=1) if len(self._param_rows) else np.zeros(0)
+        if len(self._param_rows):
+            dP[self._param_rowed] += G[self._param_rows].sum(axis=1)
+        return dP
 
     # -- checking ---------------------------------------------------------------------
 
@@ -348,7 +357,7 @@ class _Group:
             self.constant_exponent = np.array(constant_exponent, dtype=bool)
             self.scatter = tuple(_Scatter(p, np) for p in (self.p0, self.p1) if p is not None)
 
-    def forward(self, V: Any, np: Any) -> tuple[Any, ...]:
+    def forward(self, V: Any, np: Any, params: Any = None) -> tuple[Any, ...]:
         if self.op == "sum":
             terms = V[self.terms]  # (nodes, terms, rows)
             out = terms[:, 0].copy()
@@ -366,7 +375,7 @@ class _Group:
         V[self.nodes] = out
         return local
 
-    def backward(self, G: Any, local: tuple[Any, ...], np: Any) -> None:
+    def backward(self, G: Any, local: tuple[Any, ...], np: Any, dP: Any = None) -> None:
         g = G[self.nodes]
         if self.op == "sum":
             self.scatter[0].add(G, g[self.owner], np)
@@ -413,18 +422,18 @@ class _MatMul:
     def __init__(self, nodes: list[int], weights: list[list[int]], operands: list[int], rest: list[list[int]],
                  np: Any) -> None:
         self.nodes = np.array(nodes, dtype=np.intp)
-        self.W = np.array(weights, dtype=np.intp)  # (k, m): the weights' rows in V (a parameter's row is constant)
+        self.W = np.array(weights, dtype=np.intp)  # (k, m): the weights' places in the parameters' vector
         self.A = np.array(operands, dtype=np.intp)  # (m,): the row-values every sum reads
         self.rest = np.array(rest, dtype=np.intp) if rest and rest[0] else None  # (k, r): other terms (a bias)
         self.scatter_a = _Scatter(self.A, np)
         self.scatter_rest = _Scatter(self.rest.ravel(), np) if self.rest is not None else None
         self.owner = np.repeat(np.arange(len(nodes)), self.rest.shape[1]) if self.rest is not None else None
-        self.weight_cells = (self.W.ravel(), np.zeros(self.W.size, dtype=np.intp))
+        self.weight_places = self.W.ravel()
         self.kept_per_row = len(operands)
 
-    def forward(self, V: Any, np: Any) -> tuple[Any, ...]:
+    def forward(self, V: Any, np: Any, params: Any = None) -> tuple[Any, ...]:
         A = V[self.A]
-        W = V[self.W, 0]
+        W = params[self.W]
         out = W @ A
         if self.rest is not None:
             for j in range(self.rest.shape[1]):
@@ -440,18 +449,27 @@ class _MatMul:
         V[self.nodes] = out
         return (A, W)
 
-    def backward(self, G: Any, local: tuple[Any, ...], np: Any) -> None:
+    def backward(self, G: Any, local: tuple[Any, ...], np: Any, dP: Any = None) -> None:
         A, W = local
         g = G[self.nodes]
         self.scatter_a.add(G, W.T @ g, np)
-        # a weight's gradient is its sum over rows: added into column 0 of its row in G, which
-        # backward sums over the rows at the end
-        np.add.at(G, self.weight_cells, (g @ A.T).ravel())
+        np.add.at(dP, self.weight_places, (g @ A.T).ravel())  # a weight's gradient, summed over the rows
         if self.rest is not None:
             self.scatter_rest.add(G, g[self.owner], np)
 
 
-def _schedule(order: list[Value], index: dict[Value, int], params: set[Value], np: Any) -> list[Any]:
+class _Plan:
+    """What the schedule folds away: additions folded into sums (``inner``), sums lifted into
+    matrix products (``lifted``: weights, row-values, other terms), the products inside them,
+    and the nodes that need no row of values (those products, and parameters read only as
+    lifted weights)."""
+
+    def __init__(self, inner: set[Value], lifted: dict[Value, tuple[list[Value], list[Value], list[Value]]],
+                 products: set[Value], rowless: set[Value]) -> None:
+        self.inner, self.lifted, self.products, self.rowless = inner, lifted, products, rowless
+
+
+def _plan(order: list[Value], params: set[Value]) -> _Plan:
     consumers: dict[Value, int] = {}
     for n in order:
         for p in n.parents:
@@ -465,6 +483,7 @@ def _schedule(order: list[Value], index: dict[Value, int], params: set[Value], n
     # sums of at least two parameter × value products become matrix products (see _MatMul)
     lifted: dict[Value, tuple[list[Value], list[Value], list[Value]]] = {}
     products: set[Value] = set()
+    as_weight: dict[Value, int] = {}
     for n in order:
         if n.op != _ADD or n in inner:
             continue
@@ -480,13 +499,27 @@ def _schedule(order: list[Value], index: dict[Value, int], params: set[Value], n
         if len(weights) >= 2:
             lifted[n] = (weights, operands, rest)
             products.update(used)
+            for w in weights:
+                as_weight[w] = as_weight.get(w, 0) + 1
+    rowless = products | {w for w, k in as_weight.items() if k == consumers[w]}
+    return _Plan(inner, lifted, products, rowless)
+
+
+def _schedule(order: list[Value], index: dict[Value, int], position: dict[Value, int], plan: _Plan,
+              np: Any) -> list[Any]:
+    """The groups of one replay, in an order that computes every operand first: nodes of one op
+    at one depth together, sums folded, weighted sums of one depth and row-values as one matrix
+    product.  ``order`` holds the nodes that have rows (see _Plan.rowless)."""
+    inner, lifted = plan.inner, plan.lifted
     level: dict[Value, int] = {}
     steps: dict[tuple[int, str, int], tuple[list[int], list[list[int]], list[bool]]] = {}
     shapes: dict[tuple[tuple[int, ...], int], int] = {}  # a lifted sum's row-values and extra terms → an id
     lifts: dict[tuple[int, int], tuple[list[int], list[list[int]], list[int], list[list[int]]]] = {}
     for n in order:
-        if n.is_leaf or n in inner or n in products:
-            level[n] = 0 if n.is_leaf else max(level[p] for p in n.parents)
+        if n.is_leaf or n in inner:
+            # (an inner addition's level is never read: only the terms of its chain are; a
+            # product lifted away has none, and only its lifted sum or an inner addition reads it)
+            level[n] = 0 if n.is_leaf else max(level.get(p, 0) for p in n.parents)
             continue
         if n in lifted:
             weights, operands, rest = lifted[n]
@@ -495,7 +528,7 @@ def _schedule(order: list[Value], index: dict[Value, int], params: set[Value], n
             shape = shapes.setdefault((tuple(index[x] for x in operands), len(rest)), len(shapes))
             nodes, ws, xs, others = lifts.setdefault((depth, shape), ([], [], [index[x] for x in operands], []))
             nodes.append(index[n])
-            ws.append([index[w] for w in weights])
+            ws.append([position[w] for w in weights])
             others.append([index[t] for t in rest])
             continue
         if n.op == _ADD and any(p in inner for p in n.parents):
