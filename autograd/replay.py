@@ -337,8 +337,12 @@ def _sigmoid(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
 
 
 def _relu(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    out = np.where(a > 0, a, np.where(a <= 0, 0.0, a))  # NaN passes through
-    return out, (np.where(a > 0, 1.0, np.where(a <= 0, 0.0, a)),)
+    out = np.maximum(a, 0.0)  # NaN passes through, as in the engine
+    out += 0.0  # −0.0 becomes 0.0, as the engine's relu gives
+    slope = (a > 0).astype(float)
+    if np.isnan(out).any():  # at NaN the engine's slope is NaN
+        slope[np.isnan(a)] = np.nan
+    return out, (slope,)
 
 
 def _leaky_relu(a: Any, s: Any, group: _Group, np: Any) -> tuple[Any, tuple]:

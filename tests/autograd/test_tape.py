@@ -496,3 +496,19 @@ def test_a_lifted_sum_keeps_the_number_rules() -> None:
         tape(np.array([[1.0, -1.0], [1e10, 1.0]]))
     nan_w = Value(math.nan, label="w")
     assert np.isnan(trace(lambda x, y: nan_w * x + w1 * y, 2)(np.array([[1.0, 0.0]]))).all()
+
+
+def test_relu_on_the_tape_matches_the_engine_bit_for_bit_at_its_edges() -> None:
+    w = Value(1.0, label="w")
+    tape = trace(lambda x: (x * w).relu(), 1)
+    xs = [-0.0, 0.0, 5e-324, -5e-324, 2.0, -3.0]
+    X = np.array([[v] for v in xs])
+    out = tape(X)
+    gx = tape.backward(np.ones(len(xs)))
+    want = [(Value(v) * w).relu() for v in xs]
+    assert _bits_equal(out, [o.data for o in want])
+    assert _bits_equal(gx[:, 0], [grad(o, [o.parents[0]])[0] for o in want])
+    nan_w = Value(math.nan, label="w")
+    nan_tape = trace(lambda x: (x * nan_w).relu() + x, 1)
+    nan_tape(np.array([[1.0], [2.0]]))
+    assert np.isnan(nan_tape.backward(np.ones(2))).all()
