@@ -255,12 +255,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=["fresh", "issue17", "all"], default="fresh", dest="group",
                         help="which mutants to run (default: fresh)")
-    parser.add_argument("--only", default="", help="run only mutants whose name contains this")
+    parser.add_argument("--only", default="", help="run only mutants whose name contains this (or any of a,b,c)")
     parser.add_argument("--min", type=float, default=0.9, help="fail when the kill rate is below this (default 0.9)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per mutant (default 300)")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
     args = parser.parse_args(argv)
-    chosen = [mu for mu in MUTANTS if (args.group == "all" or mu.group == args.group) and args.only in mu.name]
+    parts = args.only.split(",")
+    chosen = [mu for mu in MUTANTS
+              if (args.group == "all" or mu.group == args.group) and any(part in mu.name for part in parts)]
     if args.list:
         for mu in chosen:
             print(f"{mu.name:<40} {mu.file:<24} {' '.join(mu.tests)}")

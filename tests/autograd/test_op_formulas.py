@@ -110,3 +110,10 @@ def test_partials_text_is_the_derivative_of_expr(name: str) -> None:
             down[i] -= h
             numeric = (evaluate(op.expr, *up) - evaluate(op.expr, *down)) / (2 * h)
             assert evaluate(op.partials[i], x, y) == pytest.approx(numeric, rel=1e-5, abs=1e-6), (name, i, x, y)
+
+
+def test_formula_brackets_an_infix_expr() -> None:
+    assert OPS["add"].formula(0) == "∂(x + y)/∂x = 1"
+    assert OPS["div"].formula(1) == "∂(x / y)/∂y = −x/y²"
+    assert OPS["tanh"].formula(0) == "∂tanh(x)/∂x = 1 − tanh²(x)"
+    assert OPS["pow"].formula(0) == "∂x^y/∂x = y·x^(y−1)"
