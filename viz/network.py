@@ -24,7 +24,7 @@ from .text import dot_html, fmt
 
 MAX_WEIGHTS = 1000  # past this, a layer is drawn as one box
 LABELLED_WEIGHTS = 16  # up to this many weights, each edge is labelled with its value
-POSITIVE, NEGATIVE, ZERO = "#1565c0", "#c62828", "#9e9e9e"  # blue +, red −, grey for 0 (neither)
+POSITIVE, NEGATIVE, ZERO = "#1565c0", "#c62828", "#757575"  # blue +, red −, grey for 0 (neither)
 SYMBOLS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "σ", "tanh": "tanh", "step": "step",
            "linear": "linear"}
 FONT = "Helvetica"
