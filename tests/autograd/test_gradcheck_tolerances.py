@@ -38,3 +38,13 @@ def test_default_rtol_is_1e_3() -> None:
 def test_the_bound_is_inclusive() -> None:
     # x + x with eps 0.5 at 0: numeric (1 − (−1)) / 1 = 2 exactly, analytic 2: error 0 ≤ 0
     assert gradcheck(lambda x: x + x, [0.0], eps=0.5, atol=0.0, rtol=0.0)
+
+
+@pytest.mark.parametrize("atol, rtol", [(-1e-9, 1e-3), (1e-5, -1e-9), (-1.0, -1.0)])
+def test_negative_tolerances_are_refused(atol: float, rtol: float) -> None:
+    with pytest.raises(ValueError, match="atol and rtol must be >= 0"):
+        gradcheck(lambda x: x * x, [1.0], atol=atol, rtol=rtol)
+
+
+def test_zero_tolerances_are_allowed() -> None:
+    assert gradcheck(lambda x: x + x, [0.0], eps=0.5, atol=0.0, rtol=0.0).rtol == 0.0

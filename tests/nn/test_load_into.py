@@ -31,3 +31,23 @@ def test_the_same_architecture_is_filled(tmp_path) -> None:
     target = nn.MLP(1, [2, 3], seed=2)
     nn.load(nn.save(saved, tmp_path / "m.json"), into=target)
     assert [p.data for p in target.parameters()] == [p.data for p in saved.parameters()]
+
+
+@pytest.mark.parametrize("model", [nn.Neuron(3, bias=False, seed=1), nn.Layer(2, 3, bias=False, seed=1),
+                                   nn.Neuron(3, seed=1)], ids=["neuron-nobias", "layer-nobias", "neuron"])
+def test_models_without_bias_round_trip(tmp_path, model) -> None:
+    loaded = nn.load(nn.save(model, tmp_path / "m.json"))
+    assert repr(loaded) == repr(model)
+    assert [p.data for p in loaded.parameters()] == [p.data for p in model.parameters()]
+
+
+@pytest.mark.parametrize("bad", [True, False, "1.0", None, [1.0]])
+def test_a_parameter_that_is_not_a_number_is_refused(tmp_path, bad) -> None:
+    import json
+
+    path = nn.save(nn.Neuron(2, seed=0), tmp_path / "m.json")
+    document = json.loads(path.read_text())
+    document["parameters"][1] = bad
+    path.write_text(json.dumps(document))
+    with pytest.raises(ValueError, match="parameter 1 that is not a finite number"):
+        nn.load(path)

@@ -35,3 +35,13 @@ def test_softmax_of_logits_far_apart() -> None:
     assert [v.data for v in out] == [0.0, 1.0]
     out = nn.softmax([1000.0, 0.0, 1000.0])
     assert [v.data for v in out] == [0.5, 0.0, 0.5]
+
+
+@pytest.mark.parametrize("target", [2, 3, -1])
+def test_a_target_index_out_of_range_is_a_value_error(target: int) -> None:
+    with pytest.raises(ValueError, match=f"target index {target} is out of range for 2 logits"):
+        nn.cross_entropy([1.0, 2.0], target)
+
+
+def test_the_last_index_is_in_range() -> None:
+    assert nn.cross_entropy([1.0, 2.0], 1).data == pytest.approx(math.log(1 + math.exp(-1.0)), rel=1e-15)
