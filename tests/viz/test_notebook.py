@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import sys
 from pathlib import Path
@@ -20,16 +21,23 @@ CELLS = [
 ]
 
 
-def run_notebook(cells: list[str], kernel: str = "python3", startup_timeout: int = 60) -> list:
+def notebook_client(cells: list[str], kernel: str = "python3", startup_timeout: int = 60):
     require_kernel(kernel)
     import nbclient
     import nbformat
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name=kernel, startup_timeout=startup_timeout,
-                                     resources={"metadata": {"path": str(ROOT)}})
-    client.execute()
-    return [cell.outputs for cell in nb.cells]
+    return nbclient.NotebookClient(nb, timeout=120, kernel_name=kernel, startup_timeout=startup_timeout,
+                                   resources={"metadata": {"path": str(ROOT)}})
+
+
+def run_notebook(cells: list[str], kernel: str = "python3", startup_timeout: int = 60) -> list:
+    client = notebook_client(cells, kernel, startup_timeout)
+    try:
+        client.execute()
+    finally:
+        atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered when the start fails
+    return [cell.outputs for cell in client.nb.cells]
 
 
 def test_drawings_chain_rules_and_players_display_in_a_kernel() -> None:
