@@ -21,7 +21,7 @@ test: $(VENV)/.installed-plot,dev
 	$(PY) -m pytest
 
 # a mutation run: small bugs made one at a time in a copy of the project, each one's tests run
-# (not part of make test; about twenty minutes on two cores).  ARGS="--set issue17" or "--only NAME".
+# (not part of make test; about ten minutes on two cores).  ARGS="--set issue17" or "--only NAME".
 mutate: $(VENV)/.installed-plot,dev
 	$(PY) .ci/mutate.py $(ARGS)
 
