@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench lint notebook clean
+.PHONY: demo test bench lint notebook clean mutate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ demo: $(VENV)/.installed-plot
 
 test: $(VENV)/.installed-plot,dev
 	$(PY) -m pytest
+
+# a mutation run: small bugs made one at a time in a copy of the project, each one's tests run
+# (not part of make test; about ten minutes on two cores).  ARGS="--set issue17" or "--only NAME".
+mutate: $(VENV)/.installed-plot,dev
+	$(PY) .ci/mutate.py $(ARGS)
 
 lint: $(VENV)/.installed-plot,dev
 	$(VENV)/bin/ruff check .

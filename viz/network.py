@@ -24,7 +24,7 @@ from .text import dot_html, fmt
 
 MAX_WEIGHTS = 1000  # past this, a layer is drawn as one box
 LABELLED_WEIGHTS = 16  # up to this many weights, each edge is labelled with its value
-POSITIVE, NEGATIVE = "#1565c0", "#c62828"
+POSITIVE, NEGATIVE, ZERO = "#1565c0", "#c62828", "#757575"  # blue +, red −, grey for 0 (neither)
 SYMBOLS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "σ", "tanh": "tanh", "step": "step",
            "linear": "linear"}
 FONT = "Helvetica"
@@ -100,7 +100,7 @@ def draw_network(model: Any, x: Sequence[float] | None = None, show_grad: bool =
             for k, w in enumerate(n.w):
                 size = abs(w.grad if show_grad else w.data)
                 attrs = {
-                    "color": (POSITIVE if w.data >= 0 else NEGATIVE) + ("" if label_edges else "b0"),
+                    "color": sign_colour(w.data) + ("" if label_edges else "b0"),
                     "penwidth": f"{0.3 + 2.7 * size / top:.2f}",
                     "arrowsize": "0.4",
                     "tooltip": f"w = {fmt(w.data)}" + (f", ∂J/∂w = {fmt(w.grad)}" if show_grad else ""),
@@ -110,13 +110,19 @@ def draw_network(model: Any, x: Sequence[float] | None = None, show_grad: bool =
                     attrs.update(label=f"<{dot_html(text)}>", fontsize="10", fontcolor=attrs["color"])
                 g.edge(sources[k], f"L{i + 1}_{j + 1}", **attrs)
     what = "|∂J/∂w|" if show_grad else "|w|"
+    zero = ", grey zero" if any(w.data == 0 for layer in layers for n in layer for w in n.w) else ""
     columns = ", ".join(
         f"{'the output' if i == len(layers) - 1 and len(layers) > 1 else f'layer {i + 1}'} "
         f"({len(layer)} {SYMBOLS.get(layer[0].activation, layer[0].activation)})"
         for i, layer in enumerate(layers))
     g.caption = (f"columns, left to right: the {nin} inputs, {columns}; one edge per weight ({weights}), "
-                 f"blue positive, red negative, thicker for larger {what}")
+                 f"blue positive, red negative{zero}, thicker for larger {what}")
     return g
+
+
+def sign_colour(w: float) -> str:
+    """A weight's edge colour: POSITIVE above zero, NEGATIVE below, ZERO for 0 (and −0), which is neither."""
+    return POSITIVE if w > 0 else NEGATIVE if w < 0 else ZERO
 
 
 def _inputs(g: Drawing, nin: int, x: Sequence[float] | None) -> None:

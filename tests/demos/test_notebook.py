@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from demos import notebook
+from tests.kernel import require_kernel
 
 
 def test_the_notebook_is_what_the_generator_writes() -> None:
@@ -15,18 +14,14 @@ def test_the_notebook_is_what_the_generator_writes() -> None:
 
 
 def test_the_notebook_runs_in_a_kernel_and_shows_figures_and_a_player(tmp_path) -> None:
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    pytest.importorskip("ipykernel")
+    require_kernel()
+    import nbclient
+    import nbformat
+
     nb = nbformat.reads(notebook.PATH.read_text(encoding="utf-8"), as_version=4)
     client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
-    try:
-        client.execute()
-    except (RuntimeError, OSError) as error:
-        if "kernel" in str(error).lower() and "died" not in str(error).lower():
-            pytest.skip(f"the Jupyter kernel cannot start: {error}")
-        raise
+    client.execute()
     outputs = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
     assert not [out for out in outputs if out.output_type == "error"]
     kinds = [key for out in outputs for key in out.get("data", {})]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import json
+import sys
 from pathlib import Path
 
 import pytest
+
+from tests.kernel import require_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -16,20 +21,23 @@ CELLS = [
 ]
 
 
-def run_notebook(cells: list[str]) -> list:
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    pytest.importorskip("ipykernel")
+def notebook_client(cells: list[str], kernel: str = "python3", startup_timeout: int = 60):
+    require_kernel(kernel)
+    import nbclient
+    import nbformat
+
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                                     resources={"metadata": {"path": str(ROOT)}})
+    return nbclient.NotebookClient(nb, timeout=120, kernel_name=kernel, startup_timeout=startup_timeout,
+                                   resources={"metadata": {"path": str(ROOT)}})
+
+
+def run_notebook(cells: list[str], kernel: str = "python3", startup_timeout: int = 60) -> list:
+    client = notebook_client(cells, kernel, startup_timeout)
     try:
         client.execute()
-    except (RuntimeError, OSError) as error:  # no kernel could be started here
-        if "kernel" in str(error).lower() and "died" not in str(error).lower():
-            pytest.skip(f"the Jupyter kernel cannot start: {error}")
-        raise
-    return [cell.outputs for cell in nb.cells]
+    finally:
+        atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered when the start fails
+    return [cell.outputs for cell in client.nb.cells]
 
 
 def test_drawings_chain_rules_and_players_display_in_a_kernel() -> None:
@@ -46,3 +54,17 @@ def test_drawings_chain_rules_and_players_display_in_a_kernel() -> None:
     for contract in ('class="chainrule-player"', 'data-frame="0"', "data-frames=", "data-node=", "data-value=",
                      "data-grad=", "data-leaf"):
         assert contract in page, contract
+
+
+def test_a_kernel_that_is_installed_but_fails_is_a_failure_not_a_skip(tmp_path, monkeypatch) -> None:
+    # an installed kernel that never answers ("Kernel didn't respond in 2 seconds") fails the test
+    spec = tmp_path / "kernels" / "silent"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-c", "import time; time.sleep(60)", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "silent", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    try:
+        with pytest.raises(RuntimeError, match="(?i)kernel"):
+            run_notebook(["1 + 1"], kernel="silent", startup_timeout=2)
+    except pytest.skip.Exception as skipped:
+        pytest.fail(f"an installed kernel's failure was turned into a skip: {skipped}")

@@ -1,0 +1,119 @@
+"""The op table's text is checked as math: every op's ``expr`` and ``partials``, read as formulas and
+evaluated at random points, give the engine's value and the numbers ``rule`` (and the engine) compute."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+
+import pytest
+
+from autograd import OPS, Value
+
+
+def _relu(x: float) -> float:
+    return x if x > 0 else 0.0
+
+
+def _leaky_relu(x: float, y: float) -> float:
+    return x if x > 0 else y * x
+
+
+def _step(x: float) -> float:
+    return 1.0 if x >= 0 else 0.0
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+NAMES = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "sigmoid": _sigmoid, "relu": _relu,
+         "leaky_relu": _leaky_relu, "step": _step}
+
+
+def as_python(text: str) -> str:
+    """The table's notation as a Python expression: −, ·, ^, ², σ, ln x, tanh²(x)."""
+    s = text.replace("−", "-").replace("·", "*").replace("^", "**").replace("σ", "sigmoid")
+    s = re.sub(r"(\w+)²\(([^()]*)\)", r"(\1(\2)**2)", s)  # tanh²(x) = tanh(x)²
+    s = s.replace("²", "**2")
+    s = re.sub(r"\bln ([a-z])\b", r"log(\1)", s)
+    return s
+
+
+def evaluate(text: str, x: float, y: float | None = None) -> float:
+    return float(eval(as_python(text), {"__builtins__": {}}, {**NAMES, "x": x, "y": y}))  # noqa: S307
+
+
+def apply(name: str, x: Value, y: Value | None) -> Value:
+    """The engine's own op on Values."""
+    binary = {"add": lambda: x + y, "sub": lambda: x - y, "mul": lambda: x * y, "div": lambda: x / y,
+              "pow": lambda: x**y, "leaky_relu": lambda: x.leaky_relu(y)}
+    unary = {"neg": lambda: -x, "exp": x.exp, "log": x.log, "tanh": x.tanh, "sigmoid": x.sigmoid,
+             "relu": x.relu, "step": x.step}
+    return binary[name]() if name in binary else unary[name]()
+
+
+def points(name: str, n: int = 25) -> list[tuple[float, float | None]]:
+    rng = random.Random(name)
+    out = []
+    for _ in range(n):
+        x = rng.uniform(-3.0, 3.0)
+        y = rng.uniform(-3.0, 3.0)
+        if name in ("log", "pow"):
+            x = rng.uniform(0.1, 3.0)  # a positive base: both partials of x^y exist
+        if name == "leaky_relu":
+            y = rng.uniform(0.0, 0.5)
+        if abs(x) < 1e-3 and name in ("relu", "leaky_relu", "step"):
+            x = 0.5
+        out.append((x, y if OPS[name].arity == 2 else None))
+    return out
+
+
+def test_every_op_in_the_table_is_covered() -> None:
+    assert set(OPS) == {"add", "sub", "mul", "div", "neg", "pow", "exp", "log", "tanh", "sigmoid", "relu",
+                        "leaky_relu", "step"}
+    for op in OPS.values():
+        for text in (op.expr, *op.partials):
+            compile(as_python(text), op.name, "eval")  # every formula reads as one
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_expr_and_partials_text_agree_with_rule_and_engine(name: str) -> None:
+    op = OPS[name]
+    for x, y in points(name):
+        xv = Value(x)
+        yv = None if y is None else Value(y)
+        out = apply(name, xv, yv)
+        assert evaluate(op.expr, x, y) == pytest.approx(out.data, rel=1e-12, abs=1e-12), (op.expr, x, y)
+        operands = (x,) if y is None else (x, y)
+        rule = op.rule(*operands, out.data)
+        assert len(rule) == op.arity == len(out.local_grads)
+        for i, text in enumerate(op.partials):
+            by_text = evaluate(text, x, y)
+            assert by_text == pytest.approx(rule[i], rel=1e-9, abs=1e-12), (name, i, text, x, y)
+            assert by_text == pytest.approx(out.local_grads[i], rel=1e-9, abs=1e-12), (name, i, text, x, y)
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_partials_text_is_the_derivative_of_expr(name: str) -> None:
+    # central differences of the expr text itself, away from kinks
+    op = OPS[name]
+    h = 1e-6
+    for x, y in points(name, 10):
+        if name in ("relu", "leaky_relu", "step") and abs(x) < 1e-2:
+            continue
+        for i in range(op.arity):
+            up = [x, y][: op.arity]
+            down = list(up)
+            up[i] += h
+            down[i] -= h
+            numeric = (evaluate(op.expr, *up) - evaluate(op.expr, *down)) / (2 * h)
+            assert evaluate(op.partials[i], x, y) == pytest.approx(numeric, rel=1e-5, abs=1e-6), (name, i, x, y)
+
+
+def test_formula_brackets_an_infix_expr() -> None:
+    assert OPS["add"].formula(0) == "∂(x + y)/∂x = 1"
+    assert OPS["div"].formula(1) == "∂(x / y)/∂y = −x/y²"
+    assert OPS["tanh"].formula(0) == "∂tanh(x)/∂x = 1 − tanh²(x)"
+    assert OPS["pow"].formula(0) == "∂x^y/∂x = y·x^(y−1)"

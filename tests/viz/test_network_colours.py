@@ -1,0 +1,42 @@
+"""draw_network's edge colours: blue for a positive weight, red for a negative one, grey for zero."""
+
+from __future__ import annotations
+
+import re
+
+import nn
+import viz
+from viz.network import NEGATIVE, POSITIVE, ZERO, sign_colour
+
+EDGE = re.compile(r"^\t(\w+) -> (\w+) \[(.*)\]$", re.M)
+COLOR = re.compile(r'\bcolor="(#[0-9a-f]{6})(?:b0)?"')
+
+
+def colours(model) -> list[str]:
+    return [COLOR.search(attrs).group(1) for _, _, attrs in EDGE.findall(viz.draw_network(model).source)]
+
+
+def test_the_three_colours() -> None:
+    assert len({POSITIVE, NEGATIVE, ZERO}) == 3
+    assert sign_colour(0.5) == sign_colour(5e-324) == POSITIVE
+    assert sign_colour(-0.5) == sign_colour(-5e-324) == NEGATIVE
+    assert sign_colour(0.0) == sign_colour(-0.0) == ZERO
+
+
+def test_each_edge_has_its_weights_colour() -> None:
+    neuron = nn.Neuron(5, seed=0)
+    for w, value in zip(neuron.w, (0.7, -0.7, 0.0, -0.0, 1e-300)):
+        w.data = value
+    assert colours(neuron) == [POSITIVE, NEGATIVE, ZERO, ZERO, POSITIVE]
+    assert "grey zero" in viz.draw_network(neuron).caption
+
+
+def test_a_zero_initialised_layer_is_all_grey_and_large_models_too() -> None:
+    layer = nn.Layer(3, 2, init="zeros", seed=0)
+    assert colours(layer) == [ZERO] * 6
+    big = nn.Layer(6, 4, init="zeros", seed=0)  # 24 weights: unlabelled edges, colours with alpha
+    assert colours(big) == [ZERO] * 24
+    mixed = nn.MLP(2, [3, 1], seed=4)
+    assert "grey zero" not in viz.draw_network(mixed).caption
+    weights = [w.data for layer in mixed.layers for n in layer.neurons for w in n.w]
+    assert colours(mixed) == [POSITIVE if w > 0 else NEGATIVE for w in weights]
