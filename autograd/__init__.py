@@ -8,6 +8,7 @@
 5.0
 """
 
+from .forward import Jacobian, forward_steps, hvp, jacobian, jvp
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad
 from .graph import backward_steps, check_finite, grad, hessian, topological
 from .ops import OPS, Op
@@ -18,14 +19,19 @@ from .value import Value
 __all__ = [
     "OPS",
     "GradcheckResult",
+    "Jacobian",
     "Op",
     "Tape",
     "Value",
     "backward_steps",
     "check_finite",
+    "forward_steps",
     "grad",
     "gradcheck",
     "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
     "numerical_grad",
     "scope",
     "topological",
