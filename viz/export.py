@@ -43,6 +43,7 @@ def _font_files() -> tuple[str, ...]:
     dejavu = _dejavu_folder()
     if dejavu:
         found += [os.path.join(dejavu, f"DejaVuSans{style}.ttf") for style in ("", "-Bold", "-Oblique", "-BoldOblique")]
+        found.append(os.path.join(dejavu, "DejaVuSansMono.ttf"))  # the player's equations
     else:
         found += sorted(glob.glob("/usr/share/fonts/**/DejaVuSans*.ttf", recursive=True))
     if not found:
@@ -100,7 +101,7 @@ def sized(svg: str, width: float, height: float, unit: str = "pt", fonts: bool =
     svg = svg[:m.start()] + head + svg[m.end():]
     if not fonts:
         return svg
-    svg = re.sub(r'font-family="[^"]*"', f'font-family="{FAMILIES}"', svg)
+    svg = re.sub(r'font-family="(?![^"]*Mono)[^"]*"', f'font-family="{FAMILIES}"', svg)
     return re.sub(r"font-family:[^;\"']*", f"font-family:{FAMILIES}", svg)
 
 
