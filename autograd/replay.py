@@ -272,7 +272,8 @@ def _kernel(op: Op, a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]
         out = op.forward(*xs)
     except TypeError:  # a user's value written for floats only: row by row
         out = np.vectorize(op.value, otypes=[float])(*xs)
-    out = np.broadcast_to(np.asarray(out, dtype=float), a.shape)
+    if out.__class__ is not np.ndarray or out.shape != a.shape or out.dtype != float:
+        out = np.broadcast_to(np.asarray(out, dtype=float), a.shape)
     hit = np.isinf(out)
     if hit.any():
         for x in xs:

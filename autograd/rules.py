@@ -87,8 +87,11 @@ def where(condition: Any, a: Any, b: Any) -> Any:
 def positive(x: Any) -> Any:
     """1.0 where x > 0, 0.0 where x <= 0, NaN at NaN: a constant, whose own derivative is 0."""
     if kind(x) == ARRAY:
-        np = _np()
-        return np.where(x > 0, 1.0, np.where(x <= 0, 0.0, np.nan))
+        out = (x > 0).astype(float)
+        nan = x != x
+        if nan.any():
+            out[nan] = math.nan
+        return out
     return 1.0 if x > 0 else (0.0 if x <= 0 else math.nan)
 
 
