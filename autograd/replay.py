@@ -10,6 +10,7 @@ fails.  :mod:`autograd.tape` drives it.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from .ops import OPS, Op
@@ -155,37 +156,40 @@ class Plan:
 
 
 def make_plan(order: list[Value], params: set[Value]) -> Plan:
-    consumers: dict[Value, int] = {}
-    for n in order:
-        for p in n.parents:
-            consumers[p] = consumers.get(p, 0) + 1
+    consumers = Counter([n._p0 for n in order])
+    consumers.update([n._p1 for n in order])
     # an addition used only as the left operand of another addition is folded into that
     # one's sum: ((a + b) + c) + d is summed a, b, c, d from the left, as the engine adds it.
     # A right operand that is itself a sum, a + (b + c), is computed first (summing it into
     # the left-to-right chain would re-associate it, and floats are not associative).
-    inner = {n._p0 for n in order
-             if n.op == _ADD and n._p0.op == _ADD and consumers.get(n._p0, 0) == 1}
+    adds = [n for n in order if n.op == _ADD]
+    inner = {p for p in (n._p0 for n in adds) if p.op == _ADD and consumers[p] == 1}
     # sums of at least two parameter × value products become matrix products (see _MatMul)
     lifted: dict[Value, tuple[list[Value], list[Value], list[Value]]] = {}
     products: set[Value] = set()
-    as_weight: dict[Value, int] = {}
-    for n in order:
-        if n.op != _ADD or n in inner:
+    as_weight: Counter[Value] = Counter()
+    for n in adds:
+        if n in inner:
             continue
         weights, operands, rest, used = [], [], [], []
         for t in _terms(n, inner):
-            if t.op == "mul" and consumers.get(t, 0) == 1 and (t._p0 in params or t._p1 in params):
-                w, x = (t._p0, t._p1) if t._p0 in params else (t._p1, t._p0)
-                weights.append(w)
-                operands.append(x)
-                used.append(t)
-            else:
-                rest.append(t)
+            if t.op == "mul" and consumers[t] == 1:
+                p0, p1 = t._p0, t._p1
+                if p0 in params:
+                    weights.append(p0)
+                    operands.append(p1)
+                    used.append(t)
+                    continue
+                if p1 in params:
+                    weights.append(p1)
+                    operands.append(p0)
+                    used.append(t)
+                    continue
+            rest.append(t)
         if len(weights) >= 2:
             lifted[n] = (weights, operands, rest)
             products.update(used)
-            for w in weights:
-                as_weight[w] = as_weight.get(w, 0) + 1
+            as_weight.update(weights)
     rowless = products | {w for w, k in as_weight.items() if k == consumers[w]}
     return Plan(inner, lifted, products, rowless)
 
@@ -201,10 +205,12 @@ def schedule(order: list[Value], index: dict[Value, int], position: dict[Value, 
     shapes: dict[tuple[tuple[int, ...], int], int] = {}  # a lifted sum's row-values and extra terms → an id
     lifts: dict[tuple[int, int], tuple[list[int], list[list[int]], list[int], list[list[int]]]] = {}
     for n in order:
-        if n.is_leaf or n in inner:
-            # (an inner addition's level is never read: only the terms of its chain are; a
-            # product lifted away has none, and only its lifted sum or an inner addition reads it)
-            level[n] = 0 if n.is_leaf else max(level.get(p, 0) for p in n.parents)
+        if n._p0 is None:
+            level[n] = 0
+            continue
+        if n in inner:
+            # an inner addition's level is never read: only the terms of its chain are (a
+            # product lifted away has none: only its lifted sum or an inner addition reads it)
             continue
         if n in lifted:
             weights, operands, rest = lifted[n]
@@ -216,13 +222,16 @@ def schedule(order: list[Value], index: dict[Value, int], position: dict[Value, 
             ws.append([position[w] for w in weights])
             others.append([index[t] for t in rest])
             continue
-        if n.op == _ADD and any(p in inner for p in n.parents):
+        if n.op == _ADD and (n._p0 in inner or n._p1 in inner):
             terms = _terms(n, inner)
             key, operands_ = ("sum", len(terms)), [index[t] for t in terms]
             depth = 1 + max(level[t] for t in terms)
+        elif n._p1 is None:
+            key, operands_ = (n.op, 1), [index[n._p0]]
+            depth = 1 + level[n._p0]
         else:
-            key, operands_ = (n.op, len(n.parents)), [index[p] for p in n.parents]
-            depth = 1 + max(level[p] for p in n.parents)
+            key, operands_ = (n.op, 2), [index[n._p0], index[n._p1]]
+            depth = 1 + max(level[n._p0], level[n._p1])
         level[n] = depth
         nodes, ops, const = steps.setdefault((depth, *key), ([], [], []))
         nodes.append(index[n])
@@ -234,15 +243,15 @@ def schedule(order: list[Value], index: dict[Value, int], position: dict[Value, 
 
 
 def _terms(n: Value, inner: set[Value]) -> list[Value]:
-    """The operands of a chain of additions, left to right: ((a + b) + c) + d → a, b, c, d."""
-    out: list[Value] = []
-    stack = [n]
-    while stack:
-        node = stack.pop()
-        if node is n or node in inner:
-            stack.extend(reversed(node.parents))
-        else:
-            out.append(node)
+    """The operands of a chain of additions, left to right: ((a + b) + c) + d → a, b, c, d.
+    Only left operands are ever folded (see make_plan), so the chain is its left spine."""
+    out = [n._p1]
+    node = n._p0
+    while node in inner:
+        out.append(node._p1)
+        node = node._p0
+    out.append(node)
+    out.reverse()
     return out
 
 
