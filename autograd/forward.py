@@ -197,6 +197,9 @@ class Jacobian(list):
         self.visits = visits
         self.nodes = nodes  # inner nodes in the graph of all the outputs
 
+    def __str__(self) -> str:
+        return list.__repr__(self)  # print shows the matrix; repr adds what it cost
+
     def __repr__(self) -> str:
         return (f"Jacobian({list.__repr__(self)}, mode={self.mode!r}, passes={self.passes}, "
                 f"visits={self.visits})")

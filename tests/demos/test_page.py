@@ -124,8 +124,9 @@ def test_the_players_on_the_page_step_to_the_engines_gradients(page: Path, brows
     from demos.chain_rule import network
 
     browser.get(page.as_uri())
-    players = browser.find_elements(By.CSS_SELECTOR, "#chain_rule .chainrule-player:not([data-quiz])")
+    players = browser.find_elements(By.CSS_SELECTOR, "#chain_rule .chainrule-player:not([data-quiz]):not([data-mode])")
     assert len(players) == 2
+    assert len(browser.find_elements(By.CSS_SELECTOR, '#chain_rule .chainrule-player[data-mode="forward"]')) == 1
     assert len(browser.find_elements(By.CSS_SELECTOR, "#chain_rule .chainrule-player[data-quiz]")) == 1
     # their graphs are legible too: the smallest text, as displayed, at 9 CSS px or more
     smallest = browser.execute_script("""
@@ -134,7 +135,7 @@ def test_the_players_on_the_page_step_to_the_engines_gradients(page: Path, brows
           return parseFloat(t.getAttribute('font-size')); });
         return Math.min.apply(null, sizes) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
       });""")
-    assert len(smallest) == 3 and min(smallest) >= 9, smallest
+    assert len(smallest) == 4 and min(smallest) >= 9, smallest
     v = network(1.5, 1.0, 0.5, -1.2)  # the demo's network at seed 0
     v["J"].backward()
     x = Value(3.0)
