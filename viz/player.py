@@ -123,8 +123,14 @@ class Player:
             f"<title>{title}</title></head>\n<body>\n{self.fragment()}\n</body></html>\n"
         )
 
-    def save(self, path: str | os.PathLike) -> Path:
-        """Write :meth:`html` to ``path`` (normally a .html file)."""
+    def save(self, path: str | os.PathLike, frames: Any = None, duration: Any = 1.5) -> Path:
+        """Write :meth:`html` to ``path`` (normally a .html file); or, by the suffix, the frames as
+        an animation (.gif .webp .apng, ``duration`` seconds a frame) or as slides (.pdf, a 16:9
+        page a frame), ``frames`` a range, a slice, frame numbers or "backward" (see viz.animation)."""
+        if str(path).lower().endswith((".gif", ".webp", ".apng", ".pdf")):
+            from .animation import save as save_frames
+
+            return save_frames(self, path, frames, duration)
         if os.path.isdir(path):
             raise IsADirectoryError(f"save: {path} is a folder; give a file name such as backward.html")
         return write_atomic(path, escape_surrogates(self.html()), "save")
