@@ -111,6 +111,9 @@ def _inputs(xs: Sequence[float | Value]) -> list[Value]:
         raise TypeError(f"xs must be a sequence of numbers (or Values), got {type(xs).__name__}")
     point = []
     for i, x in enumerate(xs):
+        if isinstance(x, Value) and not x.is_leaf:
+            # an inner node and its ancestors would both be seeded: their tangents would mix
+            raise ValueError(f"xs[{i}] is not a leaf (it was made by {x.op}): give numbers or leaf Values")
         point.append(x if isinstance(x, Value) else Value(_as_float(x, f"xs[{i}]"), label=f"x{i}"))
     if not point:
         raise ValueError("xs is empty: give f at least one input")

@@ -192,6 +192,7 @@ def test_forward_steps_write_each_tangent_as_its_terms() -> None:
     (lambda: jvp(3, [1.0], [1.0]), TypeError, "f must be a function"),
     (lambda: jacobian(f, [1.0, 2.0], mode="sideways"), ValueError, "mode must be one of reverse, forward, auto"),
     (lambda: jacobian(f, [], mode="forward"), ValueError, "xs is empty"),
+    (lambda: jvp(f, [Value(1.0) * 2.0, 1.0], [1.0, 1.0]), ValueError, "xs[0] is not a leaf (it was made by mul)"),
     (lambda: jacobian(lambda a: {"out": a}, [1.0]), TypeError, "got dict"),
     (lambda: hvp(lambda a: [a, a], [1.0], [1.0]), TypeError, "hvp needs f to return one Value"),
     (lambda: hvp(f, [1.0, 2.0], [1.0, 2.0, 3.0]), ValueError, "v has 3 entries but xs has 2"),
