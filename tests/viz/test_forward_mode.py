@@ -49,7 +49,7 @@ def check_forward_frames(J: Value, theta: Value) -> viz.Player:
     return player
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(program=programs(), data=points(4))
 def test_forward_frames_replay_the_engine_on_random_graphs(program, data) -> None:
     xs = [Value(v, label=f"x{i}") for i, v in enumerate(data[: program[0]])]
