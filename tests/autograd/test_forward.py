@@ -222,3 +222,19 @@ def test_the_order_of_one_output_is_topological_order(program, data) -> None:
     assert order_of([J]) == topological(J)
     twice = order_of([J, J.tanh(), J])
     assert twice[:-1] == topological(J) and twice[-1].op == "tanh"
+
+
+@settings(max_examples=30, deadline=None)
+@given(program=programs(max_inputs=3, max_ops=10), data=points(3), direction=points(3))
+def test_a_create_graph_tangent_differentiates_to_the_hessian_times_v(program, data, direction) -> None:
+    n = program[0]
+    fn = as_function(program)
+    xs = [Value(x) for x in data[:n]]
+    _, plain = jvp(fn, data[:n], direction[:n])
+    _, t = jvp(fn, xs, direction[:n], create_graph=True)
+    assert abs(t.data - plain) <= 1e-12 * max(1.0, abs(plain))
+    H = hessian(fn, data[:n])
+    for got, row in zip(grad(t, xs), H):  # ∂(∇f·v)/∂x = H·v (H is symmetric)
+        want = math.fsum(h * d for h, d in zip(row, direction[:n]))
+        scale = math.fsum(abs(h * d) for h, d in zip(row, direction[:n]))
+        assert abs(got - want) <= 1e-12 * max(1.0, scale)
