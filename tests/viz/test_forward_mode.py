@@ -232,3 +232,21 @@ def test_the_forward_quiz_asks_for_each_tangent(browser, tmp_path) -> None:  # n
     answer.send_keys("1.5", Keys.ENTER)
     assert z2.get_attribute("data-verdict") == "right" and float(z2.get_attribute("data-tangent")) == 1.5
     assert root.get_attribute("data-score") == "1/5"
+
+
+def test_a_node_with_two_terms_sums_them_as_the_engine_does(browser, tmp_path) -> None:  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    w = two_units(1.5, 0.5, -1.2)  # J = ½(a3 − 1)² + ½b3²: θ1 reaches both halves, J̇ has two terms
+    player = check_forward_frames(w["J"], w["θ1"])
+    assert len(player.frames[-1].updates) == 2
+    browser.get(player.save(tmp_path / "two.html").as_uri())
+    root = browser.find_element(By.CSS_SELECTOR, ".chainrule-player")
+    root.click()
+    root.send_keys(Keys.END)
+    assert browser.find_element(By.CSS_SELECTOR, ".cr-equation").text.count(" + ") >= 2
+    boxes = _boxes(browser)
+    for name in ("z2", "a2", "z3", "a3", "u3", "b3", "J"):
+        assert float(boxes[name].get_attribute("data-tangent")) == [f.value for f in player.frames
+                                                                    if f.node is w[name]][-1], name
