@@ -9,6 +9,7 @@ import nn
 import viz
 from autograd import Value, numerical_grad
 
+from . import forward_mode
 from .common import Section, out_folder
 
 TITLE = "1.6 The chain rule"
@@ -162,4 +163,5 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     )
     quiz = viz.step_through(network(x, y, t1, t2)["J"], quiz=True)
     s.player(quiz, "Backward by hand on the θ1/θ2 network, every answer checked by the engine.")
+    forward_mode.add(s, network, x, y, t1, t2, seed)
     return s.finish()

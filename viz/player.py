@@ -80,6 +80,8 @@ class Player:
         style = _ASSETS.joinpath("player.css").read_text(encoding="utf-8")
         script = _ASSETS.joinpath("player.js").read_text(encoding="utf-8")
         mode = ' data-quiz="on"' if self.quiz else ""
+        if self._data.get("mode") == "forward":
+            mode += ' data-mode="forward"'
         return (
             f'<div class="chainrule-player" data-frame="0" data-frames="{len(self.frames)}"{mode}>'
             f"<style>{style}</style>"
