@@ -9,6 +9,7 @@
 """
 
 from .define import define_op, op_function  # first: it gives Value the table's methods
+from .forward import Jacobian, forward_steps, hvp, jacobian, jvp
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad
 from .graph import backward_steps, check_finite, grad, hessian, topological
 from .ops import OPS, Domain, Op
@@ -20,15 +21,20 @@ __all__ = [
     "OPS",
     "Domain",
     "GradcheckResult",
+    "Jacobian",
     "Op",
     "Tape",
     "Value",
     "backward_steps",
     "check_finite",
     "define_op",
+    "forward_steps",
     "grad",
     "gradcheck",
     "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
     "numerical_grad",
     "op_function",
     "scope",
