@@ -103,12 +103,18 @@ class Player:
     def _leaves(self) -> str:
         """An input per leaf that is not a constant: edit it, and the page recomputes everything."""
         rows = ["<div>Change a leaf and watch every number follow:</div>"]
+        missing = self._data.get("noJs", [])
+        disabled = " disabled" if missing else ""
+        if missing:  # an op defined without js: the page steps through, but cannot recompute it
+            which = html.escape(", ".join(missing))
+            rows = [f'<div class="cr-nojs">Editing a leaf needs JavaScript for every op; {which} '
+                    f"{'has' if len(missing) == 1 else 'have'} none (give define_op its js=...).</div>"]
         for i, n in enumerate(self._data["nodes"]):
             if n["op"] or n["constant"] or not n["drawn"]:
                 continue
             name = html.escape(self._data["names"][i])
             rows.append(f'<label>{name} = <input type="number" step="any" data-leaf="{n["box"]}" data-index="{i}" '
-                        f'value="{html.escape(repr(float(n["value"])))}"></label>')
+                        f'value="{html.escape(repr(float(n["value"])))}"{disabled}></label>')
         return "".join(rows)
 
     def html(self) -> str:
@@ -241,7 +247,8 @@ def _page_data(J: Value, order: list[Value], index: dict[Value, int], frames: li
     return {
         "root": index[J],
         "names": [_number_or_name(n, names) for n in order],
-        "ops": {name: list(OPS[name].js) for name in used},
+        "ops": {name: list(OPS[name].js) for name in used if OPS[name].js},
+        "noJs": [name for name in used if not OPS[name].js],  # ops the page cannot recompute
         "nodes": [_node_data(n, index, box, names, drawing) for n in order],
         "frames": [
             {"kind": f.kind, "node": index[f.node], "slots": f.slots,
