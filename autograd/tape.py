@@ -62,7 +62,7 @@ class Tape:
                     seen.add(node)
                     order.append(node)
         input_set = set(inputs)
-        self.parameters = [n for n in order if n.is_leaf and not n.is_constant and n not in input_set]
+        self.parameters = [n for n in order if n._p0 is None and not n._tag.constant and n not in input_set]
         plan = make_plan(order, set(self.parameters))
         # a row of values (and of gradients) for every node but the products lifted into matrix
         # products and the parameters read only as their weights (those are read from a vector)
