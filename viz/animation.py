@@ -235,6 +235,9 @@ def save(player: Any, path: str | os.PathLike, frames: Frames = None, duration: 
     or one per frame; ``width`` pixels wide) or .pdf (one 16:9 page a frame)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if player._data.get("mode") == "forward":
+        raise ValueError("save: GIF, WebP, APNG and PDF play reverse mode (backward); this player is in "
+                         "forward mode: save it as .html")
     count = len(player.frames)
     if isinstance(frames, str):
         kinds = ("forward", "backward")

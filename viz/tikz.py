@@ -150,7 +150,7 @@ def _shape(kind: str, op: dict[str, Any], pen: _Pen, out: list[str]) -> None:
         options.append(f"fill={pen.fill}")
     if not options:
         return
-    options.append(f"line width={pen.width * 0.75:g}pt")  # Graphviz's widths are in px; 1 px = 0.75 pt
+    options.append(f"line width={pen.width:g}bp")  # Graphviz's pen widths are in points
     if pen.dash:
         options.append(pen.dash)
     if kind in ("e", "E"):
@@ -202,7 +202,7 @@ def tikz_picture(drawing: Any, scale: float = 1.0, timeout: float | None = None)
         for key in ("_draw_", "_hdraw_", "_tdraw_", "_ldraw_", "_hldraw_", "_tldraw_"):
             _ops(edge.get(key, []), pen, body)
     defs = [f"  \\definecolor{{{name}}}{{HTML}}{{{hexa}}}" for hexa, name in colours.items()]
-    head = (f"\\begin{{tikzpicture}}[x=1pt, y=1pt, scale={scale:g}, every node/.append style={{transform shape}}, "
+    head = (f"\\begin{{tikzpicture}}[x=1bp, y=1bp, scale={scale:g}, every node/.append style={{transform shape}}, "
             "line join=round]")
     return "\n".join([head, *defs, *body, r"\end{tikzpicture}"]) + "\n"
 
