@@ -91,6 +91,11 @@ def _block(out: Path, name: str, block: dict) -> str:
         caption = html.escape(block["caption"])
         return (f'<figure><img src="{html.escape(block["file"])}" alt="{caption}">'
                 f"<figcaption>{caption}</figcaption></figure>")
+    if kind == "download":  # a file the demo wrote, linked
+        if not (out / block["file"]).is_file():
+            raise FileNotFoundError(f"{name}: {block['file']} is missing from {out}")
+        return (f'<p class="download"><a href="{html.escape(block["file"])}">{html.escape(block["file"])}</a>: '
+                f"{html.escape(block['text'])}</p>")
     if kind == "player":  # made by viz.step_through: escaped there, and self-contained
         caption = html.escape(block["caption"])
         return f'<figure class="player">{block["html"]}<figcaption>{caption}</figcaption></figure>'
