@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import os
 import random
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,8 +111,8 @@ def variant_page(v: Variant, k: int, title: str) -> str:
              _text(36, 64, "Values are in the boxes; the gradients are for you. Give at least 2 significant "
                            "figures, or a fraction.", 11)]
     top = 80.0
-    lines = [f"{i + 1}. {q.question}" for i, q in enumerate(v.questions)]
-    bottom = H - 40 - 30 * len(lines)
+    lines = [textwrap.wrap(f"{i + 1}. {q.question}", 100, subsequent_indent="    ") for i, q in enumerate(v.questions)]
+    bottom = H - 40 - sum(12 + 16 * len(q) for q in lines)
     gw, gh = export.svg_size(v.svg)
     fit = min(1.6, (W - 72) / gw, (bottom - top - 10) / gh)
     inner = v.svg[v.svg.index("<svg"):]
@@ -119,11 +120,14 @@ def variant_page(v: Variant, k: int, title: str) -> str:
                                   f'width="{gw * fit:.1f}" height="{gh * fit:.1f}"', 1)
     inner = _drop_size(inner, gw * fit, gh * fit)
     parts.append(inner)
-    for i, line in enumerate(lines):
-        y = bottom + 20 + 30 * i
-        parts.append(_text(36, y, line, _fit(line, 12, W - 72 - 150)))
+    y = bottom + 8
+    for question in lines:
+        for line in question:
+            y += 16
+            parts.append(_text(36, y, line, 12))
         parts.append(f'<line x1="{W - 180:.1f}" y1="{y + 3:.1f}" x2="{W - 36:.1f}" y2="{y + 3:.1f}" '
                      'stroke="#444" stroke-width="0.8"/>')
+        y += 12
     return _page(parts)
 
 
