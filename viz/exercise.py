@@ -6,13 +6,14 @@ learner's answer with the quiz's rule, give hints that name the factors, reveal 
 >>> x = Value(3.0, label="x")
 >>> J = x * x
 >>> ex = viz.exercise(J, x)
->>> ex.check("6.0", quiet=True), ex.check(5.9, quiet=True)
-(True, False)
+>>> ex.check("6.0", quiet=True), ex.check(5.9, quiet=True), ex.check(6, quiet=True)
+(True, False, True)
 
-The rule (the quiz's, see :func:`grade`): a typed number is right when it equals the truth
-rounded to the significant figures typed, with at least 2 (−0.69, −0.693 and −0.6932 are all
-right for −0.693178; −0.7 has too few figures; −0.694 is wrong); a fraction or an expression
-(``"1/4"``, ``"-2/3"``, a ``Fraction``) is right when it matches to 3 significant figures.
+The rule (the quiz's, viz.quiz, see :func:`grade`): a typed number is right when it equals the
+truth rounded to the significant figures typed, with at least 2 (−0.69, −0.693 and −0.6932 are
+all right for −0.693178; −0.7 has too few figures; −0.694 is wrong; −0.1 is right for −0.1001,
+being −0.10); a fraction (``"1/4"``, ``"-2/3"``, a ``Fraction``) is right when it matches to 3
+significant figures.
 Answers come from the engine: J's backward on the graph as it is, checked against the sum
 over paths.
 """
@@ -23,7 +24,6 @@ import fractions
 import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from autograd import OPS, Value
 
@@ -35,18 +35,31 @@ _FRACTION = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+))\s*/\s*([+-]?(?:\d+\.?\d*|\.\
 
 
 def significant_figures(typed: str) -> int:
-    """How many significant figures a typed decimal number has (``0.0690`` → 3, ``-7`` → 1,
-    ``100`` → 1: an integer's trailing zeros are taken as placeholders)."""
+    """How many significant figures a typed decimal number has: its mantissa's digits after the
+    leading zeros (``0.0690`` → 3, ``-7`` → 1, ``500`` → 3, ``0`` → 0)."""
     mantissa = re.split(r"[eE]", typed.lstrip("+-"))[0]
-    digits = mantissa.replace(".", "").lstrip("0")
-    if "." not in mantissa:
-        digits = digits.rstrip("0")
-    return max(len(digits), 1)
+    return len(mantissa.replace(".", "").lstrip("0"))
 
 
 def grade(answer: object, truth: float) -> str:
     """The quiz's verdict on ``answer`` for ``truth``: "right", "wrong", "too few figures" or
-    "not a number"."""
+    "not a number".  viz.quiz's rule when it is there (the player's own), else the same rule here."""
+    try:
+        from . import quiz  # type: ignore[attr-defined]
+    except ImportError:
+        quiz = None
+    if quiz is not None and hasattr(quiz, "judge") and hasattr(quiz, "as_text"):
+        text = quiz.as_text(answer)
+        if text is None:
+            return "not a number"
+        verdict = quiz.judge(text, truth)
+        if verdict.verdict == "not-a-number":
+            return "not a number"
+        return "too few figures" if verdict.note == "too-few-figures" else verdict.verdict
+    return _grade(answer, truth)
+
+
+def _grade(answer: object, truth: float) -> str:
     if isinstance(answer, bool) or answer is None:
         return "not a number"
     if isinstance(answer, fractions.Fraction):
@@ -54,13 +67,12 @@ def grade(answer: object, truth: float) -> str:
     if isinstance(answer, (int, float)):
         if not math.isfinite(answer):
             return "not a number"
-        typed = repr(float(answer)) if isinstance(answer, float) else str(answer)
-        return _to_typed(typed, float(answer), truth)
+        return _to_typed(repr(float(answer)) if isinstance(answer, float) else str(answer), truth)
     if not isinstance(answer, str):
         return "not a number"
-    text = answer.strip().replace("−", "-").replace("\u2009", "")
+    text = answer.strip().replace("−", "-").replace("–", "-").replace("÷", "/")
     if _NUMBER.fullmatch(text):
-        return _to_typed(text, float(text), truth)
+        return _to_typed(text, truth)
     m = _FRACTION.fullmatch(text)
     if m:
         denominator = float(m.group(2))
@@ -68,17 +80,17 @@ def grade(answer: object, truth: float) -> str:
     return "not a number"
 
 
-def _to_typed(typed: str, value: float, truth: float) -> str:
-    if value == truth or math.isclose(value, truth, rel_tol=1e-12, abs_tol=1e-15):
-        return "right"  # exact, however it was typed
-    try:
-        Decimal(typed)
-    except InvalidOperation:
-        return "not a number"
+def _to_typed(typed: str, truth: float) -> str:
+    value = float(typed)
     n = significant_figures(typed)
-    if n < 2:
+    if n == 0 or truth == 0:  # a typed zero is right for a zero truth only, and only it is
+        return "right" if value == truth == 0 else "wrong"
+    shown = max(n, 2)  # at least 2 figures: -0.1 stands for -0.10
+    if f"{value:.{shown - 1}e}" == f"{truth:.{shown - 1}e}":
+        return "right"
+    if n < 2 and f"{value:.{n - 1}e}" == f"{truth:.{n - 1}e}":
         return "too few figures"
-    return "right" if f"{value:.{n - 1}e}" == f"{truth:.{n - 1}e}" else "wrong"
+    return "wrong"
 
 
 def _to_3(value: float, truth: float) -> str:

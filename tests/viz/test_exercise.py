@@ -34,9 +34,13 @@ def test_the_quiz_rule(answer, verdict) -> None:
 
 def test_rule_edges() -> None:
     assert grade(".5", 0.5) == grade("+0.5", 0.5) == grade("5e-1", 0.5) == "right"
-    assert grade("-0", 0.0) == grade(0, 0.0) == "right"  # exact, whatever the figures
+    assert grade("-0", 0.0) == grade(0, 0.0) == grade("0.00", 0.0) == "right"
+    assert grade("0", 1e-9) == "wrong" and grade("0.5", 0.0) == "wrong"
     assert grade("4", 4.0) == "right" and grade("4", 4.2) == "too few figures"
-    assert [significant_figures(t) for t in ("0.0690", "-7", "1.20e3", ".5", "100")] == [3, 1, 3, 1, 1]
+    assert grade("-0.1", -0.100129) == grade(-0.1, -0.100129) == "right"  # -0.1 is -0.10: two figures
+    assert grade("-0.1", -0.1051) == "too few figures"  # it is -0.11 at two
+    assert grade("-0.11", -0.1051) == "right" and grade("-0.10", -0.1051) == "wrong"
+    assert [significant_figures(t) for t in ("0.0690", "-7", "1.20e3", ".5", "500", "0.00")] == [3, 1, 3, 1, 3, 0]
 
 
 def notes(seed_t1: float = 0.5) -> dict[str, Value]:
