@@ -128,10 +128,10 @@ class Exercise:
                 return f"{self.asks} = {' · '.join(formulas)}: the local derivative(s) between them, from the op table"
             numbers = " · ".join(f"({fmt(g)})" for g in _factor_steps(self.rule, self.factor))
             return f"{self.asks} = {numbers}"
-        lines = self.rule.text().splitlines()
-        if self.hints == 1 or len(lines) < 3:
-            return f"{lines[0]}: multiply the factors along each path, add the paths"
-        return f"{self.asks} = {lines[1].strip().lstrip('= ')}"
+        formula, numbers, _ = derivation(self.rule)
+        if self.hints == 1:
+            return f"{formula}: multiply the factors along each path, add the paths"
+        return f"{self.asks} = {numbers}"
 
     def check(self, answer: object, quiet: bool = False) -> bool:
         """Whether ``answer`` is right by the quiz's rule; prints the verdict (and a hint when it is
@@ -153,13 +153,25 @@ class Exercise:
         """The answer (the engine's), printed with its derivation unless ``quiet``."""
         if not quiet:
             if self.factor is None:
-                print(self.rule.text())
+                formula, numbers, total = derivation(self.rule)
+                print(f"{formula}\n   = {numbers}\n   = {total}")
             else:
                 print(f"{self.asks} = {' · '.join(_factor_formulas(self.rule, self.factor))} = {fmt(self.truth)}")
         return self.truth
 
     def __repr__(self) -> str:
         return f"Exercise({self.question!r})"
+
+
+def derivation(rule: ChainRule, terms: int = 8) -> tuple[str, str, str]:
+    """∂J/∂θ as (the formula, its numbers, the result), from the factors of each path (the first
+    ``terms`` paths written out)."""
+    lhs = f"∂{rule.name(rule.J)}/∂{rule.name(rule.theta)}"
+    shown = [rule.factors(k) for k in range(min(terms, len(rule.paths)))]
+    more = f" + … ({rule.count - len(shown)} more paths)" if rule.count > len(shown) else ""
+    formula = " + ".join(" · ".join(f"∂{rule.name(f.upper)}/∂{rule.name(f.lower)}" for f in fs) for fs in shown)
+    numbers = " + ".join("".join(f"({fmt(f.value)})" for f in fs) for fs in shown)
+    return f"{lhs} = {formula}{more}", numbers + more, fmt(rule.total)
 
 
 def _factor_steps(rule: ChainRule, factor: Factor) -> list[float]:

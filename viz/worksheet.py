@@ -23,7 +23,7 @@ from autograd.files import writable_target, write_atomic
 
 from . import export
 from .draw import draw
-from .exercise import Exercise, exercise
+from .exercise import Exercise, derivation, exercise
 from .rendering import render
 from .text import fmt
 
@@ -87,9 +87,8 @@ def _derivation(q: Exercise) -> list[str]:
         from .exercise import _factor_formulas
 
         return [f"{q.asks} = {' · '.join(_factor_formulas(q.rule, q.factor))} = {fmt(q.truth)}"]
-    text = q.rule.text()
-    note = getattr(q.rule, "_grad_note", lambda: "")()
-    return text.removesuffix(note).splitlines()
+    formula, numbers, total = derivation(q.rule)
+    return [formula, f"   = {numbers}", f"   = {total}"]
 
 
 def _esc(text: str) -> str:
