@@ -131,6 +131,12 @@ class Section:
         self.blocks.append({"kind": "player", "html": player.fragment(), "caption": caption})
         _show(player)
 
+    def download(self, path: Path, text: str) -> Path:
+        """A file the demo wrote (an animation, a worksheet), linked from the page."""
+        self.blocks.append({"kind": "download", "file": path.name, "text": text})
+        self.written.append(path)
+        return path
+
     def _figure(self, path: Path, caption: str) -> Path:
         self.blocks.append({"kind": "figure", "file": path.name, "caption": caption})
         self.written.append(path)

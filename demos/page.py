@@ -109,6 +109,11 @@ def _block(out: Path, name: str, block: dict) -> str:
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in block["rows"])
         return (f'<table class="counts"><caption>{html.escape(block["caption"])}</caption><thead><tr>{head}</tr>'
                 f"</thead><tbody>{body}</tbody></table>")
+    if kind == "download":  # a file the demo wrote, linked
+        if not (out / block["file"]).is_file():
+            raise FileNotFoundError(f"{name}: {block['file']} is missing from {out}")
+        return (f'<p class="download"><a href="{html.escape(block["file"])}">{html.escape(block["file"])}</a>: '
+                f"{html.escape(block['text'])}</p>")
     if kind == "player":  # made by viz.step_through: escaped there, and self-contained
         caption = html.escape(block["caption"])
         return f'<figure class="player">{block["html"]}<figcaption>{caption}</figcaption></figure>'
