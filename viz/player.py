@@ -69,7 +69,9 @@ class Player:
         # no "<" at all inside the script element (JSON reads \u003c as "<"), so no label can end it
         data = json.dumps(self._data, ensure_ascii=False).replace("<", "\\u003c")
         style = _ASSETS.joinpath("player.css").read_text(encoding="utf-8")
-        script = _ASSETS.joinpath("player.js").read_text(encoding="utf-8")
+        # the quiz's rule, the engine's refusals and the quiz panel first, then the player that uses them
+        script = "\n".join(_ASSETS.joinpath(name).read_text(encoding="utf-8")
+                           for name in ("quiz.js", "domain.js", "player_quiz.js", "player.js"))
         mode = ' data-quiz="on"' if self.quiz else ""
         return (
             f'<div class="chainrule-player" data-frame="0" data-frames="{len(self.frames)}"{mode}>'
@@ -82,6 +84,7 @@ class Player:
             '<button type="button" data-do="last" title="last frame (End)">last »</button>'
             '<span class="cr-counter"></span></div>'
             '<div class="cr-equation" aria-live="polite"></div>'
+            '<div class="cr-problem" role="alert" hidden></div>'
             '<div class="cr-quiz"></div>'
             f'<div class="cr-main"><div class="cr-graph">{self._svg}</div>'
             f'<div class="cr-side"><div class="cr-leaves">{self._leaves()}</div><ol class="cr-frames"></ol></div></div>'
@@ -96,8 +99,10 @@ class Player:
             if n["op"] or n["constant"] or not n["drawn"]:
                 continue
             name = html.escape(self._data["names"][i])
-            rows.append(f'<label>{name} = <input type="number" step="any" data-leaf="{n["box"]}" data-index="{i}" '
-                        f'value="{html.escape(repr(float(n["value"])))}"></label>')
+            # text, not type="number": the page must see what was typed to say why it is no number
+            rows.append(f'<label>{name} = <input type="text" inputmode="decimal" spellcheck="false" '
+                        f'data-leaf="{n["box"]}" data-index="{i}" value="{html.escape(repr(float(n["value"])))}">'
+                        '<span class="cr-leaf-note" aria-live="polite"></span></label>')
         return "".join(rows)
 
     def html(self) -> str:
@@ -124,7 +129,8 @@ def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False) -> Pl
 
     The graph is drawn as ``viz.draw`` draws it, folded where it names its inner nodes.
     A graph of more than ``max_nodes`` nodes is refused with GraphTooLarge.  With
-    ``quiz=True`` the page hides each gradient until the learner has typed it.
+    ``quiz=True`` the page hides each gradient until the learner has typed it, judged by
+    :mod:`viz.quiz`'s rule, with hints on request and the score on the page.
     """
     if not isinstance(J, Value):
         raise TypeError(f"step_through() needs a Value, got {type(J).__name__}")
