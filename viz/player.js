@@ -6,6 +6,8 @@
   var data = JSON.parse(root.querySelector(".cr-data").textContent);
   var nodes = data.nodes, frames = data.frames, names = data.names;
   var quiz = root.dataset.quiz === "on";
+  // forward mode (data.mode === "forward"): tangents ż = ∂z/∂wrt carried up instead of grads down
+  var forward = data.mode === "forward", wrt = data.wrt;
   var players = Array.prototype.slice.call(document.querySelectorAll(".chainrule-player"));
   var key = "cr" + players.indexOf(root);
 
@@ -46,7 +48,9 @@
       }
       var x = vals[n.parents[0]], y = n.parents.length > 1 ? vals[n.parents[1]] : undefined;
       var f = fns[n.op], out = f[0](x, y, undefined);
-      var no = window.chainruleDomain.refuse(n.op, x, y, out, n.parents.length > 1 && nodes[n.parents[1]].constant);
+      var xs = n.parents.map(function (p) { return vals[p]; });
+      var no = window.chainruleDomain.refuse(n.op, xs, out, (data.domains || {})[n.op],
+                                             n.parents.map(function (p) { return nodes[p].constant; }));
       if (no) {
         fault = {node: i, kind: no.kind, text: no.text};
         vals[i] = undefined;
@@ -68,6 +72,12 @@
   // -- questions (quiz mode): one per drawn parent a backward frame writes to
   var questions = [];
   frames.forEach(function (f, k) {
+    if (forward) {  // one per drawn node a tangent frame writes
+      if (f.kind === "tangent" && nodes[f.node].drawn && !nodes[f.node].constant) {
+        questions.push({frame: k, node: f.node, state: "open", tries: 0, hints: 0});
+      }
+      return;
+    }
     if (f.kind !== "backward") return;
     var seen = {};
     f.parents.forEach(function (p) {
@@ -88,6 +98,7 @@
     for (var j = 0; j <= k; j++) {
       var f = frames[j];
       if (fault && (f.kind !== "forward" || f.node >= fault.node)) break;  // the engine raised here
+      if (forward && f.kind !== "forward") { tangentStep(f, grad); continue; }
       if (f.kind === "forward") known[f.node] = true;
       else if (f.kind === "seed") grad[f.node] = 1;
       else f.parents.forEach(function (p, u) {
@@ -99,6 +110,53 @@
     return {known: known, grad: grad};
   }
 
+  // forward mode's seed: θ̇ = 1, every other leaf held fixed (0); a tangent frame: ż = Σ ∂z/∂p · ṗ
+  function tangentStep(f, tan) {
+    if (f.kind === "seed") {
+      nodes.forEach(function (n, i) { if (!n.op) tan[i] = 0; });
+      tan[f.node] = 1;
+      return;
+    }
+    var total;
+    f.parents.forEach(function (p, u) {
+      var term = locals[f.node][f.slots[u]] * tan[p];
+      total = total === undefined ? term : total + term;
+    });
+    tan[f.node] = total === undefined ? 0 : total;
+  }
+  function dotted(name) {  // ż, θ̇1: a combining dot on the first letter; ∂[a3 − 1]/∂θ1 for a folded name
+    return /^[A-Za-z\u0370-\u03ff]/.test(name) ? name[0] + "\u0307" + name.slice(1) : "∂" + name + "/∂" + names[wrt];
+  }
+  function rowWord(i) { return forward ? "∂" + names[i] + "/∂" + names[wrt] + " =" : "grad"; }
+  function describeTangent(k) {
+    var f = frames[k], n = nodes[f.node], name = names[f.node], w = names[wrt];
+    if (f.kind === "seed") return dotted(w) + " = ∂" + w + "/∂" + w + " = 1: forward mode starts at " + w +
+      " (every other leaf is held fixed, its tangent 0)";
+    if (!f.parents.length) return dotted(name) + " = 0: " + name + " does not depend on " + w;
+    var state = replay(k - 1), q = quiz ? Q.asking(k, f.node) : null;
+    var symbols = [], formulas = [], numbers = [];
+    f.parents.forEach(function (p, u) {
+      symbols.push("∂" + name + "/∂" + names[p] + " · " + dotted(names[p]));
+      formulas.push("(" + n.partials[f.slots[u]] + ") × " + fmt(state.grad[p]));
+      numbers.push(fmt(locals[f.node][f.slots[u]]) + " × " + fmt(state.grad[p]));
+    });
+    if (q) {  // the question: the factors' formulas and numbers only as hints give them
+      return dotted(name) + " = " + symbols.join(" + ") + (q.hints >= 1 ? " = " + formulas.join(" + ") : "") +
+        (q.hints >= 2 ? " = " + numbers.join(" + ") : "") + "   → ?";
+    }
+    var t = replay(k).grad[f.node];
+    return dotted(name) + " = " + symbols.join(" + ") + " = " + formulas.join(" + ") + " = " + numbers.join(" + ") +
+      " = " + fmt(t) + "   (∂" + name + "/∂" + w + ")";
+  }
+  function hintTangent(q) {
+    var f = frames[q.frame], name = names[f.node], state = replay(q.frame - 1, true);
+    var formula = dotted(name) + " = " + f.parents.map(function (p) {
+      return "∂" + name + "/∂" + names[p] + " · " + dotted(names[p]); }).join(" + ");
+    if (q.hints < 2) return formula;
+    return formula + ": " + f.parents.map(function (p, u) {
+      return fmt(locals[f.node][f.slots[u]]) + " × " + fmt(state.grad[p]); }).join(" + ");
+  }
+
   var boxes = {};
   Array.prototype.forEach.call(root.querySelectorAll("[data-node]"), function (g) {
     boxes[g.dataset.node] = g;
@@ -107,7 +165,7 @@
     if (!shape || !shape.getBBox) return;
     var box = shape.getBBox(), middle = box.x + box.width / 2;
     Array.prototype.forEach.call(g.querySelectorAll("text"), function (t) {
-      if (/^(data|grad) /.test(t.textContent)) { t.setAttribute("x", middle); t.setAttribute("text-anchor", "middle"); }
+      if (/^(data|grad) /.test(t.textContent) || t.textContent.indexOf("∂") === 0) { t.setAttribute("x", middle); t.setAttribute("text-anchor", "middle"); }
     });
   });
   function setRow(g, word, text) {
@@ -125,7 +183,8 @@
       if (fault && f.node >= fault.node) return name + ": no value (see above)";
       return n.op ? name + " = " + n.expr + " = " + fmt(vals[f.node]) : name + " = " + fmt(vals[f.node]) + "  (a leaf)";
     }
-    if (fault) return "backward cannot run: the forward pass stopped at " + names[fault.node];
+    if (fault) return (forward ? "no tangents" : "backward cannot run") + ": the forward pass stopped at " + names[fault.node];
+    if (forward) return describeTangent(k);
     if (f.kind === "seed") return "∂" + name + "/∂" + name + " = 1: backward starts at " + name;
     var state = replay(k - 1), lines = [];
     f.parents.forEach(function (p, u) {
@@ -149,6 +208,10 @@
 
   function label(k) {
     var f = frames[k], name = names[f.node];
+    if (forward) {
+      if (f.kind === "forward") return "value: " + name;
+      return f.kind === "seed" ? "seed: " + dotted(name) + " = 1" : "tangent: ∂" + name + "/∂" + names[wrt];
+    }
     if (f.kind === "forward") return "forward: " + name;
     if (f.kind === "seed") return "seed: ∂" + name + "/∂" + name + " = 1";
     var to = f.parents.filter(function (p) { return !nodes[p].constant; }).map(function (p) { return names[p]; });
@@ -171,13 +234,13 @@
       var g = boxes[n.box];
       var value = state.known[i] ? vals[i] : undefined, grad = state.grad[i];
       g.dataset.value = full(value);
-      g.dataset.grad = full(grad);
+      g.dataset[forward ? "tangent" : "grad"] = full(grad);
       setRow(g, "data", fault && i >= fault.node ? "—" : fmt(value));
-      setRow(g, "grad", fault ? "—" : grad === undefined ? "?" : fmt(grad));
+      setRow(g, rowWord(i), fault ? "—" : grad === undefined ? "?" : fmt(grad));
       g.classList.toggle("cr-unknown", value === undefined);
     });
-    Array.prototype.forEach.call(root.querySelectorAll(".cr-now, .cr-gets, .cr-edge, .cr-error"), function (e) {
-      e.classList.remove("cr-now", "cr-gets", "cr-edge", "cr-error");
+    Array.prototype.forEach.call(root.querySelectorAll(".cr-now, .cr-gets, .cr-reads, .cr-edge, .cr-error"), function (e) {
+      e.classList.remove("cr-now", "cr-gets", "cr-reads", "cr-edge", "cr-error");
       delete e.dataset.error;
     });
     var problem = root.querySelector(".cr-problem");
@@ -190,9 +253,9 @@
     }
     var here = boxes[nodes[f.node].box];
     if (here) here.classList.add("cr-now");
-    if (f.kind === "backward") f.parents.forEach(function (p, u) {
+    if (f.kind === "backward" || f.kind === "tangent") f.parents.forEach(function (p, u) {
       var b = boxes[nodes[p].box];
-      if (b && b !== here) b.classList.add("cr-gets");
+      if (b && b !== here) b.classList.add(forward ? "cr-reads" : "cr-gets");
       var e = data.stepEdge[f.node + ":" + f.slots[u]];
       if (e !== undefined) root.querySelector('[data-edge="' + e + '"]').classList.add("cr-edge");
     });
@@ -280,7 +343,11 @@
 
   var Q = quiz ? window.chainrulePlayerQuiz({
     root: root, data: data, nodes: nodes, frames: frames, names: names, fmt: fmt, key: key, boxes: boxes,
-    questions: questions, open: open, replay: replay, factor: factor,
+    questions: questions, open: open, replay: replay, factor: factor, forward: forward, hintTangent: hintTangent,
+    asked: function (q) {  // what the input beside a question says it wants
+      return forward ? "Your turn: " + dotted(names[q.node]) + " = ∂" + names[q.node] + "/∂" + names[wrt] + " = " :
+        "Your turn: " + names[q.node] + ".grad after this step = ";
+    },
     locals: function () { return locals; }, at: function () { return at; }, go: go, show: show,
     fault: function () { return fault; }, setAt: function (k) { at = k; }
   }) : null;

@@ -15,6 +15,7 @@ window.chainrulePlayerQuiz = window.chainrulePlayerQuiz || function (P) {
   }
   // the numbers of a question: the parent's grad before, the upstream grad, one share per slot, the truth
   function parts(q) {
+    if (P.forward) return {truth: P.replay(q.frame, true).grad[q.node]};
     var f = frames[q.frame], state = P.replay(q.frame - 1, true), up = state.grad[f.node], local = P.locals()[f.node];
     var slots = [];
     f.parents.forEach(function (p, u) { if (p === q.node) slots.push(f.slots[u]); });
@@ -24,6 +25,7 @@ window.chainrulePlayerQuiz = window.chainrulePlayerQuiz || function (P) {
             before: before, truth: before === undefined ? P.replay(q.frame, true).grad[q.node] : before + sum};
   }
   function hint(q) {
+    if (P.forward) return P.hintTangent(q);
     var x = parts(q), fn = names[x.f.node], pn = names[q.node], n = nodes[x.f.node], two = x.slots.length > 1;
     var formula = x.slots.map(function (s) { return n.partials[s]; });
     var text = "the factor is " + P.factor(x.f.node, q.node) + ", the local derivative of " + fn + " = " + n.expr +
@@ -37,6 +39,7 @@ window.chainrulePlayerQuiz = window.chainrulePlayerQuiz || function (P) {
       (x.before === undefined ? "" : ", and " + pn + ".grad so far = " + fmt(x.before)) + ".";
   }
   function slip(q, typed) {
+    if (P.forward) return rule.slip(typed, parts(q).truth, [["the sign is flipped", -parts(q).truth]]);
     var x = parts(q), fn = names[x.f.node], pn = names[q.node], base = x.before === undefined ? 0 : x.before;
     var sum = x.shares.reduce(function (a, b) { return a + b; }, 0);
     var slips = [];
@@ -51,13 +54,14 @@ window.chainrulePlayerQuiz = window.chainrulePlayerQuiz || function (P) {
     return rule.slip(typed, x.truth, slips);
   }
 
+  function said(q) { return P.forward ? "∂" + names[q.node] + "/∂" + names[P.data.wrt] : names[q.node] + ".grad"; }
   function answer(q, typed, note) {
     var want = parts(q).truth, v = rule.judge(typed, want), g = P.boxes[nodes[q.node].box];
     q.typed = typed;
     g.dataset.verdict = v.verdict;
     if (v.verdict === "right") {
       q.state = "right";
-      last = {kind: "right", text: "right: " + names[q.node] + ".grad = " + fmt(want)};
+      last = {kind: "right", text: "right: " + said(q) + " = " + fmt(want)};
       finish();
       return v.verdict;
     }
@@ -85,7 +89,7 @@ window.chainrulePlayerQuiz = window.chainrulePlayerQuiz || function (P) {
     var div = document.createElement("div"), lab = document.createElement("label");
     var input = document.createElement("input"), note = document.createElement("span");
     var id = questions.indexOf(q);
-    lab.textContent = "Your turn: " + names[q.node] + ".grad after this step = ";
+    lab.textContent = P.asked(q);
     input.dataset.answer = nodes[q.node].box;
     input.autocomplete = "off";
     input.value = q.typed || "";
@@ -117,7 +121,7 @@ window.chainrulePlayerQuiz = window.chainrulePlayerQuiz || function (P) {
     div.appendChild(button("reveal", function () {
       q.state = "revealed";
       P.boxes[nodes[q.node].box].dataset.verdict = "revealed";
-      last = {kind: "revealed", text: "revealed: " + names[q.node] + ".grad = " + fmt(parts(q).truth)};
+      last = {kind: "revealed", text: "revealed: " + said(q) + " = " + fmt(parts(q).truth)};
       finish();
     }));
     div.appendChild(note);

@@ -51,7 +51,23 @@ CASES = [  # (what, graph of x, a good x, a bad x)
     ("pow", lambda x: x ** 0.5, 4.0, -4.0),
     ("pow at 0", lambda x: x ** -1.0, 4.0, 0.0),
     ("mul overflow", lambda x: x * 1e300, 1.0, 1e10),
+    ("add overflow", lambda x: x + 8e307, 1.0, 1e308),
+    ("pow overflow", lambda x: x ** 2.0, 4.0, 1e200),
+    ("sqrt", lambda x: x.sqrt(), 4.0, -1.0),
 ]
+
+
+def test_the_page_knows_every_domain_of_the_op_table(browser) -> None:  # noqa: F811
+    from importlib import resources
+
+    from autograd import OPS
+
+    browser.get("about:blank")
+    browser.execute_script(resources.files("viz").joinpath("domain.js").read_text(encoding="utf-8"))
+    known = browser.execute_script(
+        "var p = window.chainruleDomain.predicates, n = {};"
+        "Object.keys(p).forEach(function (k) { n[k] = p[k].length; }); return n;")
+    assert known == {name: len(op.domain) for name, op in OPS.items() if op.domain}
 
 
 @pytest.mark.parametrize("what, build, good, bad", CASES, ids=[c[0] for c in CASES])
