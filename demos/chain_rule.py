@@ -159,9 +159,12 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
 
     s.say(
         "Your turn. The same network, but at each backward step the gradient the engine is about to write is "
-        "hidden: type it (−0.69, 6.9e-1 or 1/4 all work), press Enter, and the engine checks it. A wrong answer "
-        "gets a hint, first the formula, then its numbers. Your score is kept in the page's address, so a reload "
-        "picks up where you were."
+        "hidden, and so are the local factor and the product: type the gradient and press Enter, and the engine "
+        "checks it. A number is right when it equals the answer rounded to the significant figures you type, with "
+        "at least 2 (for −0.6932, −0.69 and −0.693 are right, −0.7 is too few figures); a fraction such as 1/4 is "
+        "right to 3 figures. Ask for a hint (first the factor and its formula, then its numbers) or reveal the "
+        "answer; a wrong answer that is a common slip is named. Your score is on the page and kept in its "
+        "address, so a reload picks up where you were."
     )
     quiz = viz.step_through(network(x, y, t1, t2)["J"], quiz=True)
     s.player(quiz, "Backward by hand on the θ1/θ2 network, every answer checked by the engine.")
