@@ -58,15 +58,17 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "of itself with respect to each parent, computed in the forward pass."
     )
     layered = nn.MLP(1, [1, 1], activation="sigmoid", output_activation="sigmoid", bias=False, seed=seed)
-    layered.layers[0].neurons[0].w[0].data = t1
-    layered.layers[1].neurons[0].w[0].data = t2
+    for layer, name, value in ((0, "θ1", t1), (1, "θ2", t2)):
+        weight = layered.layers[layer].neurons[0].w[0]
+        weight.data, weight.label = value, name  # the weights go by the notes' names on the drawing too
     drawing = viz.draw_network(layered, x=[x])
     s.graph(drawing, "chain_rule_layers.svg",
-            f"The notes' picture 12: the network as layers 1, 2 and 3, the weight θ1 = {t1:g} from layer 1 to 2 "
-            f"and θ2 = {t2:g} from 2 to 3, each unit a sigmoid, on the input x = {x:g}.")
+            f"The notes' picture 12: the network as layers 1, 2 and 3, the weight θ1 = {viz.fmt(t1)} from layer 1 "
+            f"to 2 and θ2 = {viz.fmt(t2)} from 2 to 3, each unit a sigmoid, on the input x1 = {viz.fmt(x)}.")
     s.claim(layered([x]).data == v["a3"].data, "the layered model's output is a3, the graph's own")
     s.graph(viz.draw(J), "chain_rule_network.svg",
-            f"The θ1/θ2 network for x = {x:g}, y = {y:g}, θ1 = {t1:g}, θ2 = {t2:g}, after J.backward(): every "
+            f"The θ1/θ2 network for x = {viz.fmt(x)}, y = {viz.fmt(y)}, θ1 = {viz.fmt(t1)}, θ2 = {viz.fmt(t2)}, after "
+            "J.backward(): every "
             "Value the engine made.")
     s.say(
         "The chain rule in one line: if z depends on x only through y, then dz/dx = dz/dy · dy/dx. Here "
