@@ -180,9 +180,9 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     tol = 1e-10
     fast = newton(unit_loss, 0.0, tol)
     slow = gradient_descent(unit_loss, 0.0, 1.0, tol, most=1000)
-    s.number(f"|J′| < {tol:g}: Newton after {len(fast) - 1} steps (w = {viz.fmt(fast[-1], 10)}), "
+    s.number(f"|J′| < {viz.fmt(tol)}: Newton after {len(fast) - 1} steps (w = {viz.fmt(fast[-1], 10)}), "
              f"gradient descent after {len(slow) - 1} steps (w = {viz.fmt(slow[-1], 10)})")
-    s.claim(len(fast) - 1 <= 8, "Newton's method reaches |J′| < 1e-10 within 8 steps")
+    s.claim(len(fast) - 1 <= 8, f"Newton's method reaches |J′| < {viz.fmt(tol)} within 8 steps")
     s.claim(len(slow) - 1 >= 5 * (len(fast) - 1) and abs(slow[-1] - fast[-1]) < 1e-8,
             "gradient descent needs at least five times as many to reach the same minimum")
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained")

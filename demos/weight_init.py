@@ -109,7 +109,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
                xticklabels=[f"w{i}" for i in range(1, 7)] + ["b"], yticks=range(6), yticklabels=range(1, 7))
         ax.grid(False)
         s.number(f"init={init}: loss {viz.fmt(history.loss[0])} → {viz.fmt(history.loss[-1])}, "
-                 f"{distinct} distinct units in layer 2")
+                 f"{distinct} distinct unit{'s' if distinct != 1 else ''} in layer 2")
         if init == "zeros":
             s.claim(distinct == 1 and hidden.any(), "zero init: the 6 units of layer 2 trained, and stayed identical")
         else:
@@ -170,7 +170,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
            "loss (right) to the input (left), for four activation/initialisation pairs.")
     sig = norms["sigmoid, Xavier"]
     s.claim(sig[0] < 1e-2 * sig[-2], "sigmoid: ∂J/∂z at the first layer is under 1/100 of the last hidden layer's "
-            f"({viz.fmt(sig[0] / sig[-2], 2)}): vanishing")
+            f"(the ratio of the two is {viz.fmt(sig[0] / sig[-2], 2)}): vanishing")
     big = norms["ReLU, N(0, 1.5²)"]
     hidden = big[:-1]
     s.claim(all(a > b for a, b in zip(hidden, hidden[1:])) and hidden[0] > 100 * hidden[-1],

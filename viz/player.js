@@ -15,6 +15,9 @@
     if (typeof v !== "string") return v;
     return v === "inf" ? Infinity : v === "-inf" ? -Infinity : NaN;
   }
+  function plus(a, b) {  // a + b written as a sum, a − 0.04 rather than a + −0.04 (viz.text.plus)
+    return fmt(a) + (b < 0 || Object.is(b, -0) ? " − " + fmt(-b) : " + " + fmt(b));
+  }
   function fmt(x) {  // like viz.fmt: 4 significant digits, a true minus sign
     if (x === undefined) return "?";
     if (isNaN(x)) return "nan";
@@ -154,8 +157,7 @@
       var hidden = quiz && open(k).some(function (q) { return q.node === p; });
       lines.push(names[p] + ".grad += ∂" + name + "/∂" + names[p] + " × " + name + ".grad = (" +
         n.partials[f.slots[u]] + ") × " + fmt(up) + " = " + fmt(local) + " × " + fmt(up) +
-        (hidden ? "   → ?" : "   → " + names[p] + ".grad = " + (before === undefined ? "" : fmt(before) + " + " +
-         fmt(local * up) + " = ") + fmt(state.grad[p])));
+        (hidden ? "   → ?" : "   → " + names[p] + ".grad = " + (before === undefined ? "" : plus(before, local * up) + " = ") + fmt(state.grad[p])));
     });
     return lines.join("\n");
   }

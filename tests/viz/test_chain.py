@@ -189,3 +189,11 @@ def test_bad_input() -> None:
         viz.chain_rule(1.0, Value(1.0))
     with pytest.raises(TypeError, match="two Values"):
         viz.chain_rule(Value(1.0), "x")
+
+
+def test_a_sum_with_a_negative_term_is_written_as_a_difference() -> None:
+    from viz.text import plus
+
+    assert plus(0.1311, -0.04394) == "0.1311 − 0.04394"
+    assert plus(0.1311, 0.04394) == "0.1311 + 0.04394"
+    assert plus(-1.0, -0.0) == "−1 − 0" and plus(-1.0, 0.0) == "−1 + 0"
