@@ -89,7 +89,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
             f"dz/dy · dy/dx = {viz.fmt(dz_dy)} · {viz.fmt(dy_dx)} = x.grad")
     s.say(
         "θ2 feeds z3, which feeds a3, which feeds J: one path. Multiplying the local derivatives along it "
-        "gives ∂J/∂θ2 = ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂θ2, and that product is exactly what backward left in θ2.grad."
+        "gives dJ/dθ2 = ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂θ2, and that product is exactly what backward left in θ2.grad. "
+        "(The derivations write the whole derivative, over every path from J to θ2, as dJ/dθ2 — the notes' "
+        "∂J(θ)/∂θ2 — and each factor, one node's local derivative, as ∂a3/∂z3. Each factor is written out "
+        "in the named quantities too: ∂J/∂a3 of J = ½(a3 − 1)² is a3 − 1.)"
     )
     check = numerical_grad(lambda a, b: network(x, y, a.data, b.data)["J"], [t1, t2])
     pictures = ("14 (the notation ∂J(θ)/∂θ2) and picture 15", "16")
@@ -122,14 +125,14 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
 
     s.say(
         "One step beyond the notes: give layer 3 two units, a3 and b3, both fed by a2, and let the loss add up "
-        "both errors. Now θ1 reaches J along two paths, one through each unit, and ∂J/∂θ1 is their sum."
+        "both errors. Now θ1 reaches J along two paths, one through each unit, and dJ/dθ1 is their sum."
     )
     w = two_units(x, t1, t2)
     w["J"].backward()
     split = viz.chain_rule(w["J"], w["θ1"])
     s.graph(viz.draw_chain_rule(split), "chain_rule_two_paths.svg",
             "Beyond the notes: two units in layer 3, two paths from J to θ1, each a product of local derivatives; "
-            "∂J/∂θ1 is their sum.")
+            "dJ/dθ1 is their sum.")
     s.number(split.text())
     s.claim(split.count == 2, "with two units in layer 3 there are two paths from J to θ1")
     s.claim(split.matches_grad and abs(sum(split.products) - w["θ1"].grad) <= 1e-12 * max(1.0, abs(w["θ1"].grad)),

@@ -79,7 +79,7 @@ def _node_label(node: Value, names: dict[Value, str], folding: Folding, show_gra
         f'<TR><TD{shade if i == 0 else ""}><FONT COLOR="{text}">{row}</FONT></TD></TR>' for i, row in enumerate(rows)
     )
     width = "2" if on else "1"
-    return (f'<<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="{color}">'
+    return (f'<<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" COLOR="{color}">'
             f"{cells}</TABLE>>")
 
 

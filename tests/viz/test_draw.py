@@ -229,3 +229,43 @@ def test_a_long_layout_is_announced_and_the_time_limit_is_a_parameter() -> None:
         viz.render(source, timeout=0.5)
     with pytest.raises(ValueError, match="timeout"):
         viz.render(source, timeout=0)
+
+
+def _margins(svg: str) -> list[float]:
+    """For each line of each box, how far its text stays from the box's border, left and right (the
+    text's width measured with Liberation Sans, which has the widths Graphviz lays Helvetica out with)."""
+    import html as _html
+    import re as _re
+
+    from PIL import ImageFont
+
+    faces = {style: f"/usr/share/fonts/truetype/liberation/LiberationSans-{style}.ttf"
+             for style in ("Regular", "Bold", "Italic")}
+    out = []
+    for body in _re.findall(r'<g id="node\d+" class="node">(.*?)</g>', svg, _re.S):
+        shape = _re.search(r'<(?:polygon|path)[^>]*(?:points|d)="([^"]+)"', body).group(1)
+        xs = [float(x) for x in _re.findall(r"(-?[\d.]+),-?[\d.]+", shape)]
+        rows: dict[str, list[tuple[float, float]]] = {}
+        for attrs, text in _re.findall(r"<text([^>]*)>([^<]*)</text>", body):
+            x = float(_re.search(r' x="([-\d.]+)"', attrs).group(1))
+            style = "Bold" if "bold" in attrs else "Italic" if "italic" in attrs else "Regular"
+            size = float(_re.search(r'font-size="([\d.]+)"', attrs).group(1))
+            width = ImageFont.truetype(faces[style], size).getlength(_html.unescape(text).replace("\xa0", " "))
+            rows.setdefault(_re.search(r' y="([-\d.]+)"', attrs).group(1), []).append((x, x + width))
+        for row in rows.values():
+            out += [min(a for a, _ in row) - min(xs), max(xs) - max(b for _, b in row)]
+    return out
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+                    reason="needs Liberation Sans to measure text")
+def test_node_text_keeps_clear_of_its_box() -> None:
+    """Every line of every box keeps at least 3 px from its border, on both sides."""
+    import nn
+
+    v = notes_network()
+    model = nn.MLP(2, [3, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
+    for drawing in (viz.draw_chain_rule(v["J"], v["θ2"]), viz.draw(v["J"], fold=True),
+                    viz.draw_network(model, x=[-0.25, 1.0])):
+        margins = _margins(viz.render(drawing.source, "svg").decode("utf-8"))
+        assert len(margins) >= 8 and min(margins) >= 3, sorted(margins)[:4]
