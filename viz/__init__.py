@@ -17,6 +17,7 @@ from .notebook import chain_rule_bundle, drawing_bundle  # noqa: F401 - installs
 from .player import Frame, Player, step_through
 from .rendering import Drawing, RenderError, find_renderer, render, save
 from .text import fmt
+from .why import Why, why
 
 __all__ = [
     "MAX_NODES",
@@ -27,6 +28,7 @@ __all__ = [
     "Frame",
     "GraphTooLarge",
     "Player",
+    "Why",
     "RenderError",
     "chain_rule",
     "draw",
@@ -37,4 +39,5 @@ __all__ = [
     "render",
     "save",
     "step_through",
+    "why",
 ]
