@@ -261,7 +261,8 @@ class _Walk(Sentences):
         causes = []
         for (kind, where), (nodes, edges, count, text, keys) in groups.items():
             if len(keys) > 1:
-                text += f"; so do {len(keys) - 1} more nodes like it made in {where}{self.span(keys)}"
+                text += (f"; so do {len(keys) - 1} more node{'s' if len(keys) > 2 else ''} like it made in {where}"
+                         f"{self.span(keys)}")
             causes.append(Cause(kind, tuple(nodes), tuple(edges), text, count))
         for p, edges in cancels.items():
             causes.append(self.cancel(p, sum(self.ways[c] for c, _ in edges) * below[p]))
