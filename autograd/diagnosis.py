@@ -202,16 +202,16 @@ class _Walk(Sentences):
             shares = [(c, s, self.grads[c], c.local_grads[s]) for c, s in self.consumers[p]]
             if any(wanted(gc) or wanted(loc) for _, _, gc, loc in shares):
                 continue  # it came from above: the first node is further up
-            bits = []
+            bits, J = [], self.name(self.J)
             for c, s, gc, loc in shares:
                 share = gc * loc
                 if wanted(share):
-                    bits.append(f"∂J/∂{self.name(c)} · {self.partial(c, s)} = {num(gc)} × {num(loc)} = {num(share)}")
+                    bits.append(f"∂{J}/∂{self.name(c)} · {self.partial(c, s)} = {num(gc)} × {num(loc)} = {num(share)}")
             if not bits:
                 values = ", ".join(num(gc * loc) for _, _, gc, loc in shares)
                 bits.append(f"its shares {values} add up to {num(self.grads[p])}")
             what = "NaN" if self.grads[p] != self.grads[p] else "infinite"
-            text = f"∂J/∂{self.name(p)} first becomes {what} at {self.name(p)}: " + "; ".join(bits)
+            text = f"∂{J}/∂{self.name(p)} first becomes {what} at {self.name(p)}: " + "; ".join(bits)
             return Cause("not finite here", (p,) + tuple(c for c, *_ in shares), tuple((c, s) for c, s, *_ in shares),
                          text)
         return None
@@ -268,7 +268,7 @@ class _Walk(Sentences):
             causes.append(self.cancel(p, sum(self.ways[c] for c, _ in edges) * below[p]))
         if underflows:
             count = sum(self.ways[c] * below[c.parents[s]] for c, s in underflows)
-            shown = "; ".join(f"∂J/∂{self.name(c)} · {self.partial(c, s)} = {num(self.grads[c])} × "
+            shown = "; ".join(f"∂{self.name(self.J)}/∂{self.name(c)} · {self.partial(c, s)} = {num(self.grads[c])} × "
                               f"{num(c.local_grads[s])}" for c, s in underflows[:3])
             causes.append(Cause("vanishing product", tuple(c for c, _ in underflows), tuple(underflows),
                                 f"products too small for a float underflow to exactly 0: {shown}", count))
@@ -280,13 +280,13 @@ class _Walk(Sentences):
         shares = [(f"through {self.name(c)}", self.grads[c] * c.local_grads[s]) for c, s in self.consumers[p]]
         total = self.grads[p]
         terms: tuple[tuple[str, float], ...] = tuple(shares)
-        where = f"∂J/∂{self.name(p)} = {num(total)}"
+        where = f"∂{self.name(self.J)}/∂{self.name(p)} = {num(total)}"
         if p is self.theta and self.ways[self.theta] <= LISTED_PATHS:
             terms = tuple(self.paths())
             where = f"{self.name(p)}.grad = {num(total)}"
         listed = " + ".join(f"({num(v)})" for _, v in terms[:SHOWN_FACTORS])
         more = f" + … ({len(terms) - SHOWN_FACTORS} more)" if len(terms) > SHOWN_FACTORS else ""
-        kinds = "paths' products" if terms and terms[0][0].startswith("J") or p is self.theta else "shares"
+        kinds = "paths' products" if p is self.theta else "shares"
         text = f"the {kinds} into {self.name(p)} cancel: {listed}{more} = {where}"
         nodes = (p,) + tuple(c for c, _ in self.consumers[p])
         return Cause("paths cancel", nodes, tuple(self.consumers[p]), text, count, terms)
@@ -337,13 +337,13 @@ class _Walk(Sentences):
         terms = tuple((self.partial(n, s), n.local_grads[s]) for n, s in steps)
         if small:
             few = sum(1 for n, s in steps if abs(n.local_grads[s]) < 1.0)
-            text = (f"even the largest path from J to {self.name(self.theta)} is tiny: {len(steps)} factors, {few} of "
-                    f"them below 1, multiply to {shown}: {self.factors_text(steps)}")
+            text = (f"even the largest path from {self.name(self.J)} to {self.name(self.theta)} is tiny: "
+                    f"{len(steps)} factors, {few} of them below 1, multiply to {shown}: {self.factors_text(steps)}")
             kind = "vanishing product"
         else:
             few = sum(1 for n, s in steps if abs(n.local_grads[s]) > 1.0)
-            text = (f"the largest path from J to {self.name(self.theta)} has {len(steps)} factors, {few} of them "
-                    f"above 1, multiplying to {shown}: {self.factors_text(steps)}")
+            text = (f"the largest path from {self.name(self.J)} to {self.name(self.theta)} has {len(steps)} "
+                    f"factors, {few} of them above 1, multiplying to {shown}: {self.factors_text(steps)}")
             kind = "exploding product"
         main = Cause(kind, tuple(n for n, _ in steps) + (self.theta,), tuple(steps), text, 1, terms)
         causes = [Cause("saturated", (n, n.parents[s]), ((n, s),),
@@ -361,7 +361,7 @@ class _Walk(Sentences):
         if steps and self.logmax[self.theta] > math.log(limit):
             return self.product(steps, limit, 0.0, small=False)
         count = self.ways[self.theta]
-        text = (f"{count:,} paths lead from J to {self.name(self.theta)}, none of them large on its own (the "
-                f"largest product is {num(math.exp(self.logmax.get(self.theta, 0.0)))}), and their sum is "
-                f"{num(self.grads[self.theta])}")
+        text = (f"{count:,} paths lead from {self.name(self.J)} to {self.name(self.theta)}, none of them large "
+                f"on its own (the largest product is {num(math.exp(self.logmax.get(self.theta, 0.0)))}), and their "
+                f"sum is {num(self.grads[self.theta])}")
         return [Cause("exploding product", tuple(n for n, _ in steps) + (self.theta,), tuple(steps), text, count)]

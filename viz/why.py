@@ -9,6 +9,7 @@ graph of J with the causes' nodes and edges in red, the J→θ paths in black, t
 from __future__ import annotations
 
 import html
+import textwrap
 from typing import Any
 
 from autograd import Value, topological
@@ -19,6 +20,8 @@ from .draw import FADED, MAX_NODES, PATH_COLOR, GraphTooLarge, _add_nodes, _chec
 from .fold import FoldedEdge, Folding
 from .rendering import Drawing, RenderError, render
 from .text import fmt, latex_name, latex_number, markdown_fence, markdown_text, printable
+
+CAPTION_WIDTH = 90  # characters a caption line holds before it wraps
 
 __all__ = ["HUGE", "KINDS", "SATURATED", "TINY", "VERDICTS", "Cause", "Why", "why"]
 
@@ -89,7 +92,8 @@ class Why:
         if d.verdict == "no path":
             return f"{theta}.grad is 0: {J} does not depend on {theta} (no path)"
         if d.verdict == "zero":
-            return f"{theta}.grad is 0: {_paths_phrase(d.path_count)} from {J} to {theta} are blocked" \
+            verb = "is" if d.path_count == 1 else "are"
+            return f"{theta}.grad is 0: {_paths_phrase(d.path_count)} from {J} to {theta} {verb} blocked" \
                 if d.causes and all(c.kind != "paths cancel" for c in d.causes) else f"{theta}.grad is 0"
         if d.verdict in ("nan", "inf"):
             return f"{theta}.grad is {g}: not a finite number"
@@ -172,7 +176,11 @@ class Why:
             shown = [n for n in order if n in keep]
             folding = Folding(order, enabled=False)
         ids = {n: f"n{i}" for i, n in enumerate(order)}
+        # wrapped, so that a long sentence does not make the figure wider than its graph
+        caption = "\n".join(textwrap.fill(line, CAPTION_WIDTH, subsequent_indent="     ")
+                            for line in caption.split("\n"))
         g = _new_drawing(rankdir, caption)
+        g.attr(ranksep="0.3")  # a long vanishing chain stays a readable height
         on = d.on_path | {d.theta}
         for n in shown:
             lit = {n} if n in red_nodes else (None if n in on else set())

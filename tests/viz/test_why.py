@@ -10,6 +10,7 @@ import viz
 from autograd import Value, topological
 from autograd.diagnosis import KINDS, VERDICTS
 from viz.chain import node_names
+from viz.draw import PATH_COLOR
 
 
 def relu_on_the_only_path(z_value: float = -0.37) -> tuple[Value, Value, Value]:
@@ -232,3 +233,53 @@ def test_a_chain_of_100000_nodes_is_diagnosed_in_one_pass() -> None:
     assert r.verdict == "zero" and [c.kind for c in r.causes] == ["vanishing product"]
     assert r.causes[0].paths == 1 and "underflow" in r.causes[0].text
     assert len(r.text()) < 2_000  # summarised, not listed
+
+
+# -- how it shows itself ------------------------------------------------------------------------
+
+
+def test_the_drawing_marks_the_blocking_edge_in_red_with_its_zero() -> None:
+    J, θ1, a2 = relu_on_the_only_path()
+    r = viz.why(J, θ1)
+    g = r.draw()
+    z2 = a2.parents[0]
+    edge = f"{g.node_ids[z2]} -> {g.node_ids[a2]}"
+    lines = [line for line in g.source.splitlines() if edge in line]
+    assert len(lines) == 1 and PATH_COLOR in lines[0] and "= 0" in lines[0]
+    others = [line for line in g.source.splitlines() if "->" in line and line is not lines[0]]
+    assert all(PATH_COLOR not in line for line in others if edge not in line)
+    assert "dead relu" in g.caption
+
+
+def test_latex_and_the_notebook_bundle() -> None:
+    θ = Value(0.7, label="θ")
+    J = θ * 2.5 + θ * (-2.5)
+    J.label = "J"
+    r = viz.why(J, θ)
+    assert r.latex().startswith(r"\frac{\partial J}{\partial \theta} = 0") and "(2.5) + (-2.5)" in r.latex()
+    bundle = r._repr_mimebundle_()
+    assert bundle["text/plain"] == r.text() and "$$" in bundle["text/markdown"]
+    if viz.find_renderer() is not None:
+        assert bundle["image/svg+xml"].lstrip().startswith(("<?xml", "<svg", "<!--"))
+
+
+def test_the_text_says_when_theta_grad_is_not_the_gradient() -> None:
+    J, θ1, _ = relu_on_the_only_path(0.5)
+    J.backward()
+    J.backward()  # a leaf adds up: θ1.grad is now twice ∂J/∂θ1
+    r = viz.why(J, θ1)
+    assert r.grad * 2 == θ1.grad and "leaves add up" in r.text()
+    θ1.grad = r.grad
+    assert "holds" not in viz.why(J, θ1).text()
+
+
+def test_both_paths_phrase_as_in_the_issue() -> None:
+    θ1 = Value(0.5, label="θ1")
+    z2 = θ1 * 2.0 - 1.37
+    z2.label = "z2"
+    a = z2.relu()
+    J = a * 3.0 + a * 4.0
+    J.label = "J"
+    text = viz.why(J, θ1).text()
+    assert text.startswith("θ1.grad is 0: both paths from J to θ1 are blocked")
+    assert "z2 = −0.37 ≤ 0" in text and "[both paths]" in text
