@@ -283,3 +283,12 @@ def test_both_paths_phrase_as_in_the_issue() -> None:
     text = viz.why(J, θ1).text()
     assert text.startswith("θ1.grad is 0: both paths from J to θ1 are blocked")
     assert "z2 = −0.37 ≤ 0" in text and "[both paths]" in text
+
+
+def test_paths_below_a_block_are_counted_exactly() -> None:
+    θ = Value(1.0, label="θ")
+    z = θ * θ + θ - 10.0  # three paths from z down to θ
+    J = z.relu() * 2.0 + z.relu() * 3.0  # two relus, each dead: 2 × 3 paths
+    r = viz.why(J, θ)
+    assert r.diagnosis.path_count == 6
+    assert [c.kind for c in r.causes] == ["dead relu", "dead relu"] and [c.paths for c in r.causes] == [3, 3]
