@@ -8,25 +8,35 @@
 5.0
 """
 
+from .define import define_op, op_function  # first: it gives Value the table's methods
+from .forward import Jacobian, forward_steps, hvp, jacobian, jvp
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad
 from .graph import backward_steps, check_finite, grad, hessian, topological
-from .ops import OPS, Op
+from .ops import OPS, Domain, Op
 from .tags import scope
 from .tape import Tape, trace
 from .value import Value
 
 __all__ = [
     "OPS",
+    "Domain",
     "GradcheckResult",
+    "Jacobian",
     "Op",
     "Tape",
     "Value",
     "backward_steps",
     "check_finite",
+    "define_op",
+    "forward_steps",
     "grad",
     "gradcheck",
     "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
     "numerical_grad",
+    "op_function",
     "scope",
     "topological",
     "trace",

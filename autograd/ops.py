@@ -1,15 +1,22 @@
-"""The op table: every operation the engine knows, in one place.
+"""The op table: every operation the engine knows, each in one entry, everything else derived.
 
-Each entry says how the op is written (``expr``), the formula of each partial
-derivative as text (``partials``), and the rule that computes those partials
-(``rule``).  The engine calls ``rule`` during the forward pass and stores the
-numbers it returns on the new node; viz reads ``expr`` and ``partials`` to write
-the derivation in words.
+An entry (an :class:`Op`) holds how the op is written (``expr``, and its partials' text in
+``partials``), its forward ``value``, its ``rule`` (the partials as numbers), the
+JavaScript the player recomputes it with (``js``), and its edge rules (``domain``).  From
+it come the Value method (``Value.sin()``, ``x / y``), the tape's batched kernel, the
+gradients as graphs (``create_graph``, ``grad``, ``hessian``), the text and LaTeX of the
+drawings and of ``chain_rule``, and the tests, which enumerate the table.
 
-A rule takes the operands and the op's output and returns one partial per
-operand.  Rules use only arithmetic, comparisons and the helpers below, so the
-same rule runs on floats (the forward pass) and on Values (a graph of the
-gradient, for higher-order derivatives).
+A rule takes the operands and the op's output and returns one partial per operand.  Written
+with the helpers of :mod:`autograd.rules` (``exp``, ``where``, ``sign`` …) and arithmetic,
+the same rule runs on floats (the forward pass), on Values (a graph of the gradient, for
+higher-order derivatives) and on numpy arrays (the tape).  Where one backend needs code of
+its own (a fast float path, numpy's own sigmoid), it sits in the same entry: ``array_value``
+and ``array_rule`` replace ``value`` and ``rule`` on arrays.
+
+Number rules, the same for every op: NaN operands skip the domain checks and give NaN; a
+finite operand whose result does not fit in a float raises OverflowError naming the op.
+New ops are added with :func:`autograd.define_op` (or an entry here, for a built-in).
 """
 
 from __future__ import annotations
@@ -20,65 +27,34 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import rules as r
+from .notation import to_latex
 
-def exp(x: Any) -> Any:
-    """e**x for a float or a Value."""
-    return x.exp() if hasattr(x, "exp") else math.exp(x)
-
-
-def log(x: Any) -> Any:
-    """Natural logarithm of a float or a Value."""
-    return x.log() if hasattr(x, "log") else math.log(x)
+_VARS = re.compile(r"(?<![A-Za-z_])[xy](?![A-Za-z_])")
 
 
-def positive(x: Any) -> float:
-    """1.0 where x > 0, 0.0 where x <= 0, NaN at NaN: a constant, whose own derivative is 0."""
-    return 1.0 if x > 0 else (0.0 if x <= 0 else math.nan)
+@dataclass(frozen=True)
+class Domain:
+    """Where an op is defined: ``ok(*operands)`` is true inside (on floats, and elementwise on
+    arrays); outside, ``error`` is raised with ``message``.  NaN operands pass (they give NaN)
+    unless ``nan_passes`` is False; ``unless_constant`` names an operand whose being a
+    constant (a plain number) also lets the point pass."""
 
-
-def _power(x: Any, y: Any) -> Any:
-    # x ** y where a float result too large for a float is taken as inf (a derivative
-    # may be infinite where the value is not: d(x^0.5)/dx near 0), and 0 to a negative
-    # power is +inf, as in IEEE arithmetic and PyTorch (the engine refuses it as an op the
-    # user writes; here it is a derivative, which may be infinite)
-    try:
-        return x**y
-    except OverflowError:
-        if hasattr(x, "data"):
-            raise
-        return math.copysign(math.inf, x) if float(y).is_integer() and y % 2 else math.inf
-    except ZeroDivisionError:
-        return _pole(x, y) if hasattr(x, "data") else math.inf
-
-
-def _pole(x: Any, y: Any) -> Any:
-    """The Value x ** y at x = 0 for y < 0: +inf, with the pow rule's partials there."""
-    from .value import _lift, _node
-
-    exponent = _lift(y)
-    g0, g1 = _pow_rule(0.0, exponent.data, math.inf)
-    return _node(math.inf, "pow", x, exponent, g0, g1)
-
-
-def _undefined_slope(v: Any) -> Any:
-    """A Value equal to 0 whose derivative with respect to v is NaN (0 · ∂√u/∂u at u = 0):
-    added to a partial whose own derivative along v does not exist, so that a higher
-    derivative comes out NaN rather than a finite wrong number."""
-    return ((v - v.data) ** 0.5) * 0.0
-
-
-_VARS = re.compile(r"(?<![A-Za-z])[xy](?![A-Za-z])")
+    ok: Callable[..., Any]
+    message: str
+    error: type[Exception] = ValueError
+    nan_passes: bool = True
+    unless_constant: int | None = None
 
 
 @dataclass(frozen=True)
 class Op:
-    """One operation: its name, how it is written and how it is differentiated.
+    """One operation: its name, how it is written, computed and differentiated.
 
-    ``expr`` and ``partials`` use x and y for the operands (in ``parents``
-    order); ``partials[i]`` is the text of ∂expr/∂(operand i).  ``js`` is the same
-    op for a browser: JavaScript expressions in x, y (and ``out``, the op's value)
-    for the value and then each partial, as the engine computes them (the player
-    replays backward with these; a test holds them equal to ``rule`` and the engine).
+    ``expr`` and ``partials`` use x and y for the operands (in ``parents`` order);
+    ``partials[i]`` is the text of ∂expr/∂(operand i).  ``js`` is the same op for a browser:
+    JavaScript expressions in x, y (and ``out``, the op's value) for the value and then each
+    partial, as the engine computes them (empty: the player cannot recompute this op).
     """
 
     name: str
@@ -87,6 +63,11 @@ class Op:
     partials: tuple[str, ...]
     rule: Callable[..., tuple[Any, ...]]
     js: tuple[str, ...] = ()
+    value: Callable[..., Any] | None = None
+    array_value: Callable[..., Any] | None = None
+    array_rule: Callable[..., tuple[Any, ...]] | None = None
+    domain: tuple[Domain, ...] = ()
+    builtin: bool = True
 
     @property
     def arity(self) -> int:
@@ -103,6 +84,27 @@ class Op:
         expr = self.expr if " " not in self.expr else f"({self.expr})"
         return f"∂{expr}/∂{var} = {self.partials[i]}"
 
+    @property
+    def latex(self) -> str:
+        """``expr`` as LaTeX: ``\\sigma(x)``, ``x^{y}``."""
+        return to_latex(self.expr)
+
+    def latex_formula(self, i: int) -> str:
+        """The i-th partial as a LaTeX equation: ``\\frac{\\partial \\tanh(x)}{\\partial x} = 1 - \\tanh^{2}(x)``."""
+        return rf"\frac{{\partial {self.latex}}}{{\partial {'xy'[i]}}} = {to_latex(self.partials[i])}"
+
+    def forward(self, *operands: Any) -> Any:
+        """The op's value on floats or on numpy arrays."""
+        if self.array_value is not None and any(r.kind(v) == r.ARRAY for v in operands):
+            return self.array_value(*operands)
+        return self.value(*operands)
+
+    def local(self, *operands_and_out: Any) -> tuple[Any, ...]:
+        """The partials on floats, Values or numpy arrays (``rule``, or ``array_rule`` on arrays)."""
+        if self.array_rule is not None and any(r.kind(v) == r.ARRAY for v in operands_and_out):
+            return self.array_rule(*operands_and_out)
+        return self.rule(*operands_and_out)
+
 
 def _pow_rule(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
     # As in PyTorch: d(x^0)/dx is 0 everywhere (0^0 and all), and d(x^y)/dx at x = 0 is
@@ -118,46 +120,120 @@ def _pow_rule(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
     else:
         # on Values at x = 0, x^(y−1) for y < 1 is the +inf pole, whose own derivative
         # (y−1)·x^(y−2) = −inf is what PyTorch's second derivative gives
-        dx = y * _power(x, y - 1.0)
+        dx = y * r.power(x, y - 1.0)
     # d(x^y)/dy = x^y·ln x exists only for x > 0; at x = 0 (y > 0) its limit is 0.
     # For x < 0 it is undefined; the engine refuses that case unless y is a constant.
-    dy = out * log(x) if x > 0 else 0.0
+    dy = out * r.log(x) if x > 0 else 0.0
     if symbolic and xv == 0.0 and hasattr(y, "data") and 0.0 < yv <= 1.0 and hasattr(x, "data"):
         # At x = 0 with 0 < y ≤ 1 the mixed derivative ∂²(x^y)/∂x∂y does not exist (the limit
         # from x > 0 is −inf, while x^(y−1) jumps as y crosses 1): NaN, both ways round.
-        dx = dx + _undefined_slope(y)
-        dy = _undefined_slope(x)
+        dx = dx + r.undefined_slope(y)
+        dy = r.undefined_slope(x)
     return (dx, dy)
 
 
-def _leaky_rule(x: Any, slope: Any, out: Any) -> tuple[Any, Any]:
-    return (1.0, 0.0) if x > 0 else (slope, x)
+def _pow_array_rule(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
+    np = r._np()
+    dx = np.where(y == 0, 0.0, np.where((x == 0) & (y > 0) & (y < 1), np.inf, y * np.power(x, y - 1.0)))
+    dy = np.where(x > 0, out * np.log(np.where(x > 0, x, 1.0)), 0.0)
+    return (dx, dy)
+
+
+def _relu_array(a: Any) -> Any:
+    return r._np().maximum(a, 0.0) + 0.0  # NaN passes; −0.0 becomes 0.0, as the engine's relu gives
+
+
+def _softplus(x: Any) -> Any:
+    # as torch.nn.functional.softplus (threshold 20): x past 20, else log(1 + e^x), whose exp
+    # never overflows (the other branch is computed too, on arrays, so it is fed at most 20)
+    return r.where(x > 20.0, x, r.log1p(r.exp(r.where(x > 20.0, 0.0, x))))
+
+
+def _elu(x: Any) -> Any:
+    return r.where(x > 0.0, x, r.expm1(r.where(x > 0.0, 0.0, x)))
 
 
 _JS_POW_DX = "y === 0 ? 0 : (x === 0 && y > 0 && y < 1 ? Infinity : y * Math.pow(x, y - 1))"
+_JS_SIGMOID = "(x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))"
+_JS_SIGN = "(x > 0 ? 1 : (x < 0 ? -1 : (x === 0 ? 0 : NaN)))"
 
-OPS: dict[str, Op] = {
-    op.name: op
-    for op in (
-        Op("add", "+", "x + y", ("1", "1"), lambda x, y, out: (1.0, 1.0), ("x + y", "1", "1")),
-        Op("sub", "−", "x − y", ("1", "−1"), lambda x, y, out: (1.0, -1.0), ("x - y", "1", "-1")),
-        Op("mul", "·", "x · y", ("y", "x"), lambda x, y, out: (y, x), ("x * y", "y", "x")),
-        Op("div", "/", "x / y", ("1/y", "−x/y²"), lambda x, y, out: (1.0 / y, -out / y),
-           ("x / y", "1 / y", "-out / y")),
-        Op("neg", "−", "−x", ("−1",), lambda x, out: (-1.0,), ("-x", "-1")),
-        Op("pow", "^", "x^y", ("y·x^(y−1)", "x^y·ln x"), _pow_rule,
-           ("Math.pow(x, y)", _JS_POW_DX, "x > 0 ? out * Math.log(x) : 0")),
-        Op("exp", "exp", "exp(x)", ("exp(x)",), lambda x, out: (out,), ("Math.exp(x)", "out")),
-        Op("log", "log", "log(x)", ("1/x",), lambda x, out: (1.0 / x,), ("Math.log(x)", "1 / x")),
-        Op("tanh", "tanh", "tanh(x)", ("1 − tanh²(x)",), lambda x, out: (1.0 - out * out,),
-           ("Math.tanh(x)", "1 - out * out")),
-        Op("sigmoid", "σ", "σ(x)", ("σ(x)·(1 − σ(x))",), lambda x, out: (out * (1.0 - out),),
-           ("x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))", "out * (1 - out)")),
-        Op("relu", "ReLU", "relu(x)", ("1 if x > 0 else 0",), lambda x, out: (positive(x),),
-           ("x > 0 ? x : (x <= 0 ? 0 : x)", "x > 0 ? 1 : (x <= 0 ? 0 : NaN)")),
-        Op("leaky_relu", "LReLU", "leaky_relu(x, y)", ("1 if x > 0 else y", "0 if x > 0 else x"), _leaky_rule,
-           ("x > 0 ? x : y * x", "x > 0 ? 1 : y", "x > 0 ? 0 : x")),
-        Op("step", "step", "step(x)", ("0",), lambda x, out: (0.0 if float(x) == float(x) else math.nan,),
-           ("x >= 0 ? 1 : (x < 0 ? 0 : x)", "x === x ? 0 : NaN")),
+
+def _pow_checks() -> tuple[Domain, ...]:
+    return (
+        Domain(lambda x, y: (x != 0) | (y >= 0), "0 raised to a negative power", ZeroDivisionError),
+        Domain(lambda x, y: (x >= 0) | r.integral(y), "a negative base to a fractional power is not real"),
+        Domain(lambda x, y: x >= 0, "d(x^y)/dy is not real for a negative base; use a plain number as the exponent",
+               unless_constant=1),
     )
-}
+
+
+_BUILTIN = (
+    Op("add", "+", "x + y", ("1", "1"), lambda x, y, out: (1.0, 1.0), ("x + y", "1", "1"),
+       value=lambda x, y: x + y),
+    Op("sub", "−", "x − y", ("1", "−1"), lambda x, y, out: (1.0, -1.0), ("x - y", "1", "-1"),
+       value=lambda x, y: x - y),
+    Op("mul", "·", "x · y", ("y", "x"), lambda x, y, out: (y, x), ("x * y", "y", "x"), value=lambda x, y: x * y),
+    Op("div", "/", "x / y", ("1/y", "−x/y²"), lambda x, y, out: (1.0 / y, -out / y),
+       ("x / y", "1 / y", "-out / y"), value=lambda x, y: x / y,
+       domain=(Domain(lambda x, y: y != 0, "division by zero", ZeroDivisionError, nan_passes=False),)),
+    Op("neg", "−", "−x", ("−1",), lambda x, out: (-1.0,), ("-x", "-1"), value=lambda x: -x),
+    Op("pow", "^", "x^y", ("y·x^(y−1)", "x^y·ln x"), _pow_rule,
+       ("Math.pow(x, y)", _JS_POW_DX, "x > 0 ? out * Math.log(x) : 0"),
+       value=lambda x, y: x**y, array_value=lambda x, y: r._np().power(x, y), array_rule=_pow_array_rule,
+       domain=_pow_checks()),
+    Op("exp", "exp", "exp(x)", ("exp(x)",), lambda x, out: (out,), ("Math.exp(x)", "out"),
+       value=math.exp, array_value=r.exp),
+    Op("log", "log", "log(x)", ("1/x",), lambda x, out: (1.0 / x,), ("Math.log(x)", "1 / x"),
+       value=math.log, array_value=r.log, domain=(Domain(lambda x: x > 0, "undefined for x <= 0 (needs x > 0)"),)),
+    Op("tanh", "tanh", "tanh(x)", ("1 − tanh²(x)",), lambda x, out: (1.0 - out * out,),
+       ("Math.tanh(x)", "1 - out * out"), value=math.tanh, array_value=r.tanh),
+    Op("sigmoid", "σ", "σ(x)", ("σ(x)·(1 − σ(x))",), lambda x, out: (out * (1.0 - out),),
+       (_JS_SIGMOID, "out * (1 - out)"), value=r.sigmoid_float, array_value=r.sigmoid_array),
+    Op("relu", "ReLU", "relu(x)", ("1 if x > 0 else 0",), lambda x, out: (r.positive(x),),
+       ("x > 0 ? x : (x <= 0 ? 0 : x)", "x > 0 ? 1 : (x <= 0 ? 0 : NaN)"),
+       value=lambda x: x if x > 0.0 else (0.0 if x <= 0.0 else x), array_value=_relu_array),
+    Op("leaky_relu", "LReLU", "leaky_relu(x, y)", ("1 if x > 0 else y", "0 if x > 0 else x"),
+       lambda x, s, out: (1.0, 0.0) if x > 0 else (s, x), ("x > 0 ? x : y * x", "x > 0 ? 1 : y", "x > 0 ? 0 : x"),
+       value=lambda x, s: r.where(x > 0, x, s * x),
+       array_rule=lambda x, s, out: (r.where(x > 0, 1.0, s), r.where(x > 0, 0.0, x))),
+    Op("step", "step", "step(x)", ("0",), lambda x, out: (r.where(x == x, 0.0, math.nan),),
+       ("x >= 0 ? 1 : (x < 0 ? 0 : x)", "x === x ? 0 : NaN"),
+       value=lambda x: r.where(x >= 0, 1.0, r.where(x < 0, 0.0, x))),
+    # the ops learners ask for, with PyTorch's values and derivatives at their edges
+    Op("sin", "sin", "sin(x)", ("cos(x)",), lambda x, out: (r.cos(x),), ("Math.sin(x)", "Math.cos(x)"),
+       value=r.sin),
+    Op("cos", "cos", "cos(x)", ("−sin(x)",), lambda x, out: (-r.sin(x),), ("Math.cos(x)", "-Math.sin(x)"),
+       value=r.cos),
+    Op("sqrt", "√", "sqrt(x)", ("1/(2·sqrt(x))",), lambda x, out: (r.div(0.5, out),), ("Math.sqrt(x)", "0.5 / out"),
+       value=r.sqrt, domain=(Domain(lambda x: x >= 0, "undefined for x < 0 (needs x >= 0)"),)),
+    Op("abs", "|·|", "abs(x)", ("sign(x)",), lambda x, out: (r.sign(x),), ("Math.abs(x)", _JS_SIGN),
+       value=r.absolute),
+    Op("softplus", "softplus", "softplus(x)", ("1 if x > 20 else σ(x)",),
+       lambda x, out: (r.where(x > 20.0, 1.0, r.sigmoid(x)),),
+       ("x > 20 ? x : Math.log1p(Math.exp(x))", "x > 20 ? 1 : " + _JS_SIGMOID), value=_softplus),
+    Op("silu", "SiLU", "silu(x)", ("σ(x)·(1 + x·(1 − σ(x)))",),
+       lambda x, out: (r.sigmoid(x) * (1.0 + x * (1.0 - r.sigmoid(x))),),
+       ("x * " + _JS_SIGMOID, "(function (s) { return s * (1 + x * (1 - s)); })(" + _JS_SIGMOID + ")"),
+       value=lambda x: x * r.sigmoid(x)),
+    Op("elu", "ELU", "elu(x)", ("1 if x >= 0 else elu(x) + 1",), lambda x, out: (r.where(x >= 0.0, 1.0, out + 1.0),),
+       ("x > 0 ? x : Math.expm1(x)", "x >= 0 ? 1 : out + 1"), value=_elu),
+    Op("maximum", "max", "maximum(x, y)",
+       ("1 if x > y else (½ if x = y else 0)", "0 if x > y else (½ if x = y else 1)"),
+       lambda x, y, out: (r.where(x > y, 1.0, r.where(x == y, 0.5, r.where(x < y, 0.0, math.nan))),
+                          r.where(x > y, 0.0, r.where(x == y, 0.5, r.where(x < y, 1.0, math.nan)))),
+       ("x > y ? x : (x <= y ? y : x + y)", "x > y ? 1 : (x === y ? 0.5 : (x < y ? 0 : NaN))",
+        "x > y ? 0 : (x === y ? 0.5 : (x < y ? 1 : NaN))"),
+       value=lambda x, y: r.where(x > y, x, r.where(x <= y, y, x + y))),
+    Op("minimum", "min", "minimum(x, y)",
+       ("1 if x < y else (½ if x = y else 0)", "0 if x < y else (½ if x = y else 1)"),
+       lambda x, y, out: (r.where(x < y, 1.0, r.where(x == y, 0.5, r.where(x > y, 0.0, math.nan))),
+                          r.where(x < y, 0.0, r.where(x == y, 0.5, r.where(x > y, 1.0, math.nan)))),
+       ("y < x ? y : (y >= x ? x : x + y)", "x < y ? 1 : (x === y ? 0.5 : (x > y ? 0 : NaN))",
+        "x < y ? 0 : (x === y ? 0.5 : (x > y ? 1 : NaN))"),
+       value=lambda x, y: r.where(y < x, y, r.where(y >= x, x, x + y))),
+)
+
+OPS: dict[str, Op] = {op.name: op for op in _BUILTIN}
+
+# re-exported for rules written against the table (and older code): the helpers
+exp, log, positive = r.exp, r.log, r.positive

@@ -3,16 +3,17 @@
 ``make_plan`` finds what can be folded (chains of additions into sums; sums of parameter ×
 value products into matrix products) and which nodes need no row of values; ``schedule``
 groups the rest by depth and op, so that one numpy call computes a group for every row.
-Each op's kernel keeps the scalar engine's rules at its edges (NaN through, relu and step,
-pow's domain, overflow), naming the row where one fails.  :mod:`autograd.tape` drives it.
+Each op's kernel comes from its entry in the op table (value, partials, domain), with the
+scalar engine's rules at its edges (NaN through, overflow), naming the row where one
+fails.  :mod:`autograd.tape` drives it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
+from .ops import OPS, Op
 from .value import Value
 
 _ADD = "add"
@@ -25,7 +26,7 @@ class _Group:
     """Nodes of one op at one depth, computed together for every row.  ``sum`` groups are
     chains of additions folded into one summed step (operands in the chain's order)."""
 
-    def __init__(self, op: str, nodes: list[int], operands: list[list[int]], constant_exponent: list[bool],
+    def __init__(self, op: str, nodes: list[int], operands: list[list[int]], constant: list[tuple[bool, ...]],
                  np: Any) -> None:
         self.op = op
         self.nodes = np.array(nodes, dtype=np.intp)
@@ -38,7 +39,8 @@ class _Group:
         else:
             self.p0 = np.array([ops[0] for ops in operands], dtype=np.intp)
             self.p1 = np.array([ops[1] for ops in operands], dtype=np.intp) if len(operands[0]) > 1 else None
-            self.constant_exponent = np.array(constant_exponent, dtype=bool)
+            self.constant = np.array(constant, dtype=bool)  # (nodes, operands): which operands are constants
+            self.entry = OPS[op]
             self.scatter = tuple(_Scatter(p, np) for p in (self.p0, self.p1) if p is not None)
 
     def forward(self, V: Any, np: Any, params: Any = None) -> tuple[Any, ...]:
@@ -55,7 +57,7 @@ class _Group:
             return ()
         a = V[self.p0]
         b = V[self.p1] if self.p1 is not None else None
-        out, local = _OPS[self.op](a, b, self, np)
+        out, local = _kernel(self.entry, a, b, self, np)
         V[self.nodes] = out
         return local
 
@@ -199,7 +201,7 @@ def schedule(order: list[Value], index: dict[Value, int], position: dict[Value, 
     product.  ``order`` holds the nodes that have rows (see Plan.rowless)."""
     inner, lifted = plan.inner, plan.lifted
     level: dict[Value, int] = {}
-    steps: dict[tuple[int, str, int], tuple[list[int], list[list[int]], list[bool]]] = {}
+    steps: dict[tuple[int, str, int], tuple[list[int], list[list[int]], list[tuple[bool, ...]]]] = {}
     shapes: dict[tuple[tuple[int, ...], int], int] = {}  # a lifted sum's row-values and extra terms → an id
     lifts: dict[tuple[int, int], tuple[list[int], list[list[int]], list[int], list[list[int]]]] = {}
     for n in order:
@@ -234,7 +236,7 @@ def schedule(order: list[Value], index: dict[Value, int], position: dict[Value, 
         nodes, ops, const = steps.setdefault((depth, *key), ([], [], []))
         nodes.append(index[n])
         ops.append(operands_)
-        const.append(n.op == "pow" and n.parents[1].is_constant)
+        const.append(tuple(p.is_constant for p in n.parents))
     groups = [(d, op, k, _Group(op, *steps[(d, op, k)], np)) for d, op, k in steps]
     groups += [(d, "matmul", k, _MatMul(*lifts[(d, k)], np)) for d, k in lifts]
     return [g for *_, g in sorted(groups, key=lambda item: item[:3])]
@@ -253,7 +255,7 @@ def _terms(n: Value, inner: set[Value]) -> list[Value]:
     return out
 
 
-# -- each op, for a whole group at once, with the scalar engine's rules at the edges ------------
+# -- each op, for a whole group at once, from its entry of the table ----------------------------
 
 
 def _first(mask: Any, np: Any) -> tuple[int, int]:
@@ -261,112 +263,40 @@ def _first(mask: Any, np: Any) -> tuple[int, int]:
     return int(k), int(row)
 
 
-def _binary_overflow(op: str, out: Any, a: Any, b: Any, np: Any) -> None:
-    hit = np.isinf(out) & np.isfinite(a) & np.isfinite(b)
+def _kernel(op: Op, a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
+    """One op of the table for a whole group, every row: its domain checks (naming the first row
+    outside), its value, the overflow rule, and its partials, all from the op's entry."""
+    xs = (a,) if b is None else (a, b)
+    for d in op.domain:
+        bad = ~np.broadcast_to(np.asarray(d.ok(*xs), dtype=bool), a.shape)
+        if d.nan_passes:
+            for x in xs:
+                bad = bad & ~np.isnan(x)
+        if d.unless_constant is not None:
+            bad = bad & ~group.constant[:, d.unless_constant][:, None]
+        if bad.any():
+            _, row = _first(bad, np)
+            raise d.error(f"{op.name}: {d.message}, at row {row}")
+    try:
+        out = op.forward(*xs)
+    except TypeError:  # a user's value written for floats only: row by row
+        out = np.vectorize(op.value, otypes=[float])(*xs)
+    if out.__class__ is not np.ndarray or out.shape != a.shape or out.dtype != float:
+        out = np.broadcast_to(np.asarray(out, dtype=float), a.shape)
+    hit = np.isinf(out)
     if hit.any():
-        _, row = _first(hit, np)
-        raise OverflowError(f"{op}: result out of range for finite operands, at row {row}")
+        for x in xs:
+            hit = hit & np.isfinite(x)
+        if hit.any():
+            _, row = _first(hit, np)
+            raise OverflowError(f"{op.name}: result out of range for finite operands, at row {row}")
+    if op.name in _SHARES:
+        return out, ()
+    try:
+        local = op.local(*xs, out)
+    except TypeError:
+        local = np.vectorize(op.rule, otypes=[float] * op.arity)(*xs, out)
+    return out, tuple(local)
 
 
-def _add(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    out = a + b
-    _binary_overflow("add", out, a, b, np)
-    return out, ()
-
-
-def _sub(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    out = a - b
-    _binary_overflow("sub", out, a, b, np)
-    return out, ()
-
-
-def _mul(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    out = a * b
-    _binary_overflow("mul", out, a, b, np)
-    return out, (b, a)
-
-
-def _div(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    if (b == 0).any():
-        _, row = _first(b == 0, np)
-        raise ZeroDivisionError(f"div: division by zero at row {row}")
-    out = a / b
-    _binary_overflow("div", out, a, b, np)
-    return out, (1.0 / b, -out / b)
-
-
-def _neg(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    return -a, ()
-
-
-def _pow(x: Any, y: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    if ((x == 0) & (y < 0)).any():
-        _, row = _first((x == 0) & (y < 0), np)
-        raise ZeroDivisionError(f"pow: 0 raised to a negative power at row {row}")
-    negative = (x < 0) & (y == y)
-    fractional = negative & (np.isinf(y) | (np.floor(y) != y))  # ±inf is no integer, as for the engine
-    if fractional.any():
-        _, row = _first(fractional, np)
-        raise ValueError(f"pow: a negative base to a fractional power is not real, at row {row}")
-    if (negative & ~group.constant_exponent[:, None]).any():
-        _, row = _first(negative & ~group.constant_exponent[:, None], np)
-        raise ValueError(f"pow: d(x^y)/dy is not real for a negative base, at row {row}")
-    out = np.power(x, y)
-    _binary_overflow("pow", out, x, y, np)
-    dx = np.where(y == 0, 0.0, np.where((x == 0) & (y > 0) & (y < 1), np.inf, y * np.power(x, y - 1.0)))
-    dy = np.where(x > 0, out * np.log(np.where(x > 0, x, 1.0)), 0.0)
-    return out, (dx, dy)
-
-
-def _exp(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    out = np.exp(a)
-    hit = np.isinf(out) & np.isfinite(a)
-    if hit.any():
-        _, row = _first(hit, np)
-        raise OverflowError(f"exp: result out of range at row {row}")
-    return out, (out,)
-
-
-def _log(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    if (a <= 0).any():
-        _, row = _first(a <= 0, np)
-        raise ValueError(f"log: undefined for x <= 0, at row {row}")
-    return np.log(a), (1.0 / a,)
-
-
-def _tanh(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    out = np.tanh(a)
-    return out, (1.0 - out * out,)
-
-
-def _sigmoid(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    e = np.exp(-np.abs(a))  # exp of a non-positive number never overflows
-    out = np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-    return out, (out * (1.0 - out),)
-
-
-def _relu(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    out = np.maximum(a, 0.0)  # NaN passes through, as in the engine
-    out += 0.0  # −0.0 becomes 0.0, as the engine's relu gives
-    slope = (a > 0).astype(float)
-    if np.isnan(out).any():  # at NaN the engine's slope is NaN
-        slope[np.isnan(a)] = np.nan
-    return out, (slope,)
-
-
-def _leaky_relu(a: Any, s: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    up = a > 0
-    out = np.where(up, a, s * a)
-    _binary_overflow("leaky_relu", out, a, s, np)
-    return out, (np.where(up, 1.0, s), np.where(up, 0.0, a))
-
-
-def _step(a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    out = np.where(a >= 0, 1.0, np.where(a < 0, 0.0, a))
-    return out, (np.where(a == a, 0.0, np.nan),)
-
-
-_OPS: dict[str, Callable[..., tuple[Any, tuple]]] = {
-    "add": _add, "sub": _sub, "mul": _mul, "div": _div, "neg": _neg, "pow": _pow, "exp": _exp,
-    "log": _log, "tanh": _tanh, "sigmoid": _sigmoid, "relu": _relu, "leaky_relu": _leaky_relu, "step": _step,
-}
+_SHARES = ("add", "sub", "neg")  # constant partials: backward passes the gradient on as it is, or negated

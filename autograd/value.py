@@ -17,10 +17,10 @@ Why the node is laid out as it is:
 * Parents only point backward, so graphs are acyclic: reference counting frees
   a graph as soon as the last reference to its output goes, at any depth.
 
-Numbers, one rule for every op: NaN in, NaN out (relu and step included); a
-finite input whose result does not fit in a float raises OverflowError naming
-the op (``exp(710)``, ``1e200 * 1e200``, ``1.0 / 1e-310``), while an input that
-is already infinite gives the IEEE result.  Local derivatives are computed in
+Numbers, one rule for every op (see autograd.ops): NaN in, NaN out (relu and
+step included); a finite input whose result does not fit in a float raises
+OverflowError naming the op (``exp(710)``, ``1e200 * 1e200``, ``1.0 / 1e-310``),
+while an input that is already infinite gives the IEEE result.  Local derivatives are computed in
 plain IEEE arithmetic and may be infinite where the math is (``x ** 0.5`` at 0)
 or where a float cannot hold them (``log`` at 1e-320); ``check_finite`` finds
 the first such node.
@@ -32,22 +32,14 @@ import math
 import numbers
 from typing import Union
 
-from .ops import OPS
 from .tags import _current, _current_constant
 
 Number = Union[int, float]
 
-# add, sub, mul, neg and relu, the ops a network is mostly made of, write their partials
-# (constants, or the other operand) inline: calling the table's rule for them costs
-# about a tenth of a training step.  A test holds them equal to the table's rules.
-_div = OPS["div"].rule
-_pow = OPS["pow"].rule
-_exp = OPS["exp"].rule
-_log = OPS["log"].rule
-_tanh = OPS["tanh"].rule
-_sigmoid = OPS["sigmoid"].rule
-_step = OPS["step"].rule
-
+# add, sub, mul, neg and relu, the ops a network is mostly made of, are written out here with
+# their partials (constants, or the other operand) inline: going through the table's entry costs
+# about a tenth of a training step.  Every other op's method is made from its entry of the op
+# table (autograd.define); a test holds these five equal to their entries.
 # how many backward passes have started (any root, any kind): a grad_value is current only
 # while no backward has run since the one that made it
 backward_runs = [0]
@@ -249,54 +241,6 @@ class Value:
             return NotImplemented
         return other.__mul__(self)
 
-    def __truediv__(self, other: Value | Number) -> Value:
-        other = _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        if other.data == 0.0:
-            raise ZeroDivisionError(f"div: division by zero ({self.data!r} / 0)")
-        out = self.data / other.data
-        if out - out:  # nonzero (NaN) only for ±inf and NaN
-            _overflow("div", out, self.data, other.data)
-        g0, g1 = _div(self.data, other.data, out)
-        return _node(out, "div", self, other, g0, g1)
-
-    def __rtruediv__(self, other: Number) -> Value:
-        other = _lift(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return other.__truediv__(self)
-
-    def __pow__(self, other: Value | Number) -> Value:
-        exponent = _lift(other)
-        if exponent is NotImplemented:
-            return NotImplemented
-        x, y = self.data, exponent.data
-        if x == 0.0 and y < 0.0:
-            raise ZeroDivisionError(f"pow: 0 raised to a negative power ({x!r} ** {y!r})")
-        if x < 0.0 and y == y:  # a NaN exponent gives NaN, as in PyTorch
-            if not y.is_integer():
-                raise ValueError(f"pow: a negative base to a fractional power is not real ({x!r} ** {y!r})")
-            if not exponent.is_constant:
-                raise ValueError(
-                    f"pow: d(x^y)/dy is not real for a negative base ({x!r} ** y); "
-                    "use a plain number as the exponent"
-                )
-        try:
-            out = x**y
-        except OverflowError:
-            raise OverflowError(f"pow: result out of range for finite operands ({x!r} ** {y!r})") from None
-        if out - out:  # nonzero (NaN) only for ±inf and NaN
-            _overflow("pow", out, x, y)
-        g0, g1 = _pow(x, y, out)
-        return _node(out, "pow", self, exponent, g0, g1)
-
-    def __rpow__(self, other: Number) -> Value:
-        base = _lift(other)
-        if base is NotImplemented:
-            return NotImplemented
-        return base.__pow__(self)
-
     # -- unary ops --------------------------------------------------------------
 
     def __neg__(self) -> Value:
@@ -304,38 +248,6 @@ class Value:
 
     def __pos__(self) -> Value:
         return self
-
-    def exp(self) -> Value:
-        try:
-            out = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(f"exp: result out of range for x = {self.data!r}") from None
-        (g,) = _exp(self.data, out)
-        return _node(out, "exp", self, None, g, 0.0)
-
-    def log(self) -> Value:
-        x = self.data
-        if x <= 0.0:  # NaN passes, and gives NaN
-            raise ValueError(f"log: undefined for x = {x!r} (needs x > 0)")
-        out = math.log(x)
-        (g,) = _log(x, out)
-        return _node(out, "log", self, None, g, 0.0)
-
-    def tanh(self) -> Value:
-        out = math.tanh(self.data)
-        (g,) = _tanh(self.data, out)
-        return _node(out, "tanh", self, None, g, 0.0)
-
-    def sigmoid(self) -> Value:
-        x = self.data
-        # exp of a non-positive number never overflows
-        if x >= 0.0:
-            out = 1.0 / (1.0 + math.exp(-x))
-        else:
-            e = math.exp(x)
-            out = e / (1.0 + e)
-        (g,) = _sigmoid(x, out)
-        return _node(out, "sigmoid", self, None, g, 0.0)
 
     def relu(self) -> Value:
         x = self.data
@@ -346,24 +258,6 @@ class Value:
         if x <= 0.0:
             return _node(0.0, "relu", self, None, 0.0, 0.0)
         return _node(x, "relu", self, None, x, 0.0)
-
-    def leaky_relu(self, slope: float = 0.01) -> Value:
-        """x for x > 0, slope·x otherwise; the slope is a constant parent, as in ``x * 0.01``."""
-        a = _lift(slope)
-        if a is NotImplemented:
-            raise TypeError(f"leaky_relu: slope must be a real number, got {type(slope).__name__}")
-        x, s = self.data, a.data
-        out = x if x > 0.0 else s * x
-        if out - out:  # nonzero (NaN) only for ±inf and NaN: a finite x and slope that overflow raise
-            _overflow("leaky_relu", out, x, s)
-        g0, g1 = OPS["leaky_relu"].rule(x, s, out)
-        return _node(out, "leaky_relu", self, a, g0, g1)
-
-    def step(self) -> Value:
-        x = self.data
-        out = 1.0 if x >= 0.0 else (0.0 if x < 0.0 else x)  # NaN stays NaN
-        (g,) = _step(x, out)
-        return _node(out, "step", self, None, g, 0.0)
 
     # -- backward ---------------------------------------------------------------
 

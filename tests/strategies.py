@@ -9,12 +9,13 @@ tensors, through ``run``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from hypothesis import strategies as st
 
-from autograd import Value
+from autograd import OPS, Value
 
 # Each entry: arity, how to apply it to operands of any numeric kind.
 # Ops are composed so that every program is smooth and finite on bounded inputs.
@@ -35,22 +36,32 @@ PROGRAM_OPS: dict[str, tuple[int, Callable[..., Any]]] = {
 }
 
 
-# How to make each op of the engine's table from Values (y is ignored by unary ops).
-APPLY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": lambda x, y: x + y,
-    "sub": lambda x, y: x - y,
-    "mul": lambda x, y: x * y,
-    "div": lambda x, y: x / y,
-    "neg": lambda x, y: -x,
-    "pow": lambda x, y: x**y,
-    "exp": lambda x, y: x.exp(),
-    "log": lambda x, y: x.log(),
-    "tanh": lambda x, y: x.tanh(),
-    "sigmoid": lambda x, y: x.sigmoid(),
-    "relu": lambda x, y: x.relu(),
-    "step": lambda x, y: x.step(),
-    "leaky_relu": lambda x, y: x.leaky_relu(y),
-}
+_OPERATORS = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
+              "pow": operator.pow, "neg": operator.neg}
+
+
+class _Apply(Mapping):
+    """How to make each op of the engine's table from Values (y is ignored by unary ops), read
+    from the table itself, so that an op defined later (define_op) is in it too."""
+
+    def __getitem__(self, name: str) -> Callable[[Any, Any], Any]:
+        if name not in OPS:
+            raise KeyError(name)
+        if name in _OPERATORS:
+            fn = _OPERATORS[name]
+            return (lambda x, y: fn(x)) if OPS[name].arity == 1 else fn
+        if OPS[name].arity == 1:
+            return lambda x, y: getattr(x, name)()
+        return lambda x, y: getattr(x, name)(y)  # a method, so that other kinds of number (torch's) work too
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(OPS))
+
+    def __len__(self) -> int:
+        return len(OPS)
+
+
+APPLY: Mapping[str, Callable[[Any, Any], Any]] = _Apply()
 
 
 def _clip(x: Any) -> Any:

@@ -21,8 +21,10 @@ from typing import Union
 
 from autograd import Value, topological
 
+from . import forward
 from .chain import ChainRule, chain_rule, node_names
 from .fold import FoldedEdge, Folding
+from .forward import check_mode
 from .rendering import Drawing
 from .text import dot_attr, dot_html, fmt
 
@@ -62,15 +64,15 @@ def _colors(on: bool | None) -> tuple[str, str]:
 
 
 def _node_label(node: Value, names: dict[Value, str], folding: Folding, show_grad: bool, on: bool | None,
-                named: bool, grad: float) -> str:
+                named: bool, grad: float, row: str | None = None) -> str:
     color, text = _colors(on)
     name = names[node]
     head = f"<B>{dot_html(name)}</B>" if named else f'<FONT POINT-SIZE="9" COLOR="{FADED}">{dot_html(name)}</FONT>'
     if node.op:  # how the node was made, in the operands' names: z3 = θ2 · a2, or folded J = 0.5 · (a3 − 1)^2
         head += f" = <I>{dot_html(folding.expression(node, names))}</I>"
     rows = [head, f"data {fmt(node.data)}"]
-    if show_grad:
-        rows.append(f"grad {fmt(grad)}")
+    if show_grad and row != "":  # row: the derivative row written some other way ("": none)
+        rows.append(f"grad {fmt(grad)}" if row is None else row)
     shade = ' BGCOLOR="#fff3c4"' if on else ""
     cells = "".join(
         f'<TR><TD{shade if i == 0 else ""}><FONT COLOR="{text}">{row}</FONT></TD></TR>' for i, row in enumerate(rows)
@@ -82,8 +84,9 @@ def _node_label(node: Value, names: dict[Value, str], folding: Folding, show_gra
 
 def _add_nodes(g: Drawing, order: list[Value], ids: dict[Value, str], names: dict[Value, str],
                folding: Folding, show_grad: bool, lit: set[Value] | None,
-               grads: dict[Value, float] | None = None) -> None:
-    """A box per node; ``grads`` overrides the gradients shown (the player's, before backward ran)."""
+               grads: dict[Value, float] | None = None, rows: dict[Value, str] | None = None) -> None:
+    """A box per node; ``grads`` overrides the gradients shown (the player's, before backward ran),
+    ``rows`` replaces the gradient row (forward mode's ∂node/∂θ; a node not in it gets none)."""
     for node in order:
         on = None if lit is None else node in lit
         if node.is_constant:
@@ -92,7 +95,8 @@ def _add_nodes(g: Drawing, order: list[Value], ids: dict[Value, str], names: dic
         else:
             named = bool(node.label) or names[node] in ("J", "θ")
             grad = node.grad if grads is None else grads.get(node, 0.0)
-            g.node(ids[node], label=_node_label(node, names, folding, show_grad, on, named, grad), shape="plain")
+            row = None if rows is None else rows.get(node, "")
+            g.node(ids[node], label=_node_label(node, names, folding, show_grad, on, named, grad, row), shape="plain")
 
 
 def _edge_label(edge: FoldedEdge, names: dict[Value, str], folding: Folding) -> dict[str, str]:
@@ -154,7 +158,7 @@ def draw(
 
 
 def _draw(root: Value, show_grad: bool, rankdir: str, highlight: Highlight, max_nodes: int, show_local: bool,
-          fold: bool, grads: dict[Value, float] | None) -> Drawing:
+          fold: bool, grads: dict[Value, float] | None, rows: dict[Value, str] | None = None) -> Drawing:
     if not isinstance(root, Value):
         raise TypeError(f"draw() needs a Value, got {type(root).__name__}")
     max_nodes = _check_max(max_nodes)
@@ -167,7 +171,7 @@ def _draw(root: Value, show_grad: bool, rankdir: str, highlight: Highlight, max_
     names = node_names(order)
     ids = {node: f"n{i}" for i, node in enumerate(order) if node in set(shown)}
     g = _new_drawing(rankdir)
-    _add_nodes(g, shown, ids, names, folding, show_grad, lit, grads)
+    _add_nodes(g, shown, ids, names, folding, show_grad, lit, grads, rows)
     g.edges_written = _add_edges(g, shown, ids, names, folding, lit, lit_edges, label_all=show_local)
     g.node_ids, g.folding, g.names = ids, folding, names
     return g
@@ -334,6 +338,7 @@ def draw_chain_rule(
     rankdir: str = "BT",
     max_nodes: int = MAX_NODES,
     fold: bool = True,
+    mode: str = "reverse",
 ) -> Drawing:
     """The graph of J with every path from J to θ highlighted and the rest faded.
 
@@ -345,8 +350,11 @@ def draw_chain_rule(
     parallel edges (x*x) are kept; the caption gives the sum over paths with its
     numbers and says whether it equals θ.grad.  On a graph larger than
     ``max_nodes`` only the nodes on the paths are drawn (with a note of how many
-    were left out).  Takes ``(J, θ)``, or a ChainRule.
+    were left out).  Takes ``(J, θ)``, or a ChainRule.  ``mode="forward"`` writes ∂node/∂θ
+    (forward mode's tangent) in each box on the paths instead of ∂J/∂node: the same edges and
+    product, read from θ up.
     """
+    mode = check_mode(mode)
     if isinstance(J, ChainRule):
         rule = J
     else:
@@ -359,6 +367,11 @@ def draw_chain_rule(
     order = _shown(order=full, folding=folding)
     names = rule.names
     caption = rule.text()
+    rows = None
+    if mode == "forward":
+        tangents = forward.tangents_of(rule.J, rule.theta)
+        rows = forward.rows(names, rule.theta, tangents)
+        caption += "\n" + forward.caption(names, rule.J, rule.theta, tangents)
     if len(order) > max_nodes:
         keep = set(rule.nodes) | {rule.theta}
         if len(keep) > max_nodes:
@@ -373,7 +386,7 @@ def draw_chain_rule(
     ids = {node: f"n{i}" for i, node in enumerate(full) if node in kept}
     g = _new_drawing(rankdir, caption)
     lit = set(rule.nodes) | {rule.theta}
-    _add_nodes(g, order, ids, names, folding, show_grad, lit)
+    _add_nodes(g, order, ids, names, folding, show_grad, lit, rows=rows)
     g.edges_written = _add_edges(g, order, ids, names, folding, lit, rule.edges(), label_all=False)
     g.node_ids, g.folding, g.names = ids, folding, names
     return g

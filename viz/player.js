@@ -6,6 +6,8 @@
   var data = JSON.parse(root.querySelector(".cr-data").textContent);
   var nodes = data.nodes, frames = data.frames, names = data.names;
   var quiz = root.dataset.quiz === "on";
+  // forward mode (data.mode === "forward"): tangents ż = ∂z/∂wrt carried up instead of grads down
+  var forward = data.mode === "forward", wrt = data.wrt;
   var players = Array.prototype.slice.call(document.querySelectorAll(".chainrule-player"));
   var key = "cr" + players.indexOf(root);
 
@@ -47,6 +49,12 @@
   // -- questions (quiz mode): one per drawn parent a backward frame writes to
   var questions = [];
   frames.forEach(function (f, k) {
+    if (forward) {  // one per drawn node a tangent frame writes
+      if (f.kind === "tangent" && nodes[f.node].drawn && !nodes[f.node].constant) {
+        questions.push({frame: k, node: f.node, state: "open", tries: 0, hints: 0});
+      }
+      return;
+    }
     if (f.kind !== "backward") return;
     var seen = {};
     f.parents.forEach(function (p) {
@@ -66,6 +74,7 @@
     var known = {}, grad = {};
     for (var j = 0; j <= k; j++) {
       var f = frames[j];
+      if (forward && f.kind !== "forward") { tangentStep(f, grad); continue; }
       if (f.kind === "forward") known[f.node] = true;
       else if (f.kind === "seed") grad[f.node] = 1;
       else f.parents.forEach(function (p, u) {
@@ -77,6 +86,41 @@
     return {known: known, grad: grad};
   }
 
+  // forward mode's seed: θ̇ = 1, every other leaf held fixed (0); a tangent frame: ż = Σ ∂z/∂p · ṗ
+  function tangentStep(f, tan) {
+    if (f.kind === "seed") {
+      nodes.forEach(function (n, i) { if (!n.op) tan[i] = 0; });
+      tan[f.node] = 1;
+      return;
+    }
+    var total;
+    f.parents.forEach(function (p, u) {
+      var term = locals[f.node][f.slots[u]] * tan[p];
+      total = total === undefined ? term : total + term;
+    });
+    tan[f.node] = total === undefined ? 0 : total;
+  }
+  function dotted(name) {  // ż, θ̇1: a combining dot on the first letter; ∂[a3 − 1]/∂θ1 for a folded name
+    return /^[A-Za-z\u0370-\u03ff]/.test(name) ? name[0] + "\u0307" + name.slice(1) : "∂" + name + "/∂" + names[wrt];
+  }
+  function rowWord(i) { return forward ? "∂" + names[i] + "/∂" + names[wrt] + " =" : "grad"; }
+  function describeTangent(k) {
+    var f = frames[k], n = nodes[f.node], name = names[f.node], w = names[wrt];
+    if (f.kind === "seed") return dotted(w) + " = ∂" + w + "/∂" + w + " = 1: forward mode starts at " + w +
+      " (every other leaf is held fixed, its tangent 0)";
+    if (!f.parents.length) return dotted(name) + " = 0: " + name + " does not depend on " + w;
+    var state = replay(k - 1), hidden = quiz && open(k).some(function (q) { return q.node === f.node; });
+    var symbols = [], formulas = [], numbers = [];
+    f.parents.forEach(function (p, u) {
+      symbols.push("∂" + name + "/∂" + names[p] + " · " + dotted(names[p]));
+      formulas.push("(" + n.partials[f.slots[u]] + ") × " + fmt(state.grad[p]));
+      numbers.push(fmt(locals[f.node][f.slots[u]]) + " × " + fmt(state.grad[p]));
+    });
+    var t = replay(k).grad[f.node];
+    return dotted(name) + " = " + symbols.join(" + ") + " = " + formulas.join(" + ") + " = " + numbers.join(" + ") +
+      (hidden ? "   → ?" : " = " + fmt(t) + "   (∂" + name + "/∂" + w + ")");
+  }
+
   var boxes = {};
   Array.prototype.forEach.call(root.querySelectorAll("[data-node]"), function (g) {
     boxes[g.dataset.node] = g;
@@ -85,7 +129,7 @@
     if (!shape || !shape.getBBox) return;
     var box = shape.getBBox(), middle = box.x + box.width / 2;
     Array.prototype.forEach.call(g.querySelectorAll("text"), function (t) {
-      if (/^(data|grad) /.test(t.textContent)) { t.setAttribute("x", middle); t.setAttribute("text-anchor", "middle"); }
+      if (/^(data|grad) /.test(t.textContent) || t.textContent.indexOf("∂") === 0) { t.setAttribute("x", middle); t.setAttribute("text-anchor", "middle"); }
     });
   });
   function setRow(g, word, text) {
@@ -96,6 +140,7 @@
 
   function describe(k) {
     var f = frames[k], n = nodes[f.node], name = names[f.node];
+    if (forward && f.kind !== "forward") return describeTangent(k);
     if (f.kind === "forward") {
       return n.op ? name + " = " + n.expr + " = " + fmt(vals[f.node]) : name + " = " + fmt(vals[f.node]) + "  (a leaf)";
     }
@@ -117,6 +162,10 @@
 
   function label(k) {
     var f = frames[k], name = names[f.node];
+    if (forward) {
+      if (f.kind === "forward") return "value: " + name;
+      return f.kind === "seed" ? "seed: " + dotted(name) + " = 1" : "tangent: ∂" + name + "/∂" + names[wrt];
+    }
     if (f.kind === "forward") return "forward: " + name;
     if (f.kind === "seed") return "seed: ∂" + name + "/∂" + name + " = 1";
     var to = f.parents.filter(function (p) { return !nodes[p].constant; }).map(function (p) { return names[p]; });
@@ -139,19 +188,19 @@
       var g = boxes[n.box];
       var value = state.known[i] ? vals[i] : undefined, grad = state.grad[i];
       g.dataset.value = full(value);
-      g.dataset.grad = full(grad);
+      g.dataset[forward ? "tangent" : "grad"] = full(grad);
       setRow(g, "data", fmt(value));
-      setRow(g, "grad", grad === undefined ? "?" : fmt(grad));
+      setRow(g, rowWord(i), grad === undefined ? "?" : fmt(grad));
       g.classList.toggle("cr-unknown", value === undefined);
     });
-    Array.prototype.forEach.call(root.querySelectorAll(".cr-now, .cr-gets, .cr-edge"), function (e) {
-      e.classList.remove("cr-now", "cr-gets", "cr-edge");
+    Array.prototype.forEach.call(root.querySelectorAll(".cr-now, .cr-gets, .cr-reads, .cr-edge"), function (e) {
+      e.classList.remove("cr-now", "cr-gets", "cr-reads", "cr-edge");
     });
     var here = boxes[nodes[f.node].box];
     if (here) here.classList.add("cr-now");
-    if (f.kind === "backward") f.parents.forEach(function (p, u) {
+    if (f.kind === "backward" || f.kind === "tangent") f.parents.forEach(function (p, u) {
       var b = boxes[nodes[p].box];
-      if (b && b !== here) b.classList.add("cr-gets");
+      if (b && b !== here) b.classList.add(forward ? "cr-reads" : "cr-gets");
       var e = data.stepEdge[f.node + ":" + f.slots[u]];
       if (e !== undefined) root.querySelector('[data-edge="' + e + '"]').classList.add("cr-edge");
     });
@@ -225,6 +274,7 @@
     return g;
   }
   function hint(q) {
+    if (forward) return hintTangent(q);
     var f = frames[q.frame], fn = names[f.node], pn = names[q.node], J = names[data.root];
     var state = replay(q.frame - 1), u = f.parents.indexOf(q.node), before = state.grad[q.node];
     var formula = "∂" + J + "/∂" + pn + (before === undefined ? " = " : " += ") + "∂" + J + "/∂" + fn +
@@ -233,6 +283,14 @@
     return formula + ": " + (before === undefined ? "" : fmt(before) + " + ") + fmt(state.grad[f.node]) + " × " +
       fmt(locals[f.node][f.slots[u]]) + (f.parents.indexOf(q.node, u + 1) >= 0 ? " (and once more: " + pn +
       " is both operands)" : "");
+  }
+  function hintTangent(q) {
+    var f = frames[q.frame], name = names[f.node], state = replay(q.frame - 1);
+    var formula = dotted(name) + " = " + f.parents.map(function (p) {
+      return "∂" + name + "/∂" + names[p] + " · " + dotted(names[p]); }).join(" + ");
+    if (q.hints < 2) return formula;
+    return formula + ": " + f.parents.map(function (p, u) {
+      return fmt(locals[f.node][f.slots[u]]) + " × " + fmt(state.grad[p]); }).join(" + ");
   }
   function showQuiz() {
     var box = root.querySelector(".cr-quiz");
@@ -247,7 +305,8 @@
     asks.forEach(function (q) {
       var row = document.createElement("div"), lab = document.createElement("label");
       var input = document.createElement("input"), note = document.createElement("span");
-      lab.textContent = "Your turn: " + names[q.node] + ".grad after this step = ";
+      lab.textContent = forward ? "Your turn: " + dotted(names[q.node]) + " = ∂" + names[q.node] + "/∂" + names[wrt] +
+        " = " : "Your turn: " + names[q.node] + ".grad after this step = ";
       input.dataset.answer = nodes[q.node].box;
       input.autocomplete = "off";
       input.addEventListener("keydown", function (e) {

@@ -23,9 +23,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autograd import OPS, Value, backward_steps, topological
+from autograd import OPS, Value, backward_steps, forward_steps, topological
 from autograd.files import write_atomic
 
+from . import forward
+from .chain import node_names
 from .draw import MAX_NODES, GraphTooLarge, _check_max, _draw
 from .rendering import render
 from .text import escape_surrogates
@@ -40,6 +42,10 @@ class Frame:
     ``kind`` is "forward" (``node`` gets its ``value``), "seed" (∂J/∂J = 1) or
     "backward" (``node`` pushes its gradient to its parents: ``updates`` holds, for
     each, (parent, local derivative, upstream grad, the parent's grad after)).
+
+    In forward mode the seed is θ̇ = 1 at ``node`` = θ, and each "tangent" frame gives
+    ``node`` its tangent ż = Σ ∂z/∂p · ṗ (``value``): ``updates`` holds one term per parent
+    that depends on θ, (parent, local derivative, the parent's tangent, the sum so far).
     """
 
     kind: str
@@ -60,6 +66,9 @@ class Player:
         self._data = data
 
     def __repr__(self) -> str:
+        if self._data.get("mode") == "forward":
+            counts = [sum(1 for f in self.frames if f.kind == k) for k in ("forward", "tangent")]
+            return f"Player({len(self.frames)} frames: {counts[0]} values, 1 seed, {counts[1]} tangents; forward mode)"
         backward = sum(1 for f in self.frames if f.kind == "backward")
         forward = len(self.frames) - backward - 1
         return f"Player({len(self.frames)} frames: {forward} forward, 1 seed, {backward} backward)"
@@ -103,14 +112,23 @@ class Player:
     def html(self) -> str:
         """One self-contained HTML document: SVG, script and style inline, nothing from the network."""
         title = html.escape(f"Backward, step by step: ∂{self._data['names'][self._data['root']]}")
+        if self._data.get("mode") == "forward":
+            names = self._data["names"]
+            title = html.escape(f"Forward mode, step by step: ∂{names[self._data['root']]}/∂{names[self._data['wrt']]}")
         return (
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{title}</title></head>\n<body>\n{self.fragment()}\n</body></html>\n"
         )
 
-    def save(self, path: str | os.PathLike) -> Path:
-        """Write :meth:`html` to ``path`` (normally a .html file)."""
+    def save(self, path: str | os.PathLike, frames: Any = None, duration: Any = 1.5) -> Path:
+        """Write :meth:`html` to ``path`` (normally a .html file); or, by the suffix, the frames as
+        an animation (.gif .webp .apng, ``duration`` seconds a frame) or as slides (.pdf, a 16:9
+        page a frame), ``frames`` a range, a slice, frame numbers or "backward" (see viz.animation)."""
+        if str(path).lower().endswith((".gif", ".webp", ".apng", ".pdf")):
+            from .animation import save as save_frames
+
+            return save_frames(self, path, frames, duration)
         if os.path.isdir(path):
             raise IsADirectoryError(f"save: {path} is a folder; give a file name such as backward.html")
         return write_atomic(path, escape_surrogates(self.html()), "save")
@@ -119,13 +137,18 @@ class Player:
         return self.fragment()
 
 
-def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False) -> Player:
+def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False, mode: str = "reverse",
+                 wrt: Value | None = None) -> Player:
     """A step-through player of J's forward and backward passes (backward need not have run).
 
     The graph is drawn as ``viz.draw`` draws it, folded where it names its inner nodes.
     A graph of more than ``max_nodes`` nodes is refused with GraphTooLarge.  With
     ``quiz=True`` the page hides each gradient until the learner has typed it.
+    ``mode="forward"`` with ``wrt=θ`` plays forward mode instead of backward: after the
+    values, the seed θ̇ = 1, then one frame per node in topological order writing
+    ż = Σ ∂z/∂p · ṗ, ending on ∂J/∂θ at J (the quiz asks for each ż).
     """
+    mode = forward.check_mode(mode, wrt, needs_wrt=True)
     if not isinstance(J, Value):
         raise TypeError(f"step_through() needs a Value, got {type(J).__name__}")
     max_nodes = _check_max(max_nodes)
@@ -137,6 +160,8 @@ def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False) -> Pl
             f"step_through: the graph has {len(order):,} nodes, more than max_nodes={max_nodes} frames can "
             "show one by one. Step through one example rather than a batch, a smaller model, or raise max_nodes."
         )
+    if mode == "forward":
+        return _forward_player(J, wrt, order, max_nodes, quiz)
     steps = backward_steps(J)
     final = {J: 1.0}
     for _, updates in steps:
@@ -154,6 +179,30 @@ def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False) -> Pl
             slots=[slot for slot, *_ in updates],
         ))
     data = _page_data(J, order, index, frames, drawing)
+    return Player(J, frames, _svg(drawing), data, quiz)
+
+
+def _forward_player(J: Value, wrt: Value, order: list[Value], max_nodes: int, quiz: bool) -> Player:
+    if wrt not in set(order):
+        raise ValueError(f"wrt ({wrt!r}) is not in J's graph: J does not depend on it")
+    steps = forward_steps(J, wrt)
+    tangents = {wrt: 1.0}
+    tangents.update((node, t) for node, _, t in steps)
+    # boxes sized for the tangents the frames will show; every named node gets the row
+    names = node_names(order)  # as _draw names them
+    drawing = _draw(J, True, "LR", None, max_nodes, False, True, None,
+                    forward.rows(names, wrt, {n: tangents.get(n, 0.0) for n in order}))
+    index = {node: i for i, node in enumerate(order)}
+    frames = [Frame("forward", n, value=n.data) for n in order if not n.is_constant]
+    frames.append(Frame("seed", wrt, value=1.0))
+    for node, terms, t in steps:
+        total, updates = None, []
+        for _, p, local, tp in terms:
+            total = local * tp if total is None else total + local * tp
+            updates.append((p, local, tp, total))
+        frames.append(Frame("tangent", node, value=t, updates=updates, slots=[slot for slot, *_ in terms]))
+    data = _page_data(J, order, index, frames, drawing)
+    data["mode"], data["wrt"] = "forward", index[wrt]
     return Player(J, frames, _svg(drawing), data, quiz)
 
 

@@ -1,9 +1,10 @@
 """Turning DOT into SVG, PNG or PDF, and saving drawings.
 
-The system's ``dot`` is used when it is on PATH (it renders all three
-formats); otherwise ``graphviz-pure``, the self-contained build that pip
-installs with chainrule (SVG and PNG only).  Set CHAINRULE_RENDERER to
-``dot`` or ``graphviz-pure`` to choose.
+The system's ``dot`` is used when it is on PATH; otherwise ``graphviz-pure``,
+the self-contained build that pip installs with chainrule (SVG and PNG).  Set
+CHAINRULE_RENDERER to ``dot`` or ``graphviz-pure`` to choose.  PNG at a size and
+PDF are made from the SVG by viz.export (resvg and svg2pdf, the ``plot`` extra),
+so they need no system Graphviz; TikZ comes from the layout's coordinates (viz.tikz).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import graphviz
 
 from autograd.files import writable_target, write_atomic
 
-FORMATS = (".svg", ".png", ".pdf", ".dot")
+FORMATS = (".svg", ".png", ".pdf", ".dot", ".tex")
 RENDER_TIMEOUT = 120  # seconds, by default; render() and save() take another
 LONG_RENDER = 10.0  # seconds: a layout expected to take longer is announced with a warning first
 
@@ -52,12 +53,12 @@ def _pure() -> Renderer | None:
     if found is None:
         scripts = Path(sysconfig.get_path("scripts")) / "graphviz-pure"
         found = str(scripts) if scripts.exists() else None
-    return Renderer("graphviz-pure", found, ("svg", "png")) if found else None
+    return Renderer("graphviz-pure", found, ("svg", "png", "json")) if found else None
 
 
 def _system() -> Renderer | None:
     found = shutil.which("dot")
-    return Renderer("dot", found, ("svg", "png", "pdf")) if found else None
+    return Renderer("dot", found, ("svg", "png", "pdf", "json")) if found else None
 
 
 def find_renderer() -> Renderer | None:
@@ -113,8 +114,9 @@ def render(source: str, fmt: str = "svg", timeout: float = RENDER_TIMEOUT) -> by
         raise RenderError(f"no Graphviz renderer found; {INSTALL_HINT}")
     if fmt not in renderer.formats:
         raise RenderError(
-            f"{fmt.upper()} needs the system Graphviz (`apt-get install graphviz` or `brew install graphviz`); "
-            f"{renderer.name} renders {' and '.join(f.upper() for f in renderer.formats)}"
+            f"{fmt.upper()} needs the system Graphviz (`apt-get install graphviz` or `brew install graphviz`) "
+            f"or viz.save with the plot extra (`pip install 'chainrule[plot]'`); "
+            f"{renderer.name} renders {', '.join(f.upper() for f in renderer.formats)}"
         )
     try:
         done = subprocess.run(
@@ -147,32 +149,92 @@ def _write(path: Path, data: bytes) -> None:
     write_atomic(path, data, "save")
 
 
-def save(graph: graphviz.Graph | graphviz.Digraph, path: str | os.PathLike, timeout: float = RENDER_TIMEOUT) -> Path:
-    """Write a drawing to ``path``; the format comes from the suffix: .svg .png .pdf or .dot.
+def save(graph: graphviz.Graph | graphviz.Digraph | Any, path: str | os.PathLike, scale: float = 1.0,
+         dpi: float | None = None, timeout: float = RENDER_TIMEOUT) -> Path:
+    """Write a drawing (or a matplotlib figure) to ``path``; the format comes from the suffix:
+    .svg .png .pdf .dot or .tex (a standalone TikZ picture, see viz.tikz).
 
-    ``timeout`` is the renderer's time limit in seconds (see :func:`render`).
+    ``scale`` multiplies the picture's size (SVG, PNG, PDF; TikZ scales its coordinates);
+    ``dpi`` is PNG's pixels per inch (96 by default, Graphviz's own): a figure of 374 × 649 pt
+    is 499 × 865 px, at ``dpi=300`` 1,558 × 2,704 px, and ``scale=2`` doubles either.  PDF is
+    vector, drawn from the SVG with fonts that have every glyph the project writes; it
+    needs no system Graphviz.  ``timeout`` is the renderer's time limit in seconds (see
+    :func:`render`).
 
-    When it cannot render (no renderer, or PDF without the system Graphviz), the DOT
-    source is written beside it (same name, .dot) and RenderError says how to render it.
+    When it cannot render (no renderer, or no converter for PDF), the DOT source is written
+    beside it (same name, .dot) and RenderError says how to render it.
     """
-    source = _source(graph)
+    from . import export
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"save: unknown suffix {path.suffix!r} in {path}; use one of {', '.join(FORMATS)}")
+    scale, dpi = export.check_scale(scale, dpi)
+    if dpi is not None and suffix != ".png":
+        raise ValueError(f"save: dpi is for PNG; {suffix[1:].upper()} is not made of pixels (use scale)")
+    if hasattr(graph, "savefig") and not hasattr(graph, "source"):
+        return _save_figure(graph, path, suffix, scale, dpi)
+    source = _source(graph)
+    if suffix == ".dot" and scale != 1.0:
+        raise ValueError("save: DOT source has no size; scale is for SVG, PNG, PDF and TeX")
     writable_target(path, "save")  # before a render that may take long
     if suffix == ".dot":
         _write(path, source.encode("utf-8"))
         return path
     try:
-        data = render(source, suffix[1:], timeout)
+        if suffix == ".tex":
+            from .tikz import tikz_document
+
+            _write(path, tikz_document(graph, scale, timeout).encode("utf-8"))
+            return path
+        data = _rendered(source, suffix[1:], scale, dpi, timeout)
     except RenderError as error:
         dot_path = path.with_suffix(".dot")
         if dot_path.exists():  # someone else's file: leave it, and say where the source went
             dot_path = path.with_name(path.name + ".dot")
         _write(dot_path, source.encode("utf-8"))
-        raise RenderError(f"{error}. The DOT source is in {dot_path}; render it with `dot -T{suffix[1:]} "
-                          f"{dot_path} -o {path}`") from None
+        how = f"`dot -T{suffix[1:]} {dot_path} -o {path}`" if suffix != ".tex" else "dot2tex"
+        raise RenderError(f"{error}. The DOT source is in {dot_path}; render it with {how}") from None
+    _write(path, data)
+    return path
+
+
+def _rendered(source: str, fmt: str, scale: float, dpi: float | None, timeout: float) -> bytes:
+    """``source`` as ``fmt`` at ``scale`` (and PNG at ``dpi``): through the SVG when a converter is
+    installed, else the renderer's own output at its own size."""
+    from . import export
+
+    renderer = find_renderer()
+    plain = scale == 1.0 and dpi is None
+    if fmt == "png" and plain and not export.have("png"):
+        return render(source, "png", timeout)
+    if fmt == "pdf" and plain and not export.have("pdf") and renderer is not None and "pdf" in renderer.formats:
+        return render(source, "pdf", timeout)
+    svg = render(source, "svg", timeout).decode("utf-8")
+    if fmt == "svg":
+        return svg.encode("utf-8") if scale == 1.0 else export.scaled_svg(svg, scale).encode("utf-8")
+    return export.to_png(svg, scale, dpi) if fmt == "png" else export.to_pdf(svg, scale)
+
+
+def _save_figure(fig: Any, path: Path, suffix: str, scale: float, dpi: float | None) -> Path:
+    """A matplotlib figure through the same SVG → PNG/PDF path as a drawing (text as paths)."""
+    import io
+
+    from . import export
+
+    if suffix in (".dot", ".tex"):
+        raise ValueError(f"save: a matplotlib figure has no {suffix[1:].upper()} form; use .svg, .png or .pdf")
+    writable_target(path, "save")
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    svg = buffer.getvalue()
+    if suffix == ".svg":
+        data = (svg if scale == 1.0 else export.scaled_svg(svg, scale)).encode("utf-8")
+    elif suffix == ".png":
+        data = export.to_png(svg, scale, dpi)
+    else:
+        data = export.to_pdf(svg, scale)
     _write(path, data)
     return path
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -76,6 +77,8 @@ def test_a_pdf_without_a_renderer_leaves_an_existing_dot_file_alone(monkeypatch,
     monkeypatch.setenv("CHAINRULE_RENDERER", "graphviz-pure")  # renders SVG and PNG, not PDF
     if viz.find_renderer() is None:
         pytest.skip("graphviz-pure is not installed")
+    monkeypatch.setattr("viz.export.have", lambda fmt: False)  # and no SVG → PDF converter
+    monkeypatch.setitem(sys.modules, "svg2pdf_py", None)
     keep = tmp_path / "keep.dot"
     keep.write_text("mine")
     with pytest.raises(viz.RenderError, match=r"keep\.pdf\.dot"):

@@ -48,13 +48,16 @@ def test_jupyter_gets_svg(renderer: str) -> None:
     assert "<svg" in viz.chain_rule(v["J"], v["θ1"])._repr_mimebundle_()["image/svg+xml"]
 
 
-def test_pdf_with_graphviz_pure_says_it_needs_system_graphviz(tmp_path, monkeypatch) -> None:
+def test_pdf_with_graphviz_pure_and_no_converter_says_what_to_install(tmp_path, monkeypatch) -> None:
+    from viz import export
     from viz.rendering import _pure
 
     if _pure() is None:
         pytest.skip("graphviz-pure is not installed")
     monkeypatch.setenv("CHAINRULE_RENDERER", "graphviz-pure")
-    with pytest.raises(viz.RenderError, match="PDF needs the system Graphviz"):
+    monkeypatch.setattr(export, "have", lambda fmt: False)
+    monkeypatch.setitem(__import__("sys").modules, "svg2pdf_py", None)  # as if not installed
+    with pytest.raises(viz.RenderError, match=r"chainrule\[plot\]"):
         viz.save(small(), tmp_path / "g.pdf")
     assert [p.name for p in tmp_path.iterdir()] == ["g.dot"]
 
