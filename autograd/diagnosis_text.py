@@ -81,7 +81,13 @@ class Sentences:
             return "dead relu", c, f"leaky relu {name(c)} has slope 0 and input {name(p)} = {num(x)} ≤ 0, so {d} = 0"
         if c.op == "step":
             return "step", c, f"step {name(c)}: {d} = 0 at every input (a step has no slope to follow)"
-        if c.op in ("sigmoid", "tanh", "exp"):
+        if c.op == "abs" and x == 0.0:
+            return "kink", c, f"abs {name(c)} sits on its kink: {name(p)} = 0, where the engine takes {d} = sign(0) = 0"
+        if c.op in ("maximum", "minimum"):
+            which = "larger" if c.op == "maximum" else "smaller"
+            return "constant", c, (f"{name(c)} = {OPS[c.op].render(*[name(q) for q in c.parents])} passes on only its "
+                                   f"{which} operand, and {name(p)} = {num(x)} is not it, so {d} = 0")
+        if c.op in ("sigmoid", "tanh", "exp", "softplus", "silu", "elu"):
             what = "σ" if c.op == "sigmoid" else c.op
             return "saturated", c, (f"{what} {name(c)} at {name(p)} = {num(x)} is saturated: {d} is smaller than any "
                                     "float and rounds to exactly 0")

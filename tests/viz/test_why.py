@@ -292,3 +292,13 @@ def test_paths_below_a_block_are_counted_exactly() -> None:
     r = viz.why(J, θ)
     assert r.diagnosis.path_count == 6
     assert [c.kind for c in r.causes] == ["dead relu", "dead relu"] and [c.paths for c in r.causes] == [3, 3]
+
+
+def test_the_newer_ops_kinks_and_flat_sides() -> None:
+    θ = Value(0.0, label="θ")
+    assert [c.kind for c in viz.why(θ.abs() * 2.0, θ).causes] == ["kink"]
+    θ = Value(-1.0, label="θ")
+    r = viz.why(θ.maximum(Value(2.0)) * 3.0, θ)
+    assert r.verdict == "zero" and [c.kind for c in r.causes] == ["constant"] and "larger operand" in r.text()
+    assert viz.why(θ.maximum(Value(-1.0)), θ).verdict == "ok"  # a tie passes ½
+    assert [c.kind for c in viz.why((θ * 800.0).elu(), θ).causes] == ["saturated"]
