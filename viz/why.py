@@ -142,6 +142,12 @@ class Why:
             elif c.kind in ("vanishing product", "exploding product") and c.terms:
                 factors = "".join(f"({latex_number(v)})" for _, v in c.terms[:8])
                 parts.append(factors + (r"\cdots" if len(c.terms) > 8 else "") + rf" \quad ({kind})")
+            elif c.edges:  # the blocked (or non-finite) edge as the derivative it is
+                n, slot = c.edges[0]
+                upper, lower = d.names.get(n, "n"), d.names.get(n.parents[slot], "n")
+                local = latex_number(n.local_grads[slot]).replace("∞", r"\infty")
+                parts.append(rf"\frac{{\partial {latex_name(upper)}}}{{\partial {latex_name(lower)}}} = {local}"
+                             rf" \quad ({kind})")
             else:
                 parts.append(rf"{kind}\ \text{{at}}\ {where}")
         return parts[0] + (r" \quad\text{because}\quad " + r";\ ".join(parts[1:]) if parts[1:] else "")

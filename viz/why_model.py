@@ -44,6 +44,7 @@ class LayerReport:
     dead: list[int] = field(default_factory=list)  # units (from 1) dead on every example
     saturated: list[int] = field(default_factory=list)  # units saturated on every example
     grad_rms: float = 0.0  # RMS of ∂J/∂w over the layer's weights
+    signal_rms: float | None = None  # RMS of ∂J/∂z over its units and examples (None: no activation op)
     identical: list[list[int]] = field(default_factory=list)  # groups of identical units
     examples: int = 0  # how many times the batch ran the layer
 
@@ -54,6 +55,8 @@ class LayerReport:
         if self.activation in ("sigmoid", "tanh"):
             bits.append(f"saturated {len(self.saturated)}/{self.units}")
         bits.append(f"grad RMS {fmt(self.grad_rms)}")
+        if self.signal_rms is not None:
+            bits.append(f"∂J/∂z RMS {fmt(self.signal_rms)}")
         if self.identical:
             bits.append("identical units " + ", ".join("=".join(map(str, g)) for g in self.identical))
         return ": ".join(bits[:1]) + ": " + ", ".join(bits[1:])
@@ -74,7 +77,7 @@ class ModelWhy:
         self.grads = {p: float(grads.get(p, 0.0)) for layer in layers for n in layer for p in _params(n)}
         params = list(self.grads)
         self.layers = [LayerReport(f"layer {i + 1}", layer[0].activation, len(layer)) for i, layer in enumerate(layers)]
-        self._units(layers, topological(J))
+        self._units(layers, topological(J), grads)
         for report, layer in zip(self.layers, layers):
             ws = [self.grads[w] for n in layer for w in n.w]
             report.grad_rms = math.sqrt(sum(g * g for g in ws) / len(ws)) if ws else 0.0
@@ -106,7 +109,7 @@ class ModelWhy:
             self.verdict = "ok"
         self.causes = self._causes(layers, params, bad, tiny, huge, saturated)
 
-    def _units(self, layers: list[list[Any]], order: list[Value]) -> None:
+    def _units(self, layers: list[list[Any]], order: list[Value], grads: dict[Value, float]) -> None:
         """One pass over the graph: which unit made each node (a product with one of its weights,
         a sum of its own parts), and each unit's activation nodes, one per example."""
         unit_of: dict[Value, tuple[int, int]] = {}
@@ -129,15 +132,19 @@ class ModelWhy:
             elif node.op in ACT_OPS and ps[0] in owner:
                 i, j = owner[ps[0]]
                 if layers[i][j].activation == node.op:
-                    seen.setdefault((i, j), []).append((ps[0].data, node.local_grads[0]))
+                    seen.setdefault((i, j), []).append((ps[0].data, node.local_grads[0], grads.get(ps[0], 0.0)))
+        signal: dict[int, list[float]] = {}
         for (i, j), rows in seen.items():
+            signal.setdefault(i, []).extend(g for *_, g in rows)
             report = self.layers[i]
             report.examples = max(report.examples, len(rows))
             act = layers[i][j].activation
-            if act == "relu" and all(z <= 0.0 for z, _ in rows):
+            if act == "relu" and all(z <= 0.0 for z, *_ in rows):
                 report.dead.append(j + 1)
-            if act in ("sigmoid", "tanh") and all(abs(g) < self.saturated_at for _, g in rows):
+            if act in ("sigmoid", "tanh") and all(abs(g) < self.saturated_at for _, g, _ in rows):
                 report.saturated.append(j + 1)
+        for i, gs in signal.items():
+            self.layers[i].signal_rms = math.sqrt(sum(g * g for g in gs) / len(gs))
         for report in self.layers:
             report.dead.sort()
             report.saturated.sort()
@@ -170,13 +177,16 @@ class ModelWhy:
                 for c in first.causes[:1]:
                     causes.append(Cause(c.kind, c.nodes, c.edges, f"{report.name}: every ∂J/∂w is 0; for "
                                         f"w1 of unit 1: {c.text}", c.paths, c.terms))
-        rms = [r.grad_rms for r in self.layers]
-        if len(rms) > 1 and rms[-1] > 0 and 0 < rms[0] < rms[-1] / self.spread:
-            causes.append(Cause("vanishing product", (), (), "the gradient shrinks toward the input: RMS of ∂J/∂w "
-                                f"{fmt(rms[-1])} in the last layer, {fmt(rms[0])} in the first", 0))
-        elif len(rms) > 1 and rms[0] > rms[-1] * self.spread:
-            causes.append(Cause("exploding product", (), (), "the gradient grows toward the input: RMS of ∂J/∂w "
-                                f"{fmt(rms[-1])} in the last layer, {fmt(rms[0])} in the first", 0))
+        # the backward signal ∂J/∂z from the last layer with an activation down to the first
+        signal = [(i, r.signal_rms) for i, r in enumerate(self.layers) if r.signal_rms]
+        if len(signal) > 1:
+            (first, low), (last, high) = signal[0], signal[-1]
+            ends = (layers[first][0].w[0], layers[last][0].w[0]) if layers[first][0].w else ()
+            words = f"RMS of ∂J/∂z {fmt(high)} in {self.layers[last].name}, {fmt(low)} in {self.layers[first].name}"
+            if low < high / self.spread:
+                causes.append(Cause("vanishing product", ends, (), f"the gradient shrinks toward the input: {words}"))
+            elif low > high * self.spread:
+                causes.append(Cause("exploding product", ends, (), f"the gradient grows toward the input: {words}"))
         causes.sort(key=lambda c: c.kind == "identical units" and self.verdict != "ok")
         return causes
 

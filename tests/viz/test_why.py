@@ -307,3 +307,16 @@ def test_the_newer_ops_kinks_and_flat_sides() -> None:
     assert r.verdict == "zero" and [c.kind for c in r.causes] == ["constant"] and "larger operand" in r.text()
     assert viz.why(θ.maximum(Value(-1.0)), θ).verdict == "ok"  # a tie passes ½
     assert [c.kind for c in viz.why((θ * 800.0).elu(), θ).causes] == ["saturated"]
+
+
+def test_drawing_a_big_graph_keeps_only_what_the_causes_name() -> None:
+    θ = Value(1.0, label="θ")
+    y = (θ - 2.0).relu()
+    for _ in range(400):
+        y = y + y * 1.0
+    r = viz.why(y, θ)
+    g = r.draw(max_nodes=50)
+    assert len(g.node_ids) <= 50 and "other nodes are not drawn" in g.caption
+    with pytest.raises(viz.GraphTooLarge, match="max_nodes"):
+        r.draw(max_nodes=1)
+    assert "no path" in viz.why(y, Value(2.0)).draw().caption

@@ -89,3 +89,45 @@ def test_a_layer_alone_and_the_drawing() -> None:
 def test_not_a_model_is_refused() -> None:
     with pytest.raises(TypeError, match="Neuron, Layer, MLP"):
         viz.why(nn.module.Value(1.0), "model")
+
+
+def _normal(std: float):
+    def init(fan_in: int, fan_out: int, rng) -> float:
+        return float(rng.normal(0.0, std))
+
+    return init
+
+
+@pytest.mark.parametrize("activation, init, kind", [
+    ("sigmoid", "xavier_normal", "vanishing product"),
+    ("relu", _normal(1.5), "exploding product"),
+])
+def test_the_backward_signal_per_layer_vanishing_and_exploding_toward_the_input(activation, init, kind) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    inputs, targets = rng.normal(size=(6, 8)).tolist(), rng.normal(size=6).tolist()
+    model = nn.MLP(8, [16] * 8 + [1], activation=activation, init=init, seed=0)
+    zs: list[list] = [[] for _ in model.layers[:-1]]
+    outputs = []
+    for x in inputs:  # the forward pass by hand, keeping each hidden z
+        for i, layer in enumerate(model.layers):
+            x = layer(x)
+            if i < len(zs):
+                zs[i].extend(a.parents[0] for a in x)
+        outputs.append(x[0])
+    J = nn.mse(outputs, targets)
+    J.backward()  # each z.grad is now ∂J/∂z
+    expected = [math.sqrt(sum(z.grad ** 2 for z in layer) / len(layer)) for layer in zs]
+    r = viz.why(J, model)
+    signal = [layer.signal_rms for layer in r.layers]
+    assert signal[-1] is None  # the linear output has no activation op
+    assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(signal[:-1], expected))
+    ratio = expected[0] / expected[-1]
+    assert ratio < 1 / 100 if kind == "vanishing product" else ratio > 100
+    found = [c for c in r.causes if c.kind in ("vanishing product", "exploding product")]
+    assert [c.kind for c in found] == [kind] and found[0].nodes[0] is model.layers[0].neurons[0].w[0]
+    wider = viz.why(J, model, spread=max(ratio, 1 / ratio) * 1.01)  # a spread just past it: no finding
+    assert all(c.kind != kind for c in wider.causes)
+    narrower = viz.why(J, model, spread=max(ratio, 1 / ratio) * 0.99)
+    assert any(c.kind == kind for c in narrower.causes)
