@@ -19,7 +19,7 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
-from .diagnosis_text import SHOWN_FACTORS, Sentences, num
+from .diagnosis_text import SHOWN_FACTORS, Sentences, exact, num
 from .graph import _float_partials, _lock, _push, topological
 from .value import Value
 
@@ -284,7 +284,7 @@ class _Walk(Sentences):
         if p is self.theta and self.ways[self.theta] <= LISTED_PATHS:
             terms = tuple(self.paths())
             where = f"{self.name(p)}.grad = {num(total)}"
-        listed = " + ".join(f"({num(v)})" for _, v in terms[:SHOWN_FACTORS])
+        listed = " + ".join(f"({exact(v)})" for _, v in terms[:SHOWN_FACTORS])
         more = f" + … ({len(terms) - SHOWN_FACTORS} more)" if len(terms) > SHOWN_FACTORS else ""
         kinds = "paths' products" if p is self.theta else "shares"
         text = f"the {kinds} into {self.name(p)} cancel: {listed}{more} = {where}"
@@ -323,8 +323,8 @@ class _Walk(Sentences):
                            for c, s in self.consumers[m])
             if self.ways[self.theta] <= LISTED_PATHS:
                 shares = tuple(self.paths())
-            listed = " + ".join(f"({num(v)})" for _, v in shares[:SHOWN_FACTORS])
-            text = (f"the paths cancel: their sum of sizes is {num(self.absum[self.theta])}, but "
+            listed = " + ".join(f"({exact(v)})" for _, v in shares[:SHOWN_FACTORS])
+            text = (f"their sizes add up to {num(self.absum[self.theta])}, but with their signs "
                     f"{listed} = {num(self.grads[self.theta])}")
             return [Cause("paths cancel", (m,) + tuple(c for c, _ in self.consumers[m]), tuple(self.consumers[m]),
                           text, self.ways[self.theta], shares)]

@@ -11,13 +11,18 @@ from .value import Value
 SHOWN_FACTORS = 8  # factors of a long path written out in a sentence before "… N more"
 
 
-def num(x: float) -> str:
-    """A number in 4 significant digits with a true minus sign (viz.fmt's rule)."""
+def num(x: float, digits: int = 4) -> str:
+    """A number in ``digits`` significant digits with a true minus sign (viz.fmt's rule)."""
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
-    return "0" if x == 0 else f"{x:.4g}".replace("-", "−")
+    return "0" if x == 0 else f"{x:.{digits}g}".replace("-", "−")
+
+
+def exact(x: float) -> str:
+    """Enough digits to tell apart terms that nearly cancel (12)."""
+    return num(x, 12)
 
 
 class Sentences:
