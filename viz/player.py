@@ -82,6 +82,8 @@ class Player:
         script = "\n".join(_ASSETS.joinpath(name).read_text(encoding="utf-8")
                            for name in ("quiz.js", "domain.js", "player_quiz.js", "player.js"))
         mode = ' data-quiz="on"' if self.quiz else ""
+        if self._data.get("mode") == "forward":
+            mode += ' data-mode="forward"'
         return (
             f'<div class="chainrule-player" data-frame="0" data-frames="{len(self.frames)}"{mode}>'
             f"<style>{style}</style>"
@@ -104,13 +106,20 @@ class Player:
     def _leaves(self) -> str:
         """An input per leaf that is not a constant: edit it, and the page recomputes everything."""
         rows = ["<div>Change a leaf and watch every number follow:</div>"]
+        missing = self._data.get("noJs", [])
+        disabled = " disabled" if missing else ""
+        if missing:  # an op defined without js: the page steps through, but cannot recompute it
+            which = html.escape(", ".join(missing))
+            rows = [f'<div class="cr-nojs">Editing a leaf needs JavaScript for every op; {which} '
+                    f"{'has' if len(missing) == 1 else 'have'} none (give define_op its js=...).</div>"]
         for i, n in enumerate(self._data["nodes"]):
             if n["op"] or n["constant"] or not n["drawn"]:
                 continue
             name = html.escape(self._data["names"][i])
             # text, not type="number": the page must see what was typed to say why it is no number
             rows.append(f'<label>{name} = <input type="text" inputmode="decimal" spellcheck="false" '
-                        f'data-leaf="{n["box"]}" data-index="{i}" value="{html.escape(repr(float(n["value"])))}">'
+                        f'data-leaf="{n["box"]}" data-index="{i}" '
+                        f'value="{html.escape(repr(float(n["value"])))}"{disabled}>'
                         '<span class="cr-leaf-note" aria-live="polite"></span></label>')
         return "".join(rows)
 
@@ -245,7 +254,8 @@ def _page_data(J: Value, order: list[Value], index: dict[Value, int], frames: li
     return {
         "root": index[J],
         "names": [_number_or_name(n, names) for n in order],
-        "ops": {name: list(OPS[name].js) for name in used},
+        "ops": {name: list(OPS[name].js) for name in used if OPS[name].js},
+        "noJs": [name for name in used if not OPS[name].js],  # ops the page cannot recompute
         # each op's domain as the engine checks it: (message, error, NaN passes, the operand whose being
         # a plain number lets a point pass); the page holds the predicates (viz/domain.js)
         "domains": {name: [[d.message, d.error.__name__, d.nan_passes, d.unless_constant] for d in OPS[name].domain]

@@ -193,6 +193,8 @@ def test_the_op_tables_javascript_computes_what_the_engine_does(browser) -> None
 
     browser.get("about:blank")
     for name, op in OPS.items():
+        if not op.js and not op.builtin:
+            continue  # an op defined without js: the player steps through it but cannot recompute it
         assert len(op.js) == op.arity + 1, name
         for x, y in POINTS:
             try:
