@@ -15,6 +15,9 @@
     if (typeof v !== "string") return v;
     return v === "inf" ? Infinity : v === "-inf" ? -Infinity : NaN;
   }
+  function plus(a, b) {  // a + b written as a sum, a − 0.04 rather than a + −0.04 (viz.text.plus)
+    return fmt(a) + (b < 0 || Object.is(b, -0) ? " − " + fmt(-b) : " + " + fmt(b));
+  }
   function fmt(x) {  // like viz.fmt: 4 significant digits, a true minus sign
     if (x === undefined) return "?";
     if (isNaN(x)) return "nan";
@@ -200,7 +203,7 @@
         return;
       }
       lines.push(head + "(" + n.partials[f.slots[u]] + ") × " + fmt(up) + " = " + fmt(local) + " × " + fmt(up) +
-        "   → " + names[p] + ".grad = " + (before === undefined ? "" : fmt(before) + " + " + fmt(local * up) + " = ") +
+        "   → " + names[p] + ".grad = " + (before === undefined ? "" : plus(before, local * up) + " = ") +
         fmt(state.grad[p]));
     });
     return lines.join("\n");

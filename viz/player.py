@@ -26,9 +26,10 @@ from typing import Any
 from autograd import OPS, Value, backward_steps, forward_steps, topological
 from autograd.files import write_atomic
 
-from . import forward
+from . import forward, notation
 from .chain import node_names
 from .draw import MAX_NODES, GraphTooLarge, _check_max, _draw
+from .notation import text_powers
 from .rendering import render
 from .text import escape_surrogates
 
@@ -245,7 +246,7 @@ def _page_data(J: Value, order: list[Value], index: dict[Value, int], frames: li
     names = dict(drawing.names)
     for n in order:
         if n in drawing.folding.folded:
-            names[n] = f"[{drawing.folding.expression(n, drawing.names)}]"
+            names[n] = f"[{text_powers(drawing.folding.expression(n, drawing.names))}]"
     step_edge = {}
     for k, edge in enumerate(drawing.edges_written):
         for node, slot in edge.steps:
@@ -282,13 +283,17 @@ def _node_data(n: Value, index: dict[Value, int], box: dict[Value, str | None], 
         "constant": n.is_constant,
         "box": box[n],
         "drawn": n in drawing.node_ids,
-        "expr": op.render(*operands) if op else "",
-        "partials": [op.render(*operands, text=t) for t in op.partials] if op else [],
+        # in the drawing's notation: constants as the box writes them (2, not 2.0), powers raised,
+        # a partial with its constants multiplied out (2·r, not 2.0·r^(2.0−1))
+        "expr": text_powers(op.render(*[notation.number(p.data) if p.is_constant else o
+                                        for p, o in zip(n.parents, operands)])) if op else "",
+        "partials": [text_powers(notation.join_formula([notation.local_formula(n, i, lambda p: names[p])]))
+                     for i in range(len(n.parents))] if op else [],
     }
 
 
 def _number_or_name(n: Value, names: dict[Value, str]) -> str:
-    return repr(n.data) if n.is_constant else names[n]
+    return notation.number(n.data) if n.is_constant else names[n]
 
 
 def _num(x: float) -> float | str:
