@@ -111,6 +111,12 @@ exercises.check_theta2(answer)""",
 answer = None  # your number here
 exercises.check_theta1(answer)""",
         ),
+        (
+            "The same ∂J/∂θ1 by forward mode: θ̇1 = 1 at θ1, then ż = Σ ∂z/∂p · ṗ node by node up to J.",
+            """\
+v = exercises.notes_network()
+viz.step_through(v["J"], mode="forward", wrt=v["θ1"])""",
+        ),
     ],
 }
 
