@@ -87,8 +87,10 @@ def test_a_layer_alone_and_the_drawing() -> None:
 
 
 def test_not_a_model_is_refused() -> None:
-    with pytest.raises(TypeError, match="Neuron, Layer, MLP"):
+    with pytest.raises(TypeError, match="a Value or an nn Neuron, Layer or MLP as θ, got str"):
         viz.why(nn.module.Value(1.0), "model")
+    with pytest.raises(TypeError, match="got list"):
+        viz.why(nn.module.Value(1.0), [nn.module.Value(1.0)])
 
 
 def _normal(std: float):
