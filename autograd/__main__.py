@@ -23,12 +23,15 @@ STEPS: list[tuple[str, str, str]] = [
         x = Value(2.0, label="x")
         w = Value(-3.0, label="w")
         b = Value(1.0, label="b")
-        z = w * x + b
+        wx = w * x
+        wx.label = "wx"
+        z = wx + b
+        z.label = "z"
         print(z)
         print(z.op, [p.data for p in z.parents])
         """,
         "z is a Value like any other, but it remembers its operands (parents) and the op that made it: "
-        "z = (w·x) + b, an add of the product w·x and b.",
+        "z = wx + b, an add of the product wx = w·x and b.",
     ),
     (
         "Local derivatives, recorded in the forward pass",
@@ -43,11 +46,13 @@ STEPS: list[tuple[str, str, str]] = [
     (
         "backward: every gradient at once",
         """
-        J = (a - 0.5) ** 2
+        d = a - 0.5
+        d.label = "d"
+        J = d ** 2
         J.label = "J"
         J.backward()
-        for v in (J, a, z, w, x, b):
-            print(f"{v.label or 'z'}: data {v.data:.6g}, grad {v.grad:.6g}")
+        for v in (J, d, a, z, wx, w, x, b):
+            print(f"{v.label}: data {v.data:.6g}, grad {v.grad:.6g}")
 
         """,
         "backward() walks the graph once, from J down, and each node's grad becomes ∂J/∂node: the sum, over "
@@ -56,10 +61,14 @@ STEPS: list[tuple[str, str, str]] = [
     (
         "The chain rule, one path",
         """
-        by_hand = J.local_grads[0] * a.local_grads[0] * z.parents[0].local_grads[0]
-        print(f"∂J/∂w = ∂J/∂a · ∂a/∂z · ∂z/∂w = {by_hand:.6g};  w.grad = {w.grad:.6g}")
+        path = [(J, d), (d, a), (a, z), (z, wx), (wx, w)]  # J = d², d = a − 0.5, a = tanh(z), z = wx + b, wx = w·x
+        factors = [node.local_grads[node.parents.index(p)] for node, p in path]
+        by_hand = factors[0] * factors[1] * factors[2] * factors[3] * factors[4]
+        print("dJ/dw = " + " · ".join(f"∂{node.label}/∂{p.label}" for node, p in path))
+        print("      = " + "".join(f"({g:.6g})" for g in factors) + f" = {by_hand:.6g};  w.grad = {w.grad:.6g}")
         """,
-        "Multiply the local derivatives along the only path from J to w and you get w.grad. "
+        "Each factor is one named node's local derivative with respect to the next node on the path: "
+        "multiply them along the only path from J to w and you get w.grad. "
         "viz.chain_rule(J, w).text() writes this out for any graph, and viz.draw_chain_rule draws it.",
     ),
     (

@@ -61,15 +61,17 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "of itself with respect to each parent, computed in the forward pass."
     )
     layered = nn.MLP(1, [1, 1], activation="sigmoid", output_activation="sigmoid", bias=False, seed=seed)
-    layered.layers[0].neurons[0].w[0].data = t1
-    layered.layers[1].neurons[0].w[0].data = t2
+    for layer, name, value in ((0, "θ1", t1), (1, "θ2", t2)):
+        weight = layered.layers[layer].neurons[0].w[0]
+        weight.data, weight.label = value, name  # the weights go by the notes' names on the drawing too
     drawing = viz.draw_network(layered, x=[x])
     s.graph(drawing, "chain_rule_layers.svg",
-            f"The notes' picture 12: the network as layers 1, 2 and 3, the weight θ1 = {t1:g} from layer 1 to 2 "
-            f"and θ2 = {t2:g} from 2 to 3, each unit a sigmoid, on the input x = {x:g}.")
+            f"The notes' picture 12: the network as layers 1, 2 and 3, the weight θ1 = {viz.fmt(t1)} from layer 1 "
+            f"to 2 and θ2 = {viz.fmt(t2)} from 2 to 3, each unit a sigmoid, on the input x1 = {viz.fmt(x)}.")
     s.claim(layered([x]).data == v["a3"].data, "the layered model's output is a3, the graph's own")
     s.graph(viz.draw(J), "chain_rule_network.svg",
-            f"The θ1/θ2 network for x = {x:g}, y = {y:g}, θ1 = {t1:g}, θ2 = {t2:g}, after J.backward(): every "
+            f"The θ1/θ2 network for x = {viz.fmt(x)}, y = {viz.fmt(y)}, θ1 = {viz.fmt(t1)}, θ2 = {viz.fmt(t2)}, after "
+            "J.backward(): every "
             "Value the engine made.")
     s.say(
         "The chain rule in one line: if z depends on x only through y, then dz/dx = dz/dy · dy/dx. Here "
@@ -90,7 +92,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
             f"dz/dy · dy/dx = {viz.fmt(dz_dy)} · {viz.fmt(dy_dx)} = x.grad")
     s.say(
         "θ2 feeds z3, which feeds a3, which feeds J: one path. Multiplying the local derivatives along it "
-        "gives ∂J/∂θ2 = ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂θ2, and that product is exactly what backward left in θ2.grad."
+        "gives dJ/dθ2 = ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂θ2, and that product is exactly what backward left in θ2.grad. "
+        "(The derivations write the whole derivative, over every path from J to θ2, as dJ/dθ2 — the notes' "
+        "∂J(θ)/∂θ2 — and each factor, one node's local derivative, as ∂a3/∂z3. Each factor is written out "
+        "in the named quantities too: ∂J/∂a3 of J = ½(a3 − 1)² is a3 − 1.)"
     )
     check = numerical_grad(lambda a, b: network(x, y, a.data, b.data)["J"], [t1, t2])
     pictures = ("14 (the notation ∂J(θ)/∂θ2) and picture 15", "16")
@@ -123,14 +128,14 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
 
     s.say(
         "One step beyond the notes: give layer 3 two units, a3 and b3, both fed by a2, and let the loss add up "
-        "both errors. Now θ1 reaches J along two paths, one through each unit, and ∂J/∂θ1 is their sum."
+        "both errors. Now θ1 reaches J along two paths, one through each unit, and dJ/dθ1 is their sum."
     )
     w = two_units(x, t1, t2)
     w["J"].backward()
     split = viz.chain_rule(w["J"], w["θ1"])
     s.graph(viz.draw_chain_rule(split), "chain_rule_two_paths.svg",
             "Beyond the notes: two units in layer 3, two paths from J to θ1, each a product of local derivatives; "
-            "∂J/∂θ1 is their sum.")
+            "dJ/dθ1 is their sum.")
     s.number(split.text())
     s.claim(split.count == 2, "with two units in layer 3 there are two paths from J to θ1")
     s.claim(split.matches_grad and abs(sum(split.products) - w["θ1"].grad) <= 1e-12 * max(1.0, abs(w["θ1"].grad)),
@@ -159,9 +164,12 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
 
     s.say(
         "Your turn. The same network, but at each backward step the gradient the engine is about to write is "
-        "hidden: type it (−0.69, 6.9e-1 or 1/4 all work), press Enter, and the engine checks it. A wrong answer "
-        "gets a hint, first the formula, then its numbers. Your score is kept in the page's address, so a reload "
-        "picks up where you were."
+        "hidden, and so are the local factor and the product: type the gradient and press Enter, and the engine "
+        "checks it. A number is right when it equals the answer rounded to the significant figures you type, with "
+        "at least 2 (for −0.6932, −0.69 and −0.693 are right, −0.7 is too few figures); a fraction such as 1/4 is "
+        "right to 3 figures. Ask for a hint (first the factor and its formula, then its numbers) or reveal the "
+        "answer; a wrong answer that is a common slip is named. Your score is on the page and kept in its "
+        "address, so a reload picks up where you were."
     )
     quiz = viz.step_through(network(x, y, t1, t2)["J"], quiz=True)
     s.player(quiz, "Backward by hand on the θ1/θ2 network, every answer checked by the engine.")

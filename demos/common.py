@@ -27,6 +27,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import viz  # noqa: E402
 from autograd.files import write_atomic  # noqa: E402
 
+from . import captions  # noqa: E402
+
 # the same figures, byte for byte, on every run
 matplotlib.rcParams.update({
     "svg.hashsalt": "chainrule",
@@ -105,9 +107,17 @@ class Section:
         return self._figure(path, caption)
 
     def graph(self, drawing: viz.Drawing, filename: str, caption: str) -> Path:
+        """A drawing and its caption; what the caption says the figure draws (inputs, units and their
+        activations, names and values on edges, a path's ends) is read back from the SVG and checked."""
         path = viz.save(drawing, self.out / filename)
         _show_svg(path)
-        return self._figure(path, caption)
+        figure = self._figure(path, caption)
+        checked, wrong = captions.check(caption, path.read_text(encoding="utf-8"))
+        if checked:
+            shown = "; ".join(w for w in checked if w not in wrong) or "nothing"
+            self.claim(not wrong, f"the figure draws what its caption says ({', '.join(checked)})"
+                       + (f": not drawn: {', '.join(wrong)}; drawn: {shown}" if wrong else ""))
+        return figure
 
     def graphs(self, drawings: list[tuple[viz.Drawing, str, str]]) -> list[Path]:
         """Graphs side by side on the page, each (drawing, file name, caption)."""

@@ -104,7 +104,9 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
             w.data = kept
 
     after = w.data
-    reach = max(4 * abs(after - before), 0.5)
+    step = after - before
+    # the axis is scaled to the step (a third of its width), so the move against the slope can be seen
+    reach = 1.5 * abs(step) if step else 0.5
     grid_w = np.linspace(before - reach, before + reach, 41)
     fig, ax = plt.subplots(figsize=(7, 3.6))
     ax.plot(grid_w, [loss_at(v) for v in grid_w], color="#999999", label="the loss J, as w1 varies")
@@ -114,12 +116,17 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
                 arrowprops={"arrowstyle": "->", "color": "#c62828", "lw": 2})
     ax.plot([before], [j0], "o", color="#1565c0", label=f"existing weight {viz.fmt(before)}")
     ax.plot([after], [loss_at(after)], "o", color="#c62828", label=f"new weight {viz.fmt(after)}")
+    # in the corner the descending curve leaves empty
+    ax.text(0.97, 0.95, f"the step −{lr} · ∂J/∂w1 = {viz.fmt(step)}\ngoes against the slope", transform=ax.transAxes,
+            ha="right", va="top", color="#c62828", fontsize=9)
     ax.set(xlabel="w1", ylabel="J", title=f"new = {viz.fmt(before)} − {lr} · ({viz.fmt(grad)}) = {viz.fmt(after)}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     s.plot(fig, "learning_rate_update.svg",
            "The notes' picture 7: one update of one weight, new_weight = existing_weight − learning_rate · "
            "gradient; the step goes against the slope.")
     s.claim((after - before) * grad < 0 or grad == 0, "the update moves w1 against its gradient")
+    s.claim(abs(step) >= (grid_w[-1] - grid_w[0]) / 4 or not step,
+            f"the step spans {abs(step) / (grid_w[-1] - grid_w[0]):.0%} of the plot's w1 axis, so it can be seen")
 
     s.say(
         "On the bowl J(w) = (w − 3)², starting from w = −2: a learning rate that is too small creeps toward "
@@ -173,9 +180,9 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     tol = 1e-10
     fast = newton(unit_loss, 0.0, tol)
     slow = gradient_descent(unit_loss, 0.0, 1.0, tol, most=1000)
-    s.number(f"|J′| < {tol:g}: Newton after {len(fast) - 1} steps (w = {viz.fmt(fast[-1], 10)}), "
+    s.number(f"|J′| < {viz.fmt(tol)}: Newton after {len(fast) - 1} steps (w = {viz.fmt(fast[-1], 10)}), "
              f"gradient descent after {len(slow) - 1} steps (w = {viz.fmt(slow[-1], 10)})")
-    s.claim(len(fast) - 1 <= 8, "Newton's method reaches |J′| < 1e-10 within 8 steps")
+    s.claim(len(fast) - 1 <= 8, f"Newton's method reaches |J′| < {viz.fmt(tol)} within 8 steps")
     s.claim(len(slow) - 1 >= 5 * (len(fast) - 1) and abs(slow[-1] - fast[-1]) < 1e-8,
             "gradient descent needs at least five times as many to reach the same minimum")
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained")

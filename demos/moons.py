@@ -89,8 +89,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "shows its bias and its output a on the first training point."
     )
     drawing = viz.draw_network(model, x=X[0])
-    s.graph(drawing, "moons_network.svg", f"The trained 2-16-16-1 network on the point x = ({viz.fmt(X[0][0])}, "
-            f"{viz.fmt(X[0][1])}): {drawing.caption}.")
+    s.graph(drawing, "moons_network.svg", f"The trained 2-16-16-1 network on the point x1 = {viz.fmt(X[0][0])}, "
+            f"x2 = {viz.fmt(X[0][1])}: {drawing.caption}.")
     weights = sum(len(n.w) for layer in model.layers for n in layer.neurons)
     s.claim(drawing.counts() == (2 + 33, weights),
             f"the picture has one node per input and neuron (35) and one edge per weight ({weights})")

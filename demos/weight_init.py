@@ -52,14 +52,14 @@ def backward_signal(model: nn.MLP, inputs: list, targets: list) -> list[float]:
 
 
 def two_layer_check(seed: int) -> tuple[nn.MLP, list, list, float]:
-    """The notes' 2-layer network (2 inputs, 3 sigmoid units, a sigmoid output read through the
-    cross-entropy) on m = 4 examples: the engine's gradients against the notes' matrix formulas,
+    """The notes' 2-layer network (2 inputs, 3 sigmoid units, a sigmoid output A2, and the
+    cross-entropy on it) on m = 4 examples: the engine's gradients against the notes' matrix formulas,
     computed independently with numpy.  Returns the model, X, Y and the largest relative difference."""
-    model = nn.MLP(2, [3, 1], activation="sigmoid", output_activation="linear", seed=seed)
+    model = nn.MLP(2, [3, 1], activation="sigmoid", output_activation="sigmoid", seed=seed)
     X, Y = nn.datasets.xor()
     Y = [float(t) for t in Y]
     model.zero_grad()
-    nn.binary_cross_entropy_with_logits([model(x) for x in X], Y).backward()  # the mean over m
+    nn.binary_cross_entropy([model(x) for x in X], Y).backward()  # the mean over m
     W1 = np.array([[w.data for w in n.w] for n in model.layers[0].neurons])
     b1 = np.array([[n.b.data] for n in model.layers[0].neurons])
     W2 = np.array([[w.data for w in n.w] for n in model.layers[1].neurons])
@@ -109,7 +109,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
                xticklabels=[f"w{i}" for i in range(1, 7)] + ["b"], yticks=range(6), yticklabels=range(1, 7))
         ax.grid(False)
         s.number(f"init={init}: loss {viz.fmt(history.loss[0])} → {viz.fmt(history.loss[-1])}, "
-                 f"{distinct} distinct units in layer 2")
+                 f"{distinct} distinct unit{'s' if distinct != 1 else ''} in layer 2")
         if init == "zeros":
             s.claim(distinct == 1 and hidden.any(), "zero init: the 6 units of layer 2 trained, and stayed identical")
         else:
@@ -126,11 +126,12 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     drawing = viz.draw_network(net, x=X2[1])
     s.graph(drawing, "weight_init_forward.svg",
             f"The notes' picture 10: forward propagation through the 2-layer network (2 inputs, 3 sigmoid units, "
-            f"a sigmoid output) on the example x = ({viz.fmt(X2[1][0])}, {viz.fmt(X2[1][1])}): each unit shows its "
-            "output a.")
+            f"a sigmoid output) on the example x1 = {viz.fmt(X2[1][0])}, x2 = {viz.fmt(X2[1][1])}: each unit shows "
+            "its output a.")
     s.graph(viz.draw_network(net, show_grad=True), "weight_init_backward.svg",
             "The notes' picture 11: backward propagation on the m = 4 XOR examples with the cross-entropy: each "
-            "edge is a weight, its pen width |∂J/∂w|.")
+            "edge is a weight, labelled with ∂J/∂w and coloured by its sign (blue positive, red negative), its pen "
+            "width |∂J/∂w|.")
     s.number(f"the largest difference between the engine's gradients and dW1, db1, dW2, db2 from the formulas: "
              f"{worst:.1e}")
     s.claim(worst <= 1e-12, "the engine's gradients equal the notes' matrix formulas to 1e-12")
@@ -169,7 +170,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
            "loss (right) to the input (left), for four activation/initialisation pairs.")
     sig = norms["sigmoid, Xavier"]
     s.claim(sig[0] < 1e-2 * sig[-2], "sigmoid: ∂J/∂z at the first layer is under 1/100 of the last hidden layer's "
-            f"({viz.fmt(sig[0] / sig[-2], 2)}): vanishing")
+            f"(the ratio of the two is {viz.fmt(sig[0] / sig[-2], 2)}): vanishing")
     big = norms["ReLU, N(0, 1.5²)"]
     hidden = big[:-1]
     s.claim(all(a > b for a, b in zip(hidden, hidden[1:])) and hidden[0] > 100 * hidden[-1],

@@ -18,6 +18,7 @@ from .notebook import chain_rule_bundle, drawing_bundle  # noqa: F401 - installs
 from .player import Frame, Player, step_through
 from .rendering import Drawing, RenderError, find_renderer, render, save
 from .text import fmt
+from .why import Why, why
 from .worksheet import worksheet
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "Frame",
     "GraphTooLarge",
     "Player",
+    "Why",
     "RenderError",
     "chain_rule",
     "draw",
@@ -41,5 +43,6 @@ __all__ = [
     "render",
     "save",
     "step_through",
+    "why",
     "worksheet",
 ]

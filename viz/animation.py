@@ -20,7 +20,7 @@ from typing import Any, Union
 from autograd.files import writable_target, write_atomic
 
 from . import export
-from .text import fmt
+from .text import fmt, plus
 
 SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NS)
@@ -131,7 +131,7 @@ class Replay:
             local, up = self.locals[i][slot], grad[i]
             before = grad.get(p)
             grad[p] = local * up if before is None else before + local * up
-            sum_text = "" if before is None else f"{fmt(before)} + {fmt(local * up)} = "
+            sum_text = "" if before is None else f"{plus(before, local * up)} = "
             lines.append(f"{self.names[p]}.grad += ∂{name}/∂{self.names[p]} × {name}.grad = "
                          f"({n['partials'][slot]}) × {fmt(up)} = {fmt(local)} × {fmt(up)}"
                          f"   → {self.names[p]}.grad = {sum_text}{fmt(grad[p])}")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from autograd import Value, topological
 
 from .fold import Folding
+from .notation import SUBSCRIPT, latex_formula, product_formula, text_powers
 from .text import fmt, latex_name, latex_number
 
 MAX_PATHS = 256  # paths listed one by one; count and total are exact for any number
@@ -30,6 +31,7 @@ class Factor:
     upper: Value
     lower: Value
     value: float
+    steps: tuple[tuple[Value, int], ...] = ()  # the (node, parent slot) pairs it multiplies, upper first
 
 
 @dataclass
@@ -75,22 +77,53 @@ class ChainRule:
         that names no inner node, every node is a box, and every step a factor.
         """
         path, slots = self.paths[k], self.slots[k]
-        out, upper, value = [], path[0], 1.0
+        out, upper, value, steps = [], path[0], 1.0, []
         for node, slot, lower in zip(path, slots, path[1:]):
             value *= node.local_grads[slot]
+            steps.append((node, slot))
             if self.folding.drawn(lower) or lower is self.theta:
-                out.append(Factor(upper, lower, value))
-                upper, value = lower, 1.0
+                out.append(Factor(upper, lower, value, tuple(steps)))
+                upper, value, steps = lower, 1.0, []
         return out
+
+    def local(self, f: Factor, latex: bool = False) -> str:
+        """A factor as a local derivative, ∂a3/∂z3; when its node takes the same operand twice
+        (n1 = x · x) the operand's slot is written under it: ∂n1/∂x₍₁₎ and ∂n1/∂x₍₂₎."""
+        node, slot = f.steps[-1] if f.steps else (f.upper, 0)
+        mark = ""
+        if sum(p is f.lower for p in node.parents) > 1:
+            mark = f"_{{({slot + 1})}}" if latex else f"₍{str(slot + 1).translate(SUBSCRIPT)}₎"
+        return _partial(self.name(f.upper), self.name(f.lower), latex, mark)
+
+    def formula(self, f: Factor) -> str:
+        """A factor as a formula of the drawn names, constants multiplied out: ∂J/∂a3 of
+        J = 0.5·(a3 − 1)^2 is ``a3 − 1``; a factor that is a plain number is that number."""
+        return text_powers(product_formula(self.folding, f.steps, self.names))
+
+    def _slot_note(self, factors: list[list[Factor]]) -> str:
+        """What ₍1₎ and ₍2₎ mean, when some node takes one operand twice."""
+        seen = []
+        for fs in factors:
+            for f in fs:
+                node = f.steps[-1][0] if f.steps else f.upper
+                if sum(p is f.lower for p in node.parents) > 1 and (node, f.lower) not in seen:
+                    seen.append((node, f.lower))
+        return "".join(
+            f"\n   ({self.name(lo)}₍₁₎, {self.name(lo)}₍₂₎: {self.name(lo)} as the first and as the second operand of "
+            f"{self.name(node)} = {text_powers(self.folding.expression(node, self.names))})" for node, lo in seen)
 
     # -- explanations -------------------------------------------------------------
 
     def _lhs(self, latex: bool = False) -> str:
-        return _partial(self.name(self.J), self.name(self.theta), latex)
+        """The total derivative, written with d to tell it from the local factors (∂)."""
+        return _total(self.name(self.J), self.name(self.theta), latex)
 
     def text(self) -> str:
         """The derivation in words and numbers, e.g.
-        ``∂J/∂θ2 = ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂θ2 = (−0.41)(0.19)(0.62) = −0.048``."""
+        ``dJ/dθ2 = ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂θ2``, then the factors' formulas
+        ``= (a3 − 1)·(σ(z3)·(1 − σ(z3)))·a2``, their numbers and the total.  The total
+        derivative (everything θ2 changes on the way to J) is written dJ/dθ2; its factors,
+        each one op's (or one folded stretch's) local derivative, ∂J/∂a3."""
         lhs, total = self._lhs(), fmt(self.total)
         if self.count == 0:
             return f"{lhs} = 0: {self.name(self.theta)} does not reach {self.name(self.J)} (no path)"
@@ -98,18 +131,21 @@ class ChainRule:
             return f"{lhs} = 1"
         if not self.complete:
             return self._factored_text()
-        symbolic, numeric = [], []
-        for k in range(min(self.count, TEXT_TERMS)):
-            fs = self.factors(k)
-            symbolic.append(" · ".join(_partial(self.name(f.upper), self.name(f.lower)) for f in fs))
+        symbolic, formulas, numeric = [], [], []
+        listed = [self.factors(k) for k in range(min(self.count, TEXT_TERMS))]
+        for fs in listed:
+            symbolic.append(" · ".join(self.local(f) for f in fs))
+            formulas.append("·".join(_bracketed(self.formula(f), len(fs)) for f in fs))
             numeric.append("".join(f"({fmt(f.value)})" for f in fs))
         more = self.count - len(symbolic)
         tail = f" + … ({more} more paths)" if more else ""
         line = f"{lhs} = {' + '.join(symbolic)}{tail}"
+        if any(self.formula(f) != fmt(f.value) for fs in listed for f in fs):
+            line += f"\n   = {' + '.join(formulas)}{tail}"
         if len(symbolic) > 1 or numeric[0].count("(") > 1 or more:
             line += f"\n   = {' + '.join(numeric)}{tail}"
         line += f"\n   = {total}"
-        return line + self._grad_note()
+        return line + self._grad_note() + self._slot_note(listed)
 
     def _grad_note(self) -> str:
         theta = self.name(self.theta)
@@ -121,8 +157,8 @@ class ChainRule:
         J, theta = self.name(self.J), self.name(self.theta)
         lines = [
             f"{self._lhs()} is a sum over {self.count:,} paths, more than the {MAX_PATHS} listed one by one.",
-            f"Backward adds them up node by node instead: ∂{J}/∂n = Σ over the consumers c of n of "
-            f"∂{J}/∂c · ∂c/∂n, from {J} down to {theta}:",
+            f"Backward adds them up node by node instead: d{J}/dn = Σ over the consumers c of n of "
+            f"d{J}/dc · ∂c/∂n, from {J} down to {theta}:",
         ]
         shown = self.nodes if len(self.nodes) <= 2 * TEXT_TERMS else (
             self.nodes[:TEXT_TERMS] + [None] + self.nodes[-TEXT_TERMS:])
@@ -130,7 +166,7 @@ class ChainRule:
             if node is None:
                 lines.append(f"   … ({len(self.nodes) - 2 * TEXT_TERMS} more nodes)")
             else:
-                lines.append(f"   {_partial(J, self.name(node))} = {fmt(self.adjoints[node])}")
+                lines.append(f"   {_total(J, self.name(node))} = {fmt(self.adjoints[node])}")
         return "\n".join(lines) + self._grad_note()
 
     def latex(self, aligned: bool = False) -> str:
@@ -147,14 +183,18 @@ class ChainRule:
             return f"{lhs} = 1"
         if not self.complete:
             return rf"{lhs} = \sum_{{{self.count}\ \text{{paths}}}} \prod \text{{local derivatives}} = {total}"
-        symbolic, numeric = [], []
-        for k in range(min(self.count, TEXT_TERMS)):
-            fs = self.factors(k)
-            symbolic.append(r" \cdot ".join(_partial(self.name(f.upper), self.name(f.lower), True) for f in fs))
+        symbolic, formulas, numeric = [], [], []
+        listed = [self.factors(k) for k in range(min(self.count, TEXT_TERMS))]
+        for fs in listed:
+            symbolic.append(r" \cdot ".join(self.local(f, latex=True) for f in fs))
+            formulas.append(r" \cdot ".join(latex_formula(_bracketed(self.formula(f), len(fs))) for f in fs))
             numeric.append("".join(f"({latex_number(f.value)})" for f in fs))
         more = self.count - len(symbolic)
         tail = rf" + \dots\ ({more}\ \text{{more}})" if more else ""
-        return f"{lhs} = {' + '.join(symbolic)}{tail} = {' + '.join(numeric)}{tail} = {total}"
+        middle = ""
+        if any(self.formula(f) != fmt(f.value) for fs in listed for f in fs):
+            middle = f" = {' + '.join(formulas)}{tail}"
+        return f"{lhs} = {' + '.join(symbolic)}{tail}{middle} = {' + '.join(numeric)}{tail} = {total}"
 
     def __str__(self) -> str:
         return self.text()
@@ -183,10 +223,23 @@ def _aligned(rule: ChainRule) -> str:
     return "\\begin{aligned}\n" + " \\\\\n".join(body) + "\n\\end{aligned}"
 
 
-def _partial(upper: str, lower: str, latex: bool = False) -> str:
+def _partial(upper: str, lower: str, latex: bool = False, mark: str = "") -> str:
+    """A local derivative: ∂a3/∂z3."""
     if latex:
-        return rf"\frac{{\partial {latex_name(upper)}}}{{\partial {latex_name(lower)}}}"
-    return f"∂{upper}/∂{lower}"
+        return rf"\frac{{\partial {latex_name(upper)}}}{{\partial {latex_name(lower)}{mark}}}"
+    return f"∂{upper}/∂{lower}{mark}"
+
+
+def _total(upper: str, lower: str, latex: bool = False) -> str:
+    """A total derivative, over every path: dJ/dθ2."""
+    if latex:
+        return rf"\frac{{\mathrm{{d}}{latex_name(upper)}}}{{\mathrm{{d}}{latex_name(lower)}}}"
+    return f"d{upper}/d{lower}"
+
+
+def _bracketed(formula: str, among: int) -> str:
+    """A factor's formula, bracketed when it is multiplied by others and has an operator of its own."""
+    return f"({formula})" if among > 1 and any(op in formula for op in (" ", "/")) else formula
 
 
 def chain_rule(J: Value, theta: Value) -> ChainRule:

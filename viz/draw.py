@@ -25,6 +25,7 @@ from . import forward
 from .chain import ChainRule, chain_rule, node_names
 from .fold import FoldedEdge, Folding
 from .forward import check_mode
+from .notation import SUBSCRIPT, product_formula, steps_text, text_powers
 from .rendering import Drawing
 from .text import dot_attr, dot_html, fmt
 
@@ -69,7 +70,7 @@ def _node_label(node: Value, names: dict[Value, str], folding: Folding, show_gra
     name = names[node]
     head = f"<B>{dot_html(name)}</B>" if named else f'<FONT POINT-SIZE="9" COLOR="{FADED}">{dot_html(name)}</FONT>'
     if node.op:  # how the node was made, in the operands' names: z3 = θ2 · a2, or folded J = 0.5 · (a3 − 1)^2
-        head += f" = <I>{dot_html(folding.expression(node, names))}</I>"
+        head += f" = <I>{dot_html(text_powers(folding.expression(node, names)))}</I>"
     rows = [head, f"data {fmt(node.data)}"]
     if show_grad and row != "":  # row: the derivative row written some other way ("": none)
         rows.append(f"grad {fmt(grad)}" if row is None else row)
@@ -78,7 +79,7 @@ def _node_label(node: Value, names: dict[Value, str], folding: Folding, show_gra
         f'<TR><TD{shade if i == 0 else ""}><FONT COLOR="{text}">{row}</FONT></TD></TR>' for i, row in enumerate(rows)
     )
     width = "2" if on else "1"
-    return (f'<<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="{color}">'
+    return (f'<<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" COLOR="{color}">'
             f"{cells}</TABLE>>")
 
 
@@ -100,17 +101,21 @@ def _add_nodes(g: Drawing, order: list[Value], ids: dict[Value, str], names: dic
 
 
 def _edge_label(edge: FoldedEdge, names: dict[Value, str], folding: Folding) -> dict[str, str]:
-    """∂upper/∂lower = formula = value for one step; for a folded edge the numbers it
-    multiplies, with the formulas of its steps in the tooltip."""
-    formulas = folding.step_formulas(edge, names)
+    """∂upper/∂lower = formula = value: the formula in the drawn names with constants multiplied
+    out (a folded edge ∂J/∂a3 = a3 − 1 = −0.6932), each folded step in the tooltip."""
     value = fmt(edge.value)
-    text = f"∂{names[edge.upper]}/∂{names[edge.lower]} = "
-    if len(edge.steps) == 1:
-        text += formulas[0] if formulas[0] == value else f"{formulas[0]} = {value}"
-        return {"label": f"<{dot_html(text)}>"}
-    numbers = "".join(f"({fmt(node.local_grads[slot])})" for node, slot in edge.steps)
-    return {"label": f"<{dot_html(f'{text}{numbers} = {value}')}>",
-            "tooltip": dot_attr(f"{text}{' · '.join(formulas)} = {value}")}
+    formula = product_formula(folding, edge.steps, names)
+    node, slot = edge.steps[-1]
+    mark = f"₍{slot + 1}₎".translate(SUBSCRIPT) if sum(p is edge.lower for p in node.parents) > 1 else ""
+    text = f"∂{names[edge.upper]}/∂{names[edge.lower]}{mark} = "
+    shown = text + (formula if formula == value else f"{formula} = {value}")
+    # a spacer cell keeps the text clear of the line it labels (dot sets a label's left edge on it)
+    attrs = {"label": f'<<TABLE BORDER="0" CELLPADDING="1" CELLSPACING="0"><TR><TD WIDTH="6"></TD>'
+                      f"<TD>{dot_html(text_powers(shown))}</TD></TR></TABLE>>"}
+    if len(edge.steps) > 1:
+        steps = steps_text(folding, edge.steps, names)
+        attrs["tooltip"] = dot_attr(text_powers(f"{text}{steps} = {formula} = {value}"))
+    return attrs
 
 
 def _resolve_highlight(highlight: Highlight) -> tuple[set[Value] | None, set[tuple[Value, int]]]:

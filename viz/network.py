@@ -99,24 +99,28 @@ def draw_network(model: Any, x: Sequence[float] | None = None, show_grad: bool =
         for j, n in enumerate(layer):
             for k, w in enumerate(n.w):
                 size = abs(w.grad if show_grad else w.data)
+                name = w.label or f"w{k + 1}"  # a weight's own name (θ1) where it has one
+                # colour and label tell one story: the sign of what the edge is labelled with
                 attrs = {
-                    "color": sign_colour(w.data) + ("" if label_edges else "b0"),
+                    "color": sign_colour(w.grad if show_grad else w.data) + ("" if label_edges else "b0"),
                     "penwidth": f"{0.3 + 2.7 * size / top:.2f}",
                     "arrowsize": "0.4",
-                    "tooltip": f"w = {fmt(w.data)}" + (f", ∂J/∂w = {fmt(w.grad)}" if show_grad else ""),
+                    "tooltip": f"{name} = {fmt(w.data)}" + (f", ∂J/∂{name} = {fmt(w.grad)}" if show_grad else ""),
                 }
                 if label_edges:
-                    text = f"∂J/∂w {fmt(w.grad)}" if show_grad else f"w{k + 1} = {fmt(w.data)}"
+                    text = f"∂J/∂{name} = {fmt(w.grad)}" if show_grad else f"{name} = {fmt(w.data)}"
                     attrs.update(label=f"<{dot_html(text)}>", fontsize="10", fontcolor=attrs["color"])
                 g.edge(sources[k], f"L{i + 1}_{j + 1}", **attrs)
     what = "|∂J/∂w|" if show_grad else "|w|"
-    zero = ", grey zero" if any(w.data == 0 for layer in layers for n in layer for w in n.w) else ""
+    signed = [w.grad if show_grad else w.data for layer in layers for n in layer for w in n.w]
+    zero = ", grey zero" if any(v == 0 for v in signed) else ""
     columns = ", ".join(
         f"{'the output' if i == len(layers) - 1 and len(layers) > 1 else f'layer {i + 1}'} "
         f"({len(layer)} {SYMBOLS.get(layer[0].activation, layer[0].activation)})"
         for i, layer in enumerate(layers))
     g.caption = (f"columns, left to right: the {nin} inputs, {columns}; one edge per weight ({weights}), "
-                 f"blue positive, red negative{zero}, thicker for larger {what}")
+                 f"{'coloured by the sign of ∂J/∂w: ' if show_grad else ''}blue positive, red negative{zero}, "
+                 f"thicker for larger {what}")
     return g
 
 
@@ -140,7 +144,7 @@ def _neuron_label(n: Any, index: int, value: float | None) -> str:
     if value is not None:
         rows.append(dot_html(f"a = {fmt(value)}"))
     cells = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
-    return f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" STYLE="ROUNDED">{cells}</TABLE>>'
+    return f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" STYLE="ROUNDED">{cells}</TABLE>>'
 
 
 def _summary(g: Drawing, layers: list[list[Any]], values: list[list[float]] | None, x: Sequence[float] | None) -> None:

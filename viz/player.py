@@ -26,9 +26,10 @@ from typing import Any
 from autograd import OPS, Value, backward_steps, forward_steps, topological
 from autograd.files import write_atomic
 
-from . import forward
+from . import forward, notation
 from .chain import node_names
 from .draw import MAX_NODES, GraphTooLarge, _check_max, _draw
+from .notation import text_powers
 from .rendering import render
 from .text import escape_surrogates
 
@@ -78,7 +79,9 @@ class Player:
         # no "<" at all inside the script element (JSON reads \u003c as "<"), so no label can end it
         data = json.dumps(self._data, ensure_ascii=False).replace("<", "\\u003c")
         style = _ASSETS.joinpath("player.css").read_text(encoding="utf-8")
-        script = _ASSETS.joinpath("player.js").read_text(encoding="utf-8")
+        # the quiz's rule, the engine's refusals and the quiz panel first, then the player that uses them
+        script = "\n".join(_ASSETS.joinpath(name).read_text(encoding="utf-8")
+                           for name in ("quiz.js", "domain.js", "player_quiz.js", "player.js"))
         mode = ' data-quiz="on"' if self.quiz else ""
         if self._data.get("mode") == "forward":
             mode += ' data-mode="forward"'
@@ -93,6 +96,7 @@ class Player:
             '<button type="button" data-do="last" title="last frame (End)">last »</button>'
             '<span class="cr-counter"></span></div>'
             '<div class="cr-equation" aria-live="polite"></div>'
+            '<div class="cr-problem" role="alert" hidden></div>'
             '<div class="cr-quiz"></div>'
             f'<div class="cr-main"><div class="cr-graph">{self._svg}</div>'
             f'<div class="cr-side"><div class="cr-leaves">{self._leaves()}</div><ol class="cr-frames"></ol></div></div>'
@@ -113,8 +117,11 @@ class Player:
             if n["op"] or n["constant"] or not n["drawn"]:
                 continue
             name = html.escape(self._data["names"][i])
-            rows.append(f'<label>{name} = <input type="number" step="any" data-leaf="{n["box"]}" data-index="{i}" '
-                        f'value="{html.escape(repr(float(n["value"])))}"{disabled}></label>')
+            # text, not type="number": the page must see what was typed to say why it is no number
+            rows.append(f'<label>{name} = <input type="text" inputmode="decimal" spellcheck="false" '
+                        f'data-leaf="{n["box"]}" data-index="{i}" '
+                        f'value="{html.escape(repr(float(n["value"])))}"{disabled}>'
+                        '<span class="cr-leaf-note" aria-live="polite"></span></label>')
         return "".join(rows)
 
     def html(self) -> str:
@@ -151,7 +158,8 @@ def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False, mode:
 
     The graph is drawn as ``viz.draw`` draws it, folded where it names its inner nodes.
     A graph of more than ``max_nodes`` nodes is refused with GraphTooLarge.  With
-    ``quiz=True`` the page hides each gradient until the learner has typed it.
+    ``quiz=True`` the page hides each gradient until the learner has typed it, judged by
+    :mod:`viz.quiz`'s rule, with hints on request and the score on the page.
     ``mode="forward"`` with ``wrt=θ`` plays forward mode instead of backward: after the
     values, the seed θ̇ = 1, then one frame per node in topological order writing
     ż = Σ ∂z/∂p · ṗ, ending on ∂J/∂θ at J (the quiz asks for each ż).
@@ -238,7 +246,7 @@ def _page_data(J: Value, order: list[Value], index: dict[Value, int], frames: li
     names = dict(drawing.names)
     for n in order:
         if n in drawing.folding.folded:
-            names[n] = f"[{drawing.folding.expression(n, drawing.names)}]"
+            names[n] = f"[{text_powers(drawing.folding.expression(n, drawing.names))}]"
     step_edge = {}
     for k, edge in enumerate(drawing.edges_written):
         for node, slot in edge.steps:
@@ -249,6 +257,10 @@ def _page_data(J: Value, order: list[Value], index: dict[Value, int], frames: li
         "names": [_number_or_name(n, names) for n in order],
         "ops": {name: list(OPS[name].js) for name in used if OPS[name].js},
         "noJs": [name for name in used if not OPS[name].js],  # ops the page cannot recompute
+        # each op's domain as the engine checks it: (message, error, NaN passes, the operand whose being
+        # a plain number lets a point pass); the page holds the predicates (viz/domain.js)
+        "domains": {name: [[d.message, d.error.__name__, d.nan_passes, d.unless_constant] for d in OPS[name].domain]
+                    for name in used if OPS[name].domain},
         "nodes": [_node_data(n, index, box, names, drawing) for n in order],
         "frames": [
             {"kind": f.kind, "node": index[f.node], "slots": f.slots,
@@ -271,13 +283,17 @@ def _node_data(n: Value, index: dict[Value, int], box: dict[Value, str | None], 
         "constant": n.is_constant,
         "box": box[n],
         "drawn": n in drawing.node_ids,
-        "expr": op.render(*operands) if op else "",
-        "partials": [op.render(*operands, text=t) for t in op.partials] if op else [],
+        # in the drawing's notation: constants as the box writes them (2, not 2.0), powers raised,
+        # a partial with its constants multiplied out (2·r, not 2.0·r^(2.0−1))
+        "expr": text_powers(op.render(*[notation.number(p.data) if p.is_constant else o
+                                        for p, o in zip(n.parents, operands)])) if op else "",
+        "partials": [text_powers(notation.join_formula([notation.local_formula(n, i, lambda p: names[p])]))
+                     for i in range(len(n.parents))] if op else [],
     }
 
 
 def _number_or_name(n: Value, names: dict[Value, str]) -> str:
-    return repr(n.data) if n.is_constant else names[n]
+    return notation.number(n.data) if n.is_constant else names[n]
 
 
 def _num(x: float) -> float | str:

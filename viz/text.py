@@ -30,6 +30,12 @@ def fmt(x: float, digits: int = 4) -> str:
     return f"{x:.{digits}g}".replace("-", "−")
 
 
+def plus(a: float, b: float) -> str:
+    """``a + b`` written as a sum: ``0.1311 − 0.04394``, never ``0.1311 + −0.04394``."""
+    negative = b < 0 or (b == 0 and math.copysign(1.0, b) < 0)
+    return f"{fmt(a)} − {fmt(-b)}" if negative else f"{fmt(a)} + {fmt(b)}"
+
+
 def printable(text: str) -> str:
     """``text`` with control characters (but newlines) and lone surrogates written as escapes
     (``\\x00``, ``\\x1b``, ``\\udc80``), so that a renderer or an encoder never chokes on them."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +20,14 @@ def test_the_tour_runs_straight_through_off_a_terminal() -> None:
         assert f"── {k}/{len(STEPS)} {title} ──" in out
     assert "[Enter" not in out  # it did not wait
     assert ">>> J.backward()" in out and "...     print(" in out
-    chain = next(line for line in out.splitlines() if line.startswith("    ∂J/∂w = "))
-    by_hand, grad = chain.split("= ")[-2].split(";")[0], chain.split("w.grad = ")[1]
-    assert by_hand.strip() == grad.strip()  # the product of the path equals w.grad
+    # step 4 prints exactly what it multiplies: each factor a named node's local derivative
+    lines = out.splitlines()
+    k = lines.index("    dJ/dw = ∂J/∂d · ∂d/∂a · ∂a/∂z · ∂z/∂wx · ∂wx/∂w")
+    a = math.tanh(-3.0 * 2.0 + 1.0)  # J = d², d = a − 0.5, a = tanh(z), z = wx + b, wx = w·x
+    factors = [2 * (a - 0.5), 1.0, 1 - a * a, 1.0, 2.0]
+    product = math.prod(factors)
+    numbers = "".join(f"({g:.6g})" for g in factors)
+    assert lines[k + 1] == f"          = {numbers} = {product:.6g};  w.grad = {product:.6g}"
     assert "7.0 = 2·3 + 1" in out
     assert "∂tanh(x)/∂x = 1 − tanh²(x)" in out  # the op table
     assert "make notebook" in out and "make demo" in out

@@ -55,14 +55,23 @@ def test_notes_network_theta1() -> None:
 def test_notes_text_and_latex() -> None:
     v = notes_network()
     rule = viz.chain_rule(v["J"], v["θ2"])
-    text = rule.text()
-    assert text.startswith("∂J/∂θ2 = ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂θ2")
-    for f in rule.factors(0):
-        assert f"({viz.fmt(f.value)})" in text
-    assert f"= {viz.fmt(rule.total)}" in text and "θ2.grad ✓" in text
-    latex = rule.latex()
-    assert latex.startswith(r"\frac{\partial J}{\partial \theta_{2}} = \frac{\partial J}{\partial a_{3}}")
-    assert str(rule) == text
+    a2 = sigmoid(0.5 * 1.5)
+    a3 = sigmoid(-1.2 * a2)
+    f = viz.fmt
+    # the total derivative is written with d, its local factors with ∂; then the factors' formulas in the
+    # named quantities (∂J/∂a3 of J = ½(a3 − 1)² is a3 − 1, nothing left of the ½ and the 2), their numbers
+    assert rule.text() == (
+        "dJ/dθ2 = ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂θ2\n"
+        "   = (a3 − 1)·(σ(z3)·(1 − σ(z3)))·a2\n"
+        f"   = ({f(a3 - 1)})({f(a3 * (1 - a3))})({f(a2)})\n"
+        f"   = {f((a3 - 1) * a3 * (1 - a3) * a2)}   (= θ2.grad ✓)")
+    n = lambda x: f(x).replace("−", "-")  # noqa: E731
+    assert rule.latex() == (
+        r"\frac{\mathrm{d}J}{\mathrm{d}\theta_{2}} = \frac{\partial J}{\partial a_{3}} \cdot "
+        r"\frac{\partial a_{3}}{\partial z_{3}} \cdot \frac{\partial z_{3}}{\partial \theta_{2}} = "
+        r"(a_{3}-1) \cdot (\sigma(z_{3}) \cdot (1-\sigma(z_{3}))) \cdot a_{2} = "
+        f"({n(a3 - 1)})({n(a3 * (1 - a3))})({n(a2)}) = {n((a3 - 1) * a3 * (1 - a3) * a2)}")
+    assert str(rule) == rule.text()
 
 
 def test_x_times_x_plus_x_has_three_routes() -> None:
@@ -74,7 +83,30 @@ def test_x_times_x_plus_x_has_three_routes() -> None:
     assert rule.products == [3.0, 3.0, 1.0]
     assert rule.slots == [[0, 0], [0, 1], [1]]  # the two routes through x*x use its two slots
     assert rule.total == 7.0 == x.grad
-    assert "(1)(3) + (1)(3) + (1)" in rule.text()
+    # dJ/dx (every path) is not the local ∂J/∂x (the sum's own slot), and x's two slots in x·x differ
+    assert rule.text() == (
+        "dJ/dx = ∂J/∂n1 · ∂n1/∂x₍₁₎ + ∂J/∂n1 · ∂n1/∂x₍₂₎ + ∂J/∂x\n"
+        "   = 1·x + 1·x + 1\n"
+        "   = (1)(3) + (1)(3) + (1)\n"
+        "   = 7   (= x.grad ✓)\n"
+        "   (x₍₁₎, x₍₂₎: x as the first and as the second operand of n1 = x · x)")
+    assert rule.latex() == (
+        r"\frac{\mathrm{d}J}{\mathrm{d}x} = \frac{\partial J}{\partial n_{1}} \cdot \frac{\partial n_{1}}"
+        r"{\partial x_{(1)}} + \frac{\partial J}{\partial n_{1}} \cdot \frac{\partial n_{1}}{\partial x_{(2)}} + "
+        r"\frac{\partial J}{\partial x} = 1 \cdot x + 1 \cdot x + 1 = (1)(3) + (1)(3) + (1) = 7")
+
+
+def test_integer_powers_print_as_integers() -> None:
+    x = Value(3.0, label="x")
+    r = (x - 1.0) ** 3
+    r.label = "r"
+    J = r * 2.0
+    J.backward()
+    rule = viz.chain_rule(J, x)
+    # 2·r: the constant comes out; d(u³)/du = 3·u², never 3·u^(3−1) nor u^2.0
+    assert rule.text() == ("dJ/dx = ∂J/∂r · ∂r/∂x\n   = 2·(3·(x − 1)²)\n   = (2)(12)\n   = 24   (= x.grad ✓)")
+    assert r"3 \cdot (x-1)^{2}" in rule.latex()
+    assert "<I>(x − 1)³</I>" in viz.draw_chain_rule(rule).source
 
 
 def test_two_to_the_sixty_paths_without_enumerating() -> None:
@@ -90,7 +122,7 @@ def test_two_to_the_sixty_paths_without_enumerating() -> None:
     assert sum(rule.products) == viz.MAX_PATHS  # each listed path has product 1
     text = rule.text()
     assert "1,152,921,504,606,846,976 paths" in text and "node by node" in text
-    assert f"∂J/∂x = {viz.fmt(2.0**60)}" in text
+    assert f"dJ/dx = {viz.fmt(2.0**60)}" in text
     assert len(rule.nodes) == 61
 
 
@@ -157,3 +189,11 @@ def test_bad_input() -> None:
         viz.chain_rule(1.0, Value(1.0))
     with pytest.raises(TypeError, match="two Values"):
         viz.chain_rule(Value(1.0), "x")
+
+
+def test_a_sum_with_a_negative_term_is_written_as_a_difference() -> None:
+    from viz.text import plus
+
+    assert plus(0.1311, -0.04394) == "0.1311 − 0.04394"
+    assert plus(0.1311, 0.04394) == "0.1311 + 0.04394"
+    assert plus(-1.0, -0.0) == "−1 − 0" and plus(-1.0, 0.0) == "−1 + 0"

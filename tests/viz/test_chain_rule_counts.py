@@ -35,7 +35,7 @@ def test_one_factor_has_no_line_of_numbers() -> None:
     J = x * 3.0
     J.label = "J"
     J.backward()
-    assert viz.chain_rule(J, x).text() == "∂J/∂x = ∂J/∂x\n   = 3   (= x.grad ✓)"
+    assert viz.chain_rule(J, x).text() == "dJ/dx = ∂J/∂x\n   = 3   (= x.grad ✓)"
 
 
 def test_matches_grad_is_exact_to_rounding_only() -> None:

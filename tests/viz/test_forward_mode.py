@@ -217,7 +217,7 @@ def test_the_forward_quiz_asks_for_each_tangent(browser, tmp_path) -> None:  # n
         root.send_keys(Keys.ARROW_RIGHT)
     assert root.get_attribute("data-score") == "0/5"  # z2, a2, z3, a3, J: the drawn nodes
     quiz = browser.find_element(By.CSS_SELECTOR, ".cr-quiz")
-    assert _nfc(quiz.text).startswith(_nfc("Your turn: ż2 = ∂z2/∂θ1 ="))
+    assert _nfc("\nYour turn: ż2 = ∂z2/∂θ1 =") in _nfc(quiz.text)  # under the score
     z2 = _boxes(browser)["z2"]
     assert z2.get_attribute("data-tangent") == ""  # hidden until answered
     answer = browser.find_element(By.CSS_SELECTOR, "input[data-answer]")

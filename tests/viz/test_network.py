@@ -60,6 +60,21 @@ def test_show_grad_sizes_edges_by_the_gradient() -> None:
     edges = EDGE.findall(viz.draw_network(model, show_grad=True).source)
     steepest = max(range(len(weights)), key=lambda i: abs(weights[i].grad))
     assert pen(edges[steepest][2]) == 3.0
+    # colour and label tell the same story, the sign of ∂J/∂w, and the label keeps the weight's name
+    assert any(w.grad * w.data < 0 for w in weights)  # some edge where the two signs differ
+    for (_, _, attrs), w, k in zip(edges, weights, [1, 2] * 3 + [1, 2, 3]):
+        colour = POSITIVE if w.grad > 0 else NEGATIVE
+        assert f'color="{colour}"' in attrs and f'fontcolor="{colour}"' in attrs
+        assert f"label=<∂J/∂w{k} = {viz.fmt(w.grad)}>" in attrs
+
+
+def test_weights_keep_their_own_names() -> None:
+    model = nn.MLP(1, [1, 1], activation="sigmoid", bias=False, seed=0)
+    model.layers[0].neurons[0].w[0].label = "θ1"
+    model.layers[1].neurons[0].w[0].label = "θ2"
+    source = viz.draw_network(model).source
+    assert f"label=<θ1 = {viz.fmt(model.layers[0].neurons[0].w[0].data)}>" in source
+    assert f"label=<θ2 = {viz.fmt(model.layers[1].neurons[0].w[0].data)}>" in source and "w1 =" not in source
 
 
 def test_values_on_an_input_are_the_models_own() -> None:

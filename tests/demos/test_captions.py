@@ -1,0 +1,58 @@
+"""Each caption against its figure: what the caption says is drawn is read back from the SVG."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import demos
+import nn
+import viz
+from demos import captions
+
+# the figures whose captions say something a drawing can be read for, and what they say
+EXPECTED = {
+    "chain_rule_layers.svg": ["each unit a sigmoid", "θ1 = 0.5", "θ2 = −1.2", "x1 = 1.5"],
+    "chain_rule_network.svg": ["θ1 = 0.5", "θ2 = −1.2"],
+    "chain_rule_theta2.svg": ["from J to θ2"],
+    "chain_rule_theta1.svg": ["from J to θ1"],
+    "chain_rule_three_paths.svg": ["from J to x"],
+    "weight_init_forward.svg": ["2 inputs", "3 sigmoid units", "a sigmoid output", "x1 = 0", "x2 = 1"],
+}
+
+
+@pytest.mark.parametrize("name", ["chain_rule", "weight_init"])
+def test_every_caption_says_what_its_figure_draws(name: str, tmp_path, capsys) -> None:
+    demos.load(name).run(tmp_path, quick=True, seed=0)
+    section = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
+    figures = [b for b in section["blocks"] if b["kind"] == "figure" and b["file"].endswith(".svg")]
+    for figure in figures:
+        svg = (tmp_path / figure["file"]).read_text(encoding="utf-8")
+        checked, wrong = captions.check(figure["caption"], svg)
+        assert wrong == [], (figure["file"], figure["caption"], wrong)
+        if figure["file"] in EXPECTED:
+            assert checked == EXPECTED[figure["file"]], figure["file"]
+    assert any(f["file"] in EXPECTED for f in figures)
+
+
+def network_svg(output: str, label: bool = False) -> str:
+    model = nn.MLP(2, [3, 1], activation="sigmoid", output_activation=output, seed=0)
+    if label:
+        model.layers[1].neurons[0].w[0].label = "θ1"
+    return viz.render(viz.draw_network(model, x=[0.0, 1.0]).source, "svg").decode("utf-8")
+
+
+def test_a_caption_that_drifted_from_its_figure_is_caught() -> None:
+    linear = network_svg("linear")
+    # the old picture 10: the caption said a sigmoid output, the drawing has a linear one
+    caption = "2 inputs, 3 sigmoid units, a sigmoid output, on x1 = 0, x2 = 1"
+    assert captions.check(caption, linear)[1] == ["a sigmoid output"]
+    assert captions.check(caption, network_svg("sigmoid"))[1] == []
+    assert captions.check("3 inputs", linear)[1] == ["3 inputs"]
+    assert captions.check("4 sigmoid units", linear)[1] == ["4 sigmoid units"]
+    assert captions.check("x1 = 0.5", linear)[1] == ["x1 = 0.5"]
+    # the old picture 12: the edges said w1 where the caption said θ1
+    w = nn.MLP(2, [3, 1], activation="sigmoid", seed=0).layers[1].neurons[0].w[0].data
+    assert captions.check(f"θ1 = {viz.fmt(w)}", linear)[1] == [f"θ1 = {viz.fmt(w)}"]
+    assert captions.check(f"θ1 = {viz.fmt(w)}", network_svg("linear", label=True))[1] == []
