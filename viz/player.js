@@ -155,7 +155,8 @@
       var before = state.grad[p];
       state.grad[p] = p in state.grad ? state.grad[p] + local * up : local * up;
       var hidden = quiz && open(k).some(function (q) { return q.node === p; });
-      lines.push(names[p] + ".grad += ∂" + name + "/∂" + names[p] + " × " + name + ".grad = (" +
+      // n.wrt: the operand as the derivative names it, its slot marked where it is taken twice (x₍₁₎)
+      lines.push(names[p] + ".grad += ∂" + name + "/∂" + n.wrt[f.slots[u]] + " × " + name + ".grad = (" +
         n.partials[f.slots[u]] + ") × " + fmt(up) + " = " + fmt(local) + " × " + fmt(up) +
         (hidden ? "   → ?" : "   → " + names[p] + ".grad = " + (before === undefined ? "" : plus(before, local * up) + " = ") + fmt(state.grad[p])));
     });

@@ -283,3 +283,18 @@ def test_the_quiz_through_its_dom_contract(browser, tmp_path) -> None:  # noqa: 
     score = browser.find_element(By.CSS_SELECTOR, ".cr-score").text
     assert "2 right first time" in score or "right first time" in score
     assert "1 with hints" in score and "1 revealed" in score and "of 7" in score
+
+
+def test_the_player_writes_the_drawings_notation() -> None:
+    """Constants as the boxes write them (2, not 2.0), powers raised, a partial's constants multiplied
+    out, and an operand taken twice marked by its slot, as text() marks it."""
+    x = Value(3.0, label="x")
+    r = x ** 2
+    r.label = "r"
+    J = r * r + x
+    J.label = "J"
+    nodes = viz.step_through(J)._data["nodes"]
+    by_expr = {n["expr"]: n for n in nodes if n["op"]}
+    assert by_expr["x²"]["partials"] == ["2·x", "x²·ln x"] and by_expr["x²"]["wrt"] == ["x", "2"]
+    assert by_expr["r · r"]["wrt"] == ["r₍₁₎", "r₍₂₎"] and by_expr["r · r"]["partials"] == ["r", "r"]
+    assert not any("2.0" in n["expr"] or "^" in n["expr"] for n in nodes)
