@@ -30,26 +30,32 @@ MODES = ("reverse", "forward", "auto")
 
 
 def order_of(outputs: Sequence[Value]) -> list[Value]:
-    """Every node the outputs depend on, parents first, shared nodes once (an explicit stack)."""
+    """Every node the outputs depend on, parents first, shared nodes once: topological()'s order.
+
+    A depth-first walk on an explicit stack of nodes only: the node on top is finished once
+    both parents are (p0's side first), so the walk allocates no tuple per node, and a big
+    graph does not set off the garbage collector's scans.
+    """
     order: list[Value] = []
     done: set[Value] = set()
     for root in outputs:
-        stack: list[tuple[Value, bool]] = [(root, False)]
+        if root in done:
+            continue
+        stack = [root]
         while stack:
-            node, expanded = stack.pop()
-            if expanded:
+            node = stack[-1]
+            p = node._p0
+            if p is not None and p not in done:
+                stack.append(p)
+                continue
+            p = node._p1
+            if p is not None and p not in done:
+                stack.append(p)
+                continue
+            stack.pop()
+            if node not in done:  # (a node is on the stack once: the graph has no cycles)
+                done.add(node)
                 order.append(node)
-                continue
-            if node in done:  # marked when expanded, not when pushed: a node waits for all its parents
-                continue
-            done.add(node)
-            stack.append((node, True))
-            p0, p1 = node._p0, node._p1
-            # p0 explored before p1, as topological() does
-            if p1 is not None and p1 not in done:
-                stack.append((p1, False))
-            if p0 is not None and p0 not in done:
-                stack.append((p0, False))
     return order
 
 
@@ -111,6 +117,9 @@ def _inputs(xs: Sequence[float | Value]) -> list[Value]:
         raise TypeError(f"xs must be a sequence of numbers (or Values), got {type(xs).__name__}")
     point = []
     for i, x in enumerate(xs):
+        if isinstance(x, Value) and not x.is_leaf:
+            # an inner node and its ancestors would both be seeded: their tangents would mix
+            raise ValueError(f"xs[{i}] is not a leaf (it was made by {x.op}): give numbers or leaf Values")
         point.append(x if isinstance(x, Value) else Value(_as_float(x, f"xs[{i}]"), label=f"x{i}"))
     if not point:
         raise ValueError("xs is empty: give f at least one input")
@@ -197,6 +206,9 @@ class Jacobian(list):
         self.visits = visits
         self.nodes = nodes  # inner nodes in the graph of all the outputs
 
+    def __str__(self) -> str:
+        return list.__repr__(self)  # print shows the matrix; repr adds what it cost
+
     def __repr__(self) -> str:
         return (f"Jacobian({list.__repr__(self)}, mode={self.mode!r}, passes={self.passes}, "
                 f"visits={self.visits})")
@@ -267,9 +279,11 @@ def hvp(f: Callable[..., Value], xs: Sequence[float | Value], v: Sequence[float]
 def forward_steps(root: Value, wrt: Value) -> list[tuple[Value, list[tuple[int, Value, float, float]], float]]:
     """What forward mode does for ∂root/∂wrt, step by step (nothing changes on the graph).
 
-    One entry per inner node, in topological order: (node, its terms, its tangent).  A term is
-    (parent slot, parent, local derivative ∂node/∂parent, the parent's tangent), one for each
-    parent that depends on ``wrt``; a node with no terms does not depend on ``wrt`` (tangent 0).
+    One entry per inner node but ``wrt`` (whose tangent is the seed, 1), in topological order:
+    (node, its terms, its tangent).  A term is (parent slot, parent, local derivative
+    ∂node/∂parent, the parent's tangent), one for each parent that depends on ``wrt``; a node
+    with no terms does not depend on ``wrt`` (tangent 0).  ``wrt`` may be an inner node: forward
+    mode then starts there, as ``grad(root, [wrt])`` gives ∂root/∂wrt.
     """
     if not isinstance(root, Value) or not isinstance(wrt, Value):
         raise TypeError(f"forward_steps() needs two Values, got {type(root).__name__} and {type(wrt).__name__}")
@@ -277,7 +291,7 @@ def forward_steps(root: Value, wrt: Value) -> list[tuple[Value, list[tuple[int, 
     tan, _ = tangents(order, {wrt: 1.0})
     steps = []
     for node in order:
-        if node._p0 is None:
+        if node._p0 is None or node is wrt:
             continue
         terms = [(slot, p, local, tan[p]) for slot, (p, local) in enumerate(zip(node.parents, _float_partials(node)))
                  if p in tan]

@@ -13,8 +13,8 @@ import re
 
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)|([A-Za-z_][A-Za-z_0-9]*)|(>=|<=|==|!=|.))")
 _FUNCTIONS = {"sin", "cos", "tan", "tanh", "exp", "log", "ln", "sinh", "cosh"}
-_SYMBOLS = {"·": r" \cdot ", "−": "-", "σ": r"\sigma", ">=": r" \geq ", "<=": r" \leq ", "==": " = ", "!=": r" \neq ",
-            "½": r"\tfrac{1}{2}", ">": " > ", "<": " < ", "=": " = ", "+": " + ", "-": " - ", ",": ", "}
+_SYMBOLS = {"·": r" \cdot ", "−": " - ", "σ": r"\sigma", ">=": r" \geq ", "<=": r" \leq ", "==": " = ", "!=": r" \neq ",
+            "½": r"\frac{1}{2}", ">": " > ", "<": " < ", "=": " = ", "+": " + ", "-": " - ", ",": ", "}
 _WORDS = {"if": r"\ \text{if}\ ", "else": r"\ \text{else}\ ", "and": r"\ \text{and}\ ", "or": r"\ \text{or}\ "}
 
 
@@ -65,6 +65,8 @@ def _latex(tokens: list[str]) -> str:
             out.append(_WORDS[t])
         elif t in _FUNCTIONS:
             out.append("\\" + t + ("" if i + 1 < len(tokens) and tokens[i + 1] in "(²" else " "))
+        elif t in _SYMBOLS:
+            out.append(_SYMBOLS[t])
         elif t[0].isalpha() or t[0] == "_":
             out.append(t if len(t) == 1 else r"\operatorname{" + t.replace("_", r"\_") + "}")
         else:

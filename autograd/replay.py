@@ -30,39 +30,46 @@ class _Group:
                  np: Any) -> None:
         self.op = op
         self.nodes = np.array(nodes, dtype=np.intp)
+        self.out = _rows_of(self.nodes, np)  # where the group's values go (a slice: see schedule)
         self.kept_per_row = 0 if op in ("sum", "add", "sub", "neg") else len(nodes) * len(operands[0])
         if op == "sum":  # every sum of a group has the same number of terms (see _schedule)
             self.terms = np.array(operands, dtype=np.intp)  # (nodes, terms)
+            self.columns = [_rows_of(self.terms[:, j], np) for j in range(self.terms.shape[1])]
             self.flat = self.terms.ravel()
             self.owner = np.repeat(np.arange(len(nodes)), self.terms.shape[1])
             self.scatter = (_Scatter(self.flat, np),)
         else:
             self.p0 = np.array([ops[0] for ops in operands], dtype=np.intp)
             self.p1 = np.array([ops[1] for ops in operands], dtype=np.intp) if len(operands[0]) > 1 else None
+            self.a = _rows_of(self.p0, np)
+            self.b = _rows_of(self.p1, np) if self.p1 is not None else None
             self.constant = np.array(constant, dtype=bool)  # (nodes, operands): which operands are constants
             self.entry = OPS[op]
             self.scatter = tuple(_Scatter(p, np) for p in (self.p0, self.p1) if p is not None)
 
     def forward(self, V: Any, np: Any, params: Any = None) -> tuple[Any, ...]:
         if self.op == "sum":
-            terms = V[self.terms]  # (nodes, terms, rows)
-            out = terms[:, 0].copy()
-            for j in range(1, terms.shape[1]):  # left to right, as the chain of additions does
-                out += terms[:, j]
+            out = V[self.out]  # the sums are written in place, term by term
+            np.copyto(out, V[self.columns[0]])
+            for column in self.columns[1:]:  # left to right, as the chain of additions does
+                out += V[column]
+            if not isinstance(self.out, slice):  # (a group's rows are one block: see schedule)
+                V[self.out] = out
             hit = np.isinf(out)
-            if hit.any() and (hit & np.isfinite(terms).all(axis=1)).any():  # finite terms, infinite sum
-                _, row = _first(hit & np.isfinite(terms).all(axis=1), np)
-                raise OverflowError(f"add: result out of range for finite operands, at row {row}")
-            V[self.nodes] = out
+            if hit.any():
+                finite = np.isfinite(V[self.terms]).all(axis=1)  # (nodes, rows)
+                if (hit & finite).any():  # finite terms, infinite sum
+                    _, row = _first(hit & finite, np)
+                    raise OverflowError(f"add: result out of range for finite operands, at row {row}")
             return ()
-        a = V[self.p0]
-        b = V[self.p1] if self.p1 is not None else None
+        a = V[self.a]
+        b = V[self.b] if self.b is not None else None
         out, local = _kernel(self.entry, a, b, self, np)
-        V[self.nodes] = out
+        V[self.out] = out
         return local
 
     def backward(self, G: Any, local: tuple[Any, ...], np: Any, dP: Any = None) -> None:
-        g = G[self.nodes]
+        g = G[self.out]
         if self.op == "sum":
             self.scatter[0].add(G, g[self.owner], np)
             return
@@ -83,7 +90,9 @@ class _Scatter:
     def __init__(self, where: Any, np: Any) -> None:
         self.where = where
         self.unique = len(np.unique(where)) == len(where)
-        if not self.unique:
+        if self.unique:
+            self.where = _rows_of(where, np)
+        else:
             self.order = np.argsort(where, kind="stable")
             sorted_where = where[self.order]
             self.starts = np.flatnonzero(np.r_[True, sorted_where[1:] != sorted_where[:-1]])
@@ -106,40 +115,68 @@ class _MatMul:
     op = "matmul"
 
     def __init__(self, nodes: list[int], weights: list[list[int]], operands: list[int], rest: list[list[int]],
-                 np: Any) -> None:
+                 biases: list[int], np: Any) -> None:
         self.nodes = np.array(nodes, dtype=np.intp)
+        self.out = _rows_of(self.nodes, np)
         self.W = np.array(weights, dtype=np.intp)  # (k, m): the weights' places in the parameters' vector
         self.A = np.array(operands, dtype=np.intp)  # (m,): the row-values every sum reads
+        self.a = _rows_of(self.A, np)
         self.rest = np.array(rest, dtype=np.intp) if rest and rest[0] else None  # (k, r): other terms (a bias)
+        self.columns = [_rows_of(self.rest[:, j], np) for j in range(self.rest.shape[1])] if self.rest is not None \
+            else []
         self.scatter_a = _Scatter(self.A, np)
         self.scatter_rest = _Scatter(self.rest.ravel(), np) if self.rest is not None else None
         self.owner = np.repeat(np.arange(len(nodes)), self.rest.shape[1]) if self.rest is not None else None
-        self.weight_places = self.W.ravel()
+        places = self.W.ravel()
+        block = _rows_of(places, np)
+        # the weights' gradients go back into the parameters' vector: a slice when the weights
+        # are one block of it (a layer's, in order), an index when each weight is used once
+        self.weight_places = block if isinstance(block, slice) else places
+        self.weight_block = block if isinstance(block, slice) else None
+        self.weights_unique = len(np.unique(places)) == len(places)
+        # the biases' places in the parameters' vector (one per sum), or None
+        self.bias = np.array(biases, dtype=np.intp) if biases else None
+        self.bias_unique = self.bias is not None and len(np.unique(self.bias)) == len(self.bias)
+        if self.bias_unique:
+            self.bias = _rows_of(self.bias, np)
         self.kept_per_row = len(operands)
 
     def forward(self, V: Any, np: Any, params: Any = None) -> tuple[Any, ...]:
-        A = V[self.A]
-        W = params[self.W]
-        out = W @ A
-        if self.rest is not None:
-            for j in range(self.rest.shape[1]):
-                out += V[self.rest[:, j]]
+        A = V[self.a]
+        W = params[self.weight_block].reshape(self.W.shape) if self.weight_block is not None else params[self.W]
+        out = np.matmul(W, A, out=V[self.out]) if isinstance(self.out, slice) else W @ A
+        for column in self.columns:
+            out += V[column]
+        if self.bias is not None:
+            out += params[self.bias][:, None]
         hit = np.isinf(out)
         if hit.any():  # finite operands and an infinite sum: a product or the sum overflowed
             finite = np.isfinite(A).all(axis=0) & np.isfinite(W).all()
             if self.rest is not None:
                 finite = finite & np.isfinite(V[self.rest]).all(axis=(0, 1))
+            if self.bias is not None:
+                finite = finite & bool(np.isfinite(params[self.bias]).all())
             if (hit & finite).any():
                 _, row = _first(hit & finite, np)
                 raise OverflowError(f"add: result out of range for finite operands, at row {row}")
-        V[self.nodes] = out
+        if not isinstance(self.out, slice):
+            V[self.out] = out
         return (A, W)
 
     def backward(self, G: Any, local: tuple[Any, ...], np: Any, dP: Any = None) -> None:
         A, W = local
-        g = G[self.nodes]
+        g = G[self.out]
         self.scatter_a.add(G, W.T @ g, np)
-        np.add.at(dP, self.weight_places, (g @ A.T).ravel())  # a weight's gradient, summed over the rows
+        dW = (g @ A.T).ravel()  # a weight's gradient, summed over the rows
+        if self.weights_unique:
+            dP[self.weight_places] += dW
+        else:
+            np.add.at(dP, self.weight_places, dW)
+        if self.bias is not None:
+            if self.bias_unique:
+                dP[self.bias] += g.sum(axis=1)
+            else:
+                np.add.at(dP, self.bias, g.sum(axis=1))
         if self.rest is not None:
             self.scatter_rest.add(G, g[self.owner], np)
 
@@ -150,14 +187,16 @@ class Plan:
     and the nodes that need no row of values (those products, and parameters read only as
     lifted weights)."""
 
-    def __init__(self, inner: set[Value], lifted: dict[Value, tuple[list[Value], list[Value], list[Value]]],
+    def __init__(self, inner: set[Value],
+                 lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]],
                  products: set[Value], rowless: set[Value]) -> None:
         self.inner, self.lifted, self.products, self.rowless = inner, lifted, products, rowless
 
 
-def make_plan(order: list[Value], params: set[Value]) -> Plan:
+def make_plan(order: list[Value], params: set[Value], outputs: tuple[Value, ...] = ()) -> Plan:
     consumers = Counter([n._p0 for n in order])
     consumers.update([n._p1 for n in order])
+    consumers.update(outputs)  # an output is read by the caller: it is never folded away
     # an addition used only as the left operand of another addition is folded into that
     # one's sum: ((a + b) + c) + d is summed a, b, c, d from the left, as the engine adds it.
     # A right operand that is itself a sum, a + (b + c), is computed first (summing it into
@@ -165,7 +204,7 @@ def make_plan(order: list[Value], params: set[Value]) -> Plan:
     adds = [n for n in order if n.op == _ADD]
     inner = {p for p in (n._p0 for n in adds) if p.op == _ADD and consumers[p] == 1}
     # sums of at least two parameter × value products become matrix products (see _MatMul)
-    lifted: dict[Value, tuple[list[Value], list[Value], list[Value]]] = {}
+    lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]] = {}
     products: set[Value] = set()
     as_weight: Counter[Value] = Counter()
     for n in adds:
@@ -187,59 +226,100 @@ def make_plan(order: list[Value], params: set[Value]) -> Plan:
                     continue
             rest.append(t)
         if len(weights) >= 2:
-            lifted[n] = (weights, operands, rest)
+            # a parameter among the other terms (a bias) is read from the parameters' vector too
+            at = next((i for i, t in enumerate(rest) if t in params), None)
+            bias = rest.pop(at) if at is not None else None
+            if bias is not None:
+                as_weight[bias] += 1
+            lifted[n] = (weights, operands, rest, bias)
             products.update(used)
             as_weight.update(weights)
-    rowless = products | {w for w, k in as_weight.items() if k == consumers[w]}
+    rowless = products | inner | {w for w, k in as_weight.items() if k == consumers[w]}
     return Plan(inner, lifted, products, rowless)
 
 
-def schedule(order: list[Value], index: dict[Value, int], position: dict[Value, int], plan: Plan,
-              np: Any) -> list[Any]:
-    """The groups of one replay, in an order that computes every operand first: nodes of one op
-    at one depth together, sums folded, weighted sums of one depth and row-values as one matrix
-    product.  ``order`` holds the nodes that have rows (see Plan.rowless)."""
+def schedule(order: list[Value], parameters: list[Value], plan: Plan,
+             np: Any) -> tuple[dict[Value, int], list[Any], list[Value]]:
+    """The rows of one replay and its groups, in an order that computes every operand first:
+    nodes of one op at one depth together, sums folded, weighted sums of one depth that read
+    the same row-values as one matrix product.  ``order`` holds the nodes that have rows (see
+    Plan.rowless).  Rows are laid out leaves first, then group by group, so that a group's
+    nodes are one contiguous block (read and written as a slice, not gathered); likewise the
+    parameters' vector holds each matrix product's weights (row by row) and then its biases
+    as one block, then the other parameters: the third result is that order."""
     inner, lifted = plan.inner, plan.lifted
     level: dict[Value, int] = {}
-    steps: dict[tuple[int, str, int], tuple[list[int], list[list[int]], list[tuple[bool, ...]]]] = {}
-    shapes: dict[tuple[tuple[int, ...], int], int] = {}  # a lifted sum's row-values and extra terms → an id
-    lifts: dict[tuple[int, int], tuple[list[int], list[list[int]], list[int], list[list[int]]]] = {}
+    leaves: list[Value] = []
+    steps: dict[tuple[int, str, int], tuple[list[Value], list[list[Value]], list[tuple[bool, ...]]]] = {}
+    shapes: dict[tuple[tuple[Value, ...], int, bool], int] = {}  # a lifted sum's row-values and extra terms → an id
+    lifts: dict[tuple[int, int], tuple[list[Value], list[list[Value]], list[Value], list[list[Value]], list[Value]]]
+    lifts = {}
     for n in order:
         if n._p0 is None:
             level[n] = 0
-            continue
-        if n in inner:
-            # an inner addition's level is never read: only the terms of its chain are (a
-            # product lifted away has none: only its lifted sum or an inner addition reads it)
+            leaves.append(n)
             continue
         if n in lifted:
-            weights, operands, rest = lifted[n]
+            weights, operands, rest, bias = lifted[n]
             depth = 1 + max(level[t] for t in (*operands, *rest))
             level[n] = depth
-            shape = shapes.setdefault((tuple(index[x] for x in operands), len(rest)), len(shapes))
-            nodes, ws, xs, others = lifts.setdefault((depth, shape), ([], [], [index[x] for x in operands], []))
-            nodes.append(index[n])
-            ws.append([position[w] for w in weights])
-            others.append([index[t] for t in rest])
+            shape = shapes.setdefault((tuple(operands), len(rest), bias is None), len(shapes))
+            nodes, ws, _, others, biases = lifts.setdefault((depth, shape), ([], [], operands, [], []))
+            nodes.append(n)
+            ws.append(weights)
+            others.append(rest)
+            if bias is not None:
+                biases.append(bias)
             continue
         if n.op == _ADD and (n._p0 in inner or n._p1 in inner):
             terms = _terms(n, inner)
-            key, operands_ = ("sum", len(terms)), [index[t] for t in terms]
+            key, operands_ = ("sum", len(terms)), terms
             depth = 1 + max(level[t] for t in terms)
         elif n._p1 is None:
-            key, operands_ = (n.op, 1), [index[n._p0]]
+            key, operands_ = (n.op, 1), [n._p0]
             depth = 1 + level[n._p0]
         else:
-            key, operands_ = (n.op, 2), [index[n._p0], index[n._p1]]
+            key, operands_ = (n.op, 2), [n._p0, n._p1]
             depth = 1 + max(level[n._p0], level[n._p1])
         level[n] = depth
         nodes, ops, const = steps.setdefault((depth, *key), ([], [], []))
-        nodes.append(index[n])
+        nodes.append(n)
         ops.append(operands_)
-        const.append(tuple(p.is_constant for p in n.parents))
-    groups = [(d, op, k, _Group(op, *steps[(d, op, k)], np)) for d, op, k in steps]
-    groups += [(d, "matmul", k, _MatMul(*lifts[(d, k)], np)) for d, k in lifts]
-    return [g for *_, g in sorted(groups, key=lambda item: item[:3])]
+        const.append(tuple(p._tag.constant for p in operands_))
+    keys = sorted([(d, op, k) for d, op, k in steps] + [(d, "matmul", k) for d, k in lifts])
+    index = {n: i for i, n in enumerate(leaves)}
+    for d, op, k in keys:
+        for n in (lifts[(d, k)][0] if op == "matmul" else steps[(d, op, k)][0]):
+            index[n] = len(index)
+    position: dict[Value, int] = {}
+    for d, op, k in keys:
+        if op == "matmul":
+            _, ws, _, _, biases = lifts[(d, k)]
+            for w in (*(w for row in ws for w in row), *biases):
+                position.setdefault(w, len(position))
+    for p in parameters:
+        position.setdefault(p, len(position))
+    vector = sorted(position, key=position.__getitem__)
+    groups: list[Any] = []
+    for d, op, k in keys:
+        if op == "matmul":
+            nodes, ws, operands, rest, biases = lifts[(d, k)]
+            groups.append(_MatMul([index[n] for n in nodes], [[position[w] for w in row] for row in ws],
+                                  [index[x] for x in operands], [[index[t] for t in r] for r in rest],
+                                  [position[b] for b in biases], np))
+        else:
+            nodes, ops, const = steps[(d, op, k)]
+            groups.append(_Group(op, [index[n] for n in nodes], [[index[p] for p in o] for o in ops], const, np))
+    return index, groups, vector
+
+
+def _rows_of(where: Any, np: Any) -> Any:
+    """An index array as a slice when it is one contiguous ascending block (a view, not a copy)."""
+    flat = np.asarray(where).ravel()
+    if flat.size and (flat.size == 1 or (np.diff(flat) == 1).all()):
+        if np.asarray(where).ndim == 1:
+            return slice(int(flat[0]), int(flat[-1]) + 1)
+    return where
 
 
 def _terms(n: Value, inner: set[Value]) -> list[Value]:

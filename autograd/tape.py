@@ -38,11 +38,14 @@ import math
 import numbers
 import threading
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from .graph import _lock, grad, topological
 from .replay import make_plan, schedule
 from .value import Value, backward_runs
+
+_data = attrgetter("data")
 
 
 class Tape:
@@ -63,20 +66,20 @@ class Tape:
                     order.append(node)
         input_set = set(inputs)
         self.parameters = [n for n in order if n._p0 is None and not n._tag.constant and n not in input_set]
-        plan = make_plan(order, set(self.parameters))
+        plan = make_plan(order, set(self.parameters), tuple(self.outputs))
         # a row of values (and of gradients) for every node but the products lifted into matrix
         # products and the parameters read only as their weights (those are read from a vector)
         kept = [n for n in order if n not in plan.rowless]
-        self.index = {node: i for i, node in enumerate(kept)}
-        self.inputs = [self.index.get(x, -1) for x in inputs]
+        # (the parameters are reordered so that each layer's weights are one block of their vector)
+        self.index, self._groups, self.parameters = schedule(kept, self.parameters, plan, np)
         position = {p: i for i, p in enumerate(self.parameters)}
+        self.inputs = [self.index.get(x, -1) for x in inputs]
         rowed = [p for p in self.parameters if p in self.index]
         self._param_rows = np.array([self.index[p] for p in rowed], dtype=np.intp)
         self._param_rowed = np.array([position[p] for p in rowed], dtype=np.intp)
         self._constants = [(self.index[n], n.data) for n in kept if n.is_constant]
         self._nodes = len(kept)
         self._outs = np.array([self.index[o] for o in self.outputs], dtype=np.intp)
-        self._groups = schedule(kept, self.index, position, plan, np)
         self._state = threading.local()  # each thread's last forward pass
         # what one row costs while replayed: values and gradients of every node, and the
         # local derivatives each group keeps for backward
@@ -115,7 +118,7 @@ class Tape:
 
         X = _rows(X, self.n_inputs, np)
         n = X.shape[0]
-        params = np.array([p.data for p in self.parameters], dtype=float)  # as they are now
+        params = np.fromiter(map(_data, self.parameters), float, len(self.parameters))  # as they are now
         step = self.chunk_rows
         if n <= step:
             V, locals_ = self._forward(X, params, np)
@@ -160,8 +163,8 @@ class Tape:
         sums, gx = self._gradients(seed)
         with _lock:  # += on a float is not atomic across threads
             backward_runs[0] += 1  # a later backward: any create_graph grad_value is stale now
-            for p, total in zip(self.parameters, sums):
-                p.grad += float(total)
+            for p, total in zip(self.parameters, sums.tolist()):
+                p.grad += total
         return gx
 
     def _gradients(self, seed: Any) -> tuple[Any, Any]:
@@ -195,7 +198,7 @@ class Tape:
     def _backward(self, seed: Any, locals_: list[tuple[Any, ...]], gx: Any, np: Any) -> Any:
         """One backward over rows whose forward left ``locals_``: fills gx, returns the
         parameters' sums over those rows."""
-        G = np.zeros((self._nodes, len(seed)))
+        G = self._zeros((self._nodes, len(seed)), np)
         np.add.at(G, self._outs, seed.T if seed.ndim == 2 else seed[None])  # two outputs may be one node
         dP = np.zeros(len(self.parameters))  # the lifted weights' gradients, summed over the rows
         with np.errstate(all="ignore"):
@@ -207,6 +210,17 @@ class Tape:
         if len(self._param_rows):
             dP[self._param_rowed] += G[self._param_rows].sum(axis=1)
         return dP
+
+    def _zeros(self, shape: tuple[int, int], np: Any) -> Any:
+        """Zeros of this shape for a backward's gradients: a small buffer is kept per thread and
+        zeroed again (cheaper than new memory every step); a large one is new each time."""
+        if 8 * shape[0] * shape[1] > 2**24:
+            return np.zeros(shape)
+        buffer = getattr(self._state, "zeros", None)
+        if buffer is None or buffer.shape != shape:
+            buffer = self._state.zeros = np.empty(shape)
+        buffer.fill(0.0)
+        return buffer
 
     # -- checking ---------------------------------------------------------------------
 

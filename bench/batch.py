@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from operator import attrgetter
 
 import numpy as np
 
@@ -47,16 +48,20 @@ def tape_step(n: int) -> Callable[[], float]:
     tape = trace(lambda *x: mlp(layers, list(x)), 2)
     X, y = _data(n)
 
+    data, grads = attrgetter("data"), attrgetter("grad")
+
     def step() -> float:
         scores = tape(X)
         margins = 1.0 - y * scores
         data_loss = np.maximum(margins, 0.0).mean()
-        for p in params:
-            p.grad = 2e-4 * p.data  # the L2 term's gradient
-        loss = float(data_loss + 1e-4 * sum(p.data * p.data for p in params))  # before the update
+        theta = np.fromiter(map(data, params), float, len(params))
+        loss = float(data_loss + 1e-4 * (theta @ theta))  # before the update
+        for p, g in zip(params, (2e-4 * theta).tolist()):
+            p.grad = g  # the L2 term's gradient
         tape.backward(np.where(margins > 0, -y, 0.0) / n)
-        for p in params:
-            p.data -= 0.5 * p.grad
+        new = theta - 0.5 * np.fromiter(map(grads, params), float, len(params))
+        for p, v in zip(params, new.tolist()):
+            p.data = v
         return loss
 
     return step

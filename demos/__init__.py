@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-NAMES = ("neuron", "learning_rate", "weight_init", "losses", "chain_rule", "moons", "spirals", "digits", "broken")
+NAMES = ("neuron", "learning_rate", "weight_init", "gradients", "losses", "chain_rule", "moons", "spirals", "digits",
+         "broken")
 
 
 def load(name: str) -> ModuleType:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import nn
 import viz
 from autograd import Value, numerical_grad
+from viz.worksheet import variants
 
+from . import forward_mode
 from .common import Section, out_folder
 
 TITLE = "1.6 The chain rule"
@@ -161,10 +164,53 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
 
     s.say(
         "Your turn. The same network, but at each backward step the gradient the engine is about to write is "
-        "hidden: type it (−0.69, 6.9e-1 or 1/4 all work), press Enter, and the engine checks it. A wrong answer "
-        "gets a hint, first the formula, then its numbers. Your score is kept in the page's address, so a reload "
-        "picks up where you were."
+        "hidden, and so are the local factor and the product: type the gradient and press Enter, and the engine "
+        "checks it. A number is right when it equals the answer rounded to the significant figures you type, with "
+        "at least 2 (for −0.6932, −0.69 and −0.693 are right, −0.7 is too few figures); a fraction such as 1/4 is "
+        "right to 3 figures. Ask for a hint (first the factor and its formula, then its numbers) or reveal the "
+        "answer; a wrong answer that is a common slip is named. Your score is on the page and kept in its "
+        "address, so a reload picks up where you were."
     )
     quiz = viz.step_through(network(x, y, t1, t2)["J"], quiz=True)
     s.player(quiz, "Backward by hand on the θ1/θ2 network, every answer checked by the engine.")
+    forward_mode.add(s, network, x, y, t1, t2, seed)
+    for_teachers(s, viz.step_through(network(x, y, t1, t2)["J"]), y, quick)
     return s.finish()
+
+
+def for_teachers(s: Section, player: viz.Player, y: float, quick: bool) -> None:
+    """The backward as a GIF for slides, and a worksheet of five variants of the network with its key."""
+    s.say(
+        "For a class: the same backward as an animation for slides (player.save(\"backward.gif\")), and a "
+        "worksheet of five variants of this network, each with its own weights and input, the questions on one "
+        "page each and the answers, computed by the engine, on pages of their own (viz.worksheet)."
+    )
+    frames = "backward" if quick else None
+    gif = player.save(s.out / "chain_rule_backward.gif", frames=frames, duration=1.2)
+    from PIL import Image
+
+    with Image.open(gif) as image:
+        shown = image.n_frames
+    wanted = len(player.frames) if frames is None else sum(1 for f in player.frames if f.kind != "forward")
+    s.download(gif, f"the θ1/θ2 network's backward, one frame a step ({shown} frames, 1.2 s each)")
+    s.claim(shown == wanted, f"the GIF has one frame for each of the player's {wanted} frames shown")
+
+    def variant(rng: random.Random) -> tuple[Value, list[Value]]:
+        x1, t1, t2 = round(rng.uniform(0.5, 2.0), 1), round(rng.uniform(-1.0, 1.0), 2), round(rng.uniform(-2.0, 2.0), 2)
+        v = network(x1, y, t1, t2)
+        return v["J"], [v["θ1"], v["θ2"]]
+
+    sheet = viz.worksheet(variant, seeds=range(5), path=s.out / "chain_rule_worksheet.pdf",
+                          title="The chain rule on the θ1/θ2 network")
+    page = viz.worksheet(variant, seeds=range(5), path=s.out / "chain_rule_worksheet.html",
+                         title="The chain rule on the θ1/θ2 network")
+    s.download(sheet, "a worksheet of five variants of the network (printable), the answer key on its last pages")
+    s.download(page, "the same worksheet as a web page")
+    answers = [exercise.answer(quiet=True) for v in variants(variant, range(5))
+               for exercise in v.questions[:2]]
+    grads = []
+    for seed in range(5):
+        J, thetas = variant(random.Random(seed))
+        J.backward()
+        grads += [t.grad for t in thetas]
+    s.claim(answers == grads, "every answer in the key is what J.backward() gives on that variant")

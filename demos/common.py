@@ -119,10 +119,33 @@ class Section:
                        + (f": not drawn: {', '.join(wrong)}; drawn: {shown}" if wrong else ""))
         return figure
 
+    def graphs(self, drawings: list[tuple[viz.Drawing, str, str]]) -> list[Path]:
+        """Graphs side by side on the page, each (drawing, file name, caption)."""
+        paths = [viz.save(drawing, self.out / filename) for drawing, filename, _ in drawings]
+        for path in paths:
+            _show_svg(path)
+        self.written.extend(paths)
+        self.blocks.append({"kind": "figures", "items": [
+            {"file": path.name, "caption": caption} for path, (_, _, caption) in zip(paths, drawings)]})
+        return paths
+
+    def table(self, header: list[str], rows: list[list[str]], caption: str) -> None:
+        """A table of computed numbers: printed, and shown on the page."""
+        widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
+        for row in [header, *rows]:
+            print("  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+        self.blocks.append({"kind": "table", "header": header, "rows": rows, "caption": caption})
+
     def player(self, player: viz.Player, caption: str) -> None:
         """A step-through player of backward, embedded in the page (its HTML is in the section)."""
         self.blocks.append({"kind": "player", "html": player.fragment(), "caption": caption})
         _show(player)
+
+    def download(self, path: Path, text: str) -> Path:
+        """A file the demo wrote (an animation, a worksheet), linked from the page."""
+        self.blocks.append({"kind": "download", "file": path.name, "text": text})
+        self.written.append(path)
+        return path
 
     def _figure(self, path: Path, caption: str) -> Path:
         self.blocks.append({"kind": "figure", "file": path.name, "caption": caption})

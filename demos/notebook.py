@@ -72,6 +72,18 @@ for init in ("zeros", "xavier_uniform"):
     units = {tuple(w.data for w in n.w) for n in model.layers[1].neurons}
     print(f"{init:>15}: {len(units)} distinct units in layer 2")""",
     )],
+    "gradients": [(
+        "Why is a gradient zero? Change the bias −1.37 to −0.37 (the relu comes alive), or make it a tiny sigmoid "
+        "chain, and ask again.",
+        """\
+θ1 = Value(0.5, label="θ1")
+z2 = θ1 * 2.0 - 1.37
+z2.label = "z2"
+a = z2.relu()
+J = a * 3.0 + a * 4.0
+J.label = "J"
+viz.why(J, θ1)""",
+    )],
     "losses": [(
         "The three losses on one prediction each: change the numbers and see how each loss answers.",
         """\
@@ -98,6 +110,12 @@ exercises.check_theta2(answer)""",
             """\
 answer = None  # your number here
 exercises.check_theta1(answer)""",
+        ),
+        (
+            "The same ∂J/∂θ1 by forward mode: θ̇1 = 1 at θ1, then ż = Σ ∂z/∂p · ṗ node by node up to J.",
+            """\
+v = exercises.notes_network()
+viz.step_through(v["J"], mode="forward", wrt=v["θ1"])""",
         ),
     ],
 }

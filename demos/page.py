@@ -30,6 +30,12 @@ ul.claims { list-style: none; padding-left: 0.2em; margin: 0.6em 0; font-size: 0
 ul.claims li.holds::before { content: "✓ "; color: #2e7d32; font-weight: bold; }
 ul.claims li.fails { color: #c62828; font-weight: 600; }
 ul.claims li.fails::before { content: "✗ FAILED: "; }
+.side-by-side { display: flex; gap: 1em; align-items: flex-start; }
+.side-by-side figure { flex: 1 1 0; min-width: 0; margin: 1.2em 0; }
+table.counts { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
+table.counts caption { caption-side: bottom; text-align: left; color: #555; padding-top: 0.4em; }
+table.counts th, table.counts td { border-bottom: 1px solid #e0e0e0; padding: 0.25em 0.6em; text-align: right; }
+table.counts th:first-child, table.counts td:first-child { text-align: left; }
 .failed-note { border: 2px solid #c62828; color: #c62828; padding: 0.6em; }
 """
 
@@ -91,6 +97,23 @@ def _block(out: Path, name: str, block: dict) -> str:
         caption = html.escape(block["caption"])
         return (f'<figure><img src="{html.escape(block["file"])}" alt="{caption}">'
                 f"<figcaption>{caption}</figcaption></figure>")
+    if kind == "figures":  # side by side, each with its caption
+        for item in block["items"]:
+            if not (out / item["file"]).is_file():
+                raise FileNotFoundError(f"{name}: figure {item['file']} is missing from {out}")
+        cells = "".join(f'<figure><img src="{html.escape(i["file"])}" alt="{html.escape(i["caption"])}">'
+                        f'<figcaption>{html.escape(i["caption"])}</figcaption></figure>' for i in block["items"])
+        return f'<div class="side-by-side">{cells}</div>'
+    if kind == "table":
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in block["header"])
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in block["rows"])
+        return (f'<table class="counts"><caption>{html.escape(block["caption"])}</caption><thead><tr>{head}</tr>'
+                f"</thead><tbody>{body}</tbody></table>")
+    if kind == "download":  # a file the demo wrote, linked
+        if not (out / block["file"]).is_file():
+            raise FileNotFoundError(f"{name}: {block['file']} is missing from {out}")
+        return (f'<p class="download"><a href="{html.escape(block["file"])}">{html.escape(block["file"])}</a>: '
+                f"{html.escape(block['text'])}</p>")
     if kind == "player":  # made by viz.step_through: escaped there, and self-contained
         caption = html.escape(block["caption"])
         return f'<figure class="player">{block["html"]}<figcaption>{caption}</figcaption></figure>'

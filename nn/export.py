@@ -21,8 +21,9 @@ def to_torch(model: Module) -> Any:
     """``model`` (a Neuron, Layer, MLP or Perceptron) as a float64 ``torch.nn.Sequential``.
 
     Each layer becomes a ``Linear`` whose row j holds neuron j's weights (and bias),
-    followed by its activation: ReLU, LeakyReLU(0.01), Tanh, Sigmoid, nothing for
-    'linear', and for 'step' a module computing 1 where z ≥ 0 (its gradient is 0).
+    followed by its activation: ReLU, LeakyReLU(0.01), Tanh, Sigmoid, SiLU, ELU, Softplus, nothing
+    for 'linear', for 'step' a module computing 1 where z ≥ 0 (its gradient is 0), and for any
+    other op of the table a module applying torch's function of that name (a defined op: its value).
     The weights are copied: training one does not change the other.
     """
     torch = _torch()
@@ -74,5 +75,25 @@ def _activation(torch: Any, name: str) -> Any:
                 return torch.where(z >= 0, torch.ones_like(z), torch.where(z < 0, torch.zeros_like(z), z))
 
         return Step()
-    return {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
-            "leaky_relu": lambda: torch.nn.LeakyReLU(LEAKY_SLOPE)}[name]()
+    modules = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid, "silu": torch.nn.SiLU,
+               "elu": torch.nn.ELU, "softplus": torch.nn.Softplus,
+               "leaky_relu": lambda: torch.nn.LeakyReLU(LEAKY_SLOPE)}
+    if name in modules:
+        return modules[name]()
+    from autograd import OPS
+
+    op = OPS[name]
+    # torch's own function for a built-in op (sin, sqrt, abs …); a defined op's value, which its
+    # author wrote with arithmetic, runs on tensors as it is
+    fn = getattr(torch, name) if op.builtin else op.value
+
+    class Elementwise(torch.nn.Module):
+        """The op of chainrule's table, on every entry."""
+
+        def forward(self, z: Any) -> Any:
+            return fn(z)
+
+        def extra_repr(self) -> str:
+            return name
+
+    return Elementwise()

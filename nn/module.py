@@ -16,7 +16,7 @@ from typing import Union
 
 import numpy as np
 
-from autograd import Value, scope
+from autograd import OPS, Value, scope
 
 from . import init as initializers
 
@@ -55,11 +55,25 @@ DEFAULT_INIT = {
 }
 
 
+# the ReLU-like ones of the table's other ops start from He's bounds too
+DEFAULT_INIT.update(softplus="he_uniform", silu="he_uniform", elu="he_uniform")
+
+
+def activation_names() -> list[str]:
+    """Every activation by name: linear, and every unary op of the op table (sin, silu, your own …)."""
+    return list(dict.fromkeys([*ACTIVATIONS, *(n for n, op in OPS.items() if op.arity == 1 and n != "neg")]))
+
+
+def _activation(name: str) -> Callable[[Value], Value]:
+    # a method of Value (made from the op's entry), so that models with it pickle
+    return ACTIVATIONS.get(name) or getattr(Value, name)
+
+
 def _check_activation(name: object) -> str:
     if not isinstance(name, str):
         raise TypeError(f"activation must be a name (str), got {type(name).__name__}")
-    if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+    if name not in ACTIVATIONS and not (name in OPS and OPS[name].arity == 1 and name != "neg"):
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(activation_names())}")
     return name
 
 
@@ -141,7 +155,7 @@ class Neuron(Module):
         self.init = initializers.name_of(init)
         self.w = [Value(_weight(make, self.nin, fan_out, rng), label=f"w{i + 1}") for i in range(self.nin)]
         self.b = Value(0.0, label="b") if bias else None
-        self._act = ACTIVATIONS[activation]
+        self._act = _activation(activation)
 
     def __call__(self, xs: Sequence[Input]) -> Value:
         return self.forward(check_inputs(xs, self.nin, "Neuron"))
@@ -242,7 +256,7 @@ class MLP(Module):
         for i in range(len(nouts)):
             act = self.activation if i < len(nouts) - 1 else self.output_activation
             with scope(f"layer{i + 1}"):
-                layer_init = DEFAULT_INIT[act] if init is None else init
+                layer_init = DEFAULT_INIT.get(act, "xavier_uniform") if init is None else init
                 self.layers.append(Layer(sizes[i], sizes[i + 1], act, layer_init, seed=rng, bias=bias))
 
     @property

@@ -7,6 +7,7 @@ import gc
 import math
 import numbers
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from autograd import Tape, Value, trace
+from autograd.diagnosis import diagnose
 
 from .losses import accuracy
 from .module import Module, _check_dataset, _check_size, _rng
@@ -133,10 +135,12 @@ def fit(
     rng = _rng(seed)
     history = History()
     progress = _Progress(epochs, stream or sys.stderr, not quiet)
+    last: list[Value] = []  # the last batch's loss, for the stalled-loss warning
+    warned = False
     with collector_paused(), contextlib.closing(progress):
         for epoch in range(1, epochs + 1):
             loss_sum, hits = _epoch(model, loss_fn, rows, targets, optimizer, params, l2, batch_size, rng, epoch,
-                                    tape)
+                                    tape, last)
             history.loss.append(loss_sum / len(rows))
             acc = None if hits is None else hits / len(rows)
             if acc is not None:
@@ -144,6 +148,10 @@ def fit(
                     history.accuracy = []
                 history.accuracy.append(acc)
             progress.update(epoch, history.loss[-1], acc)
+            if not warned and _stalled(history.loss):
+                warned = True
+                warnings.warn(_stall_message(history.loss, last[0] if last and tape is None else None, params),
+                              RuntimeWarning, stacklevel=2)
             if on_epoch is not None:
                 on_epoch(epoch, history)
     return history
@@ -161,6 +169,7 @@ def _epoch(
     rng: np.random.Generator,
     epoch: int,
     tape: Tape | None = None,
+    last: list[Value] | None = None,
 ) -> tuple[float, int | None]:
     """One pass over the data; returns the summed loss and the number of hits (None: no accuracy).
 
@@ -189,13 +198,18 @@ def _epoch(
         except OverflowError as error:
             raise _diverged(epoch, first, str(error)) from error
         if not math.isfinite(loss.data):
-            raise _diverged(epoch, first, f"the loss became {loss.data}")
+            raise _diverged(epoch, first, f"the loss became {loss.data}" + _loss_verdict(loss, params, tape))
         acc = accuracy(loss_fn, preds, batch_targets)
         hits = None if acc is None or hits is None else hits + round(acc * len(idx))
         optimizer.zero_grad()
         loss.backward()
         if tape is not None:
             tape.backward(np.array([p.grad for p in preds] if tape.single else [[p.grad for p in r] for r in preds]))
+        bad = next((p for p in params if not math.isfinite(p.grad)), None)
+        if bad is not None:  # an update would poison every weight: stop here, where the cause can be traced
+            raise _diverged(epoch, first, _gradient_verdict(loss if tape is None else None, bad))
+        if last is not None:
+            last[:] = [loss]
         optimizer.step()
         loss_sum += loss.data * len(idx)
     return loss_sum, hits
@@ -212,6 +226,49 @@ def _diverged(epoch: int, first: bool, what: str) -> FloatingPointError:
     else:
         advice = "try a smaller lr"
     return FloatingPointError(f"training diverged at epoch {epoch} ({what}): {advice}")
+
+
+STALL_EPOCHS = 5  # a loss that moves by no more than STALL_RTOL (relative) over this many epochs has stalled
+STALL_RTOL = 1e-9
+
+
+def _stalled(losses: list[float]) -> bool:
+    recent = losses[-STALL_EPOCHS:]
+    if len(recent) < STALL_EPOCHS or not all(math.isfinite(v) for v in recent):
+        return False
+    top = max(abs(v) for v in recent)
+    return top > 1e-12 and max(recent) - min(recent) <= STALL_RTOL * top
+
+
+def _name(p: Value) -> str:
+    return "/".join(part for part in (p.scope, p.label) if part) or "a parameter"
+
+
+def _why(loss: Value, p: Value) -> str:
+    """viz.why's verdict for ∂loss/∂p and its first cause, in one line."""
+    d = diagnose(loss, p)
+    causes = "; ".join(f"{c.kind}: {c.text}" for c in d.causes[:3])
+    more = f"; and {len(d.causes) - 3} more" if len(d.causes) > 3 else ""
+    return f"why(J, {_name(p)}) says {d.verdict}" + (f": {causes}{more}" if causes else "")
+
+
+def _gradient_verdict(loss: Value | None, p: Value) -> str:
+    what = f"∂J/∂{_name(p)} is {p.grad}"
+    return what if loss is None else f"{what}; {_why(loss, p)}"
+
+
+def _loss_verdict(loss: Value, params: list[Value], tape: Tape | None) -> str:
+    if tape is not None or not params:
+        return ""
+    return f"; {_why(loss, params[0])}"
+
+
+def _stall_message(losses: list[float], loss: Value | None, params: list[Value]) -> str:
+    text = (f"the loss has not changed for {STALL_EPOCHS} epochs (it stays at {losses[-1]:.6g}): training has "
+            "stalled")
+    if loss is not None and params:
+        text += f"; {_why(loss, params[0])}"
+    return text
 
 
 def predict(model: Module, X: Sequence[Sequence[float]]) -> list:

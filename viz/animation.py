@@ -194,7 +194,7 @@ def frame_svg(player: Any, k: int) -> str:
     size = min(15.0, (W - 40) / (0.61 * longest))  # a monospace glyph is 0.6 em wide
     text_h = 16 + len(lines) * size * 1.35
     top, bottom = 44.0, H - text_h - 12
-    fit = min((W - 40) / gw, (bottom - top) / gh)
+    fit = min(2.0, (W - 40) / gw, (bottom - top) / gh)  # a small graph is not blown up past twice its size
     w, h = gw * fit, gh * fit
     graph.set("x", f"{(W - w) / 2:.2f}")
     graph.set("y", f"{top + (bottom - top - h) / 2:.2f}")
@@ -235,6 +235,9 @@ def save(player: Any, path: str | os.PathLike, frames: Frames = None, duration: 
     or one per frame; ``width`` pixels wide) or .pdf (one 16:9 page a frame)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if player._data.get("mode") == "forward":
+        raise ValueError("save: GIF, WebP, APNG and PDF play reverse mode (backward); this player is in "
+                         "forward mode: save it as .html")
     count = len(player.frames)
     if isinstance(frames, str):
         kinds = ("forward", "backward")

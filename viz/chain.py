@@ -169,8 +169,13 @@ class ChainRule:
                 lines.append(f"   {_total(J, self.name(node))} = {fmt(self.adjoints[node])}")
         return "\n".join(lines) + self._grad_note()
 
-    def latex(self) -> str:
-        """The derivation as a LaTeX equation (for Jupyter's Markdown, or a paper)."""
+    def latex(self, aligned: bool = False) -> str:
+        """The derivation as a LaTeX equation (for Jupyter's Markdown, or a paper).
+
+        ``aligned=True``: over several lines in ``\\begin{aligned}`` — the formula, the
+        numbers, the result — each starting at its ``&=``."""
+        if aligned:
+            return _aligned(self)
         lhs, total = self._lhs(latex=True), latex_number(self.total)
         if self.count == 0:
             return f"{lhs} = 0"
@@ -193,6 +198,29 @@ class ChainRule:
 
     def __str__(self) -> str:
         return self.text()
+
+
+def _aligned(rule: ChainRule) -> str:
+    """rule.latex(aligned=True): one line each for the formula, the numbers and the result."""
+    lhs, total = rule._lhs(latex=True), latex_number(rule.total)
+    lines: list[str] = []
+    if rule.count == 0:
+        lines = ["0"]
+    elif rule.J is rule.theta:
+        lines = ["1"]
+    elif not rule.complete:
+        lines = [rf"\sum_{{{rule.count}\ \text{{paths}}}} \prod \text{{local derivatives}}", total]
+    else:
+        symbolic, numeric = [], []
+        for k in range(min(rule.count, TEXT_TERMS)):
+            fs = rule.factors(k)
+            symbolic.append(r" \cdot ".join(_partial(rule.name(f.upper), rule.name(f.lower), True) for f in fs))
+            numeric.append("".join(f"({latex_number(f.value)})" for f in fs))
+        more = rule.count - len(symbolic)
+        tail = rf" + \dots\ ({more}\ \text{{more}})" if more else ""
+        lines = [" + ".join(symbolic) + tail, " + ".join(numeric) + tail, total]
+    body = [f"{lhs} &= {lines[0]}"] + [f"&= {line}" for line in lines[1:]]
+    return "\\begin{aligned}\n" + " \\\\\n".join(body) + "\n\\end{aligned}"
 
 
 def _partial(upper: str, lower: str, latex: bool = False, mark: str = "") -> str:

@@ -17,6 +17,7 @@ ChainRule.factors, its text, the drawing and the player all use this one rule.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -28,13 +29,18 @@ from .text import fmt
 _PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4}
 
 
+_CALL = re.compile(r"^[^\s()]+\([^()]*\)$")  # an op written as a call: relu(x), σ(x), leaky_relu(x, y)
+
+
 def _needs_brackets(inner: str, outer: str, slot: int) -> bool:
     """Whether an expression made by ``inner`` needs brackets as operand ``slot`` of ``outer``
     ("" when it stands inside a derivative's formula: every infix expression is bracketed there)."""
     if inner not in _PRECEDENCE:
         return False  # a call, σ(…), brings its own brackets
     if outer not in _PRECEDENCE:
-        return outer == ""  # inside σ(…) no brackets are needed; inside a formula they are
+        # inside σ(…) no brackets are needed; inside a formula they are, and inside an op written
+        # some other way (a defined op's x^3) too
+        return outer == "" or not _CALL.match(OPS[outer].expr)
     mine, theirs = _PRECEDENCE[inner], _PRECEDENCE[outer]
     if outer == "pow":
         return True  # (a − 1)^2, and 2^(a − 1)

@@ -53,5 +53,5 @@ def rows(names: dict[Value, str], theta: Value, tangents: dict[Value, float]) ->
 def caption(names: dict[Value, str], J: Value, theta: Value, tangents: dict[Value, float]) -> str:
     """The line forward mode adds under the product: where it starts, and what it ends on."""
     j, t = names[J], names[theta]
-    return (f"Forward mode: each box holds ∂node/∂{t}, carried up from ∂{t}/∂{t} = 1 as "
-            f"{dotted('z')} = Σ ∂z/∂p · {dotted('p')}; at {j} it is ∂{j}/∂{t} = {fmt(tangents.get(J, 0.0))}.")
+    return (f"Forward mode: each box holds ∂node/∂{t},\ncarried up from ∂{t}/∂{t} = 1 as "
+            f"{dotted('z')} = Σ ∂z/∂p · {dotted('p')};\nat {j} it is ∂{j}/∂{t} = {fmt(tangents.get(J, 0.0))}.")

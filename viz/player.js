@@ -38,15 +38,38 @@
   });
   var vals = nodes.map(function (n) { return num(n.value); });
   var locals = nodes.map(function (n) { return n.locals.map(num); });
-  var edited = {};
+  var edited = {}, badLeaf = {};  // badLeaf[i]: why leaf i's input is no number
+  var fault = null;  // {node, kind, text}: where the forward pass stops, as the engine would stop
   function recompute() {
+    fault = null;
     nodes.forEach(function (n, i) {
-      if (!n.op) { vals[i] = i in edited ? edited[i] : num(n.value); return; }
+      if (fault) { vals[i] = undefined; locals[i] = n.parents.map(function () { return undefined; }); return; }
+      if (!n.op) {
+        if (i in badLeaf) { fault = {node: i, kind: "leaf", text: badLeaf[i]}; vals[i] = undefined; return; }
+        vals[i] = i in edited ? edited[i] : num(n.value);
+        return;
+      }
       var x = vals[n.parents[0]], y = n.parents.length > 1 ? vals[n.parents[1]] : undefined;
       var f = fns[n.op], out = f[0](x, y, undefined);
+      var xs = n.parents.map(function (p) { return vals[p]; });
+      var no = window.chainruleDomain.refuse(n.op, xs, out, (data.domains || {})[n.op],
+                                             n.parents.map(function (p) { return nodes[p].constant; }));
+      if (no) {
+        fault = {node: i, kind: no.kind, text: no.text};
+        vals[i] = undefined;
+        locals[i] = n.parents.map(function () { return undefined; });
+        return;
+      }
       vals[i] = out;
       locals[i] = n.parents.map(function (_, s) { return f[s + 1](x, y, out); });
     });
+  }
+  function faultText() {
+    var n = nodes[fault.node], name = names[fault.node];
+    if (fault.kind === "leaf") return name + ": " + fault.text + ". Nothing that depends on it has a value until it is a number.";
+    var at = n.parents.map(function (p) { return names[p] + " = " + fmt(vals[p]); }).join(", ");
+    return name + " = " + n.expr + " at " + at + ": the engine stops here with " + fault.kind + ": " + fault.text +
+      ". " + name + " and everything computed after it have no value, and backward cannot run.";
   }
 
   // -- questions (quiz mode): one per drawn parent a backward frame writes to
@@ -73,10 +96,11 @@
 
   // -- replay to frame k: what is known, and each gradient so far
   var at = 0;
-  function replay(k) {
+  function replay(k, all) {
     var known = {}, grad = {};
     for (var j = 0; j <= k; j++) {
       var f = frames[j];
+      if (fault && (f.kind !== "forward" || f.node >= fault.node)) break;  // the engine raised here
       if (forward && f.kind !== "forward") { tangentStep(f, grad); continue; }
       if (f.kind === "forward") known[f.node] = true;
       else if (f.kind === "seed") grad[f.node] = 1;
@@ -85,7 +109,7 @@
         grad[p] = p in grad ? grad[p] + share : share;
       });
     }
-    if (quiz) open(k).forEach(function (q) { delete grad[q.node]; });  // hidden until answered
+    if (quiz && !all) open(k).forEach(function (q) { delete grad[q.node]; });  // hidden until answered
     return {known: known, grad: grad};
   }
 
@@ -112,16 +136,28 @@
     if (f.kind === "seed") return dotted(w) + " = ∂" + w + "/∂" + w + " = 1: forward mode starts at " + w +
       " (every other leaf is held fixed, its tangent 0)";
     if (!f.parents.length) return dotted(name) + " = 0: " + name + " does not depend on " + w;
-    var state = replay(k - 1), hidden = quiz && open(k).some(function (q) { return q.node === f.node; });
+    var state = replay(k - 1), q = quiz ? Q.asking(k, f.node) : null;
     var symbols = [], formulas = [], numbers = [];
     f.parents.forEach(function (p, u) {
       symbols.push("∂" + name + "/∂" + names[p] + " · " + dotted(names[p]));
       formulas.push("(" + n.partials[f.slots[u]] + ") × " + fmt(state.grad[p]));
       numbers.push(fmt(locals[f.node][f.slots[u]]) + " × " + fmt(state.grad[p]));
     });
+    if (q) {  // the question: the factors' formulas and numbers only as hints give them
+      return dotted(name) + " = " + symbols.join(" + ") + (q.hints >= 1 ? " = " + formulas.join(" + ") : "") +
+        (q.hints >= 2 ? " = " + numbers.join(" + ") : "") + "   → ?";
+    }
     var t = replay(k).grad[f.node];
     return dotted(name) + " = " + symbols.join(" + ") + " = " + formulas.join(" + ") + " = " + numbers.join(" + ") +
-      (hidden ? "   → ?" : " = " + fmt(t) + "   (∂" + name + "/∂" + w + ")");
+      " = " + fmt(t) + "   (∂" + name + "/∂" + w + ")";
+  }
+  function hintTangent(q) {
+    var f = frames[q.frame], name = names[f.node], state = replay(q.frame - 1, true);
+    var formula = dotted(name) + " = " + f.parents.map(function (p) {
+      return "∂" + name + "/∂" + names[p] + " · " + dotted(names[p]); }).join(" + ");
+    if (q.hints < 2) return formula;
+    return formula + ": " + f.parents.map(function (p, u) {
+      return fmt(locals[f.node][f.slots[u]]) + " × " + fmt(state.grad[p]); }).join(" + ");
   }
 
   var boxes = {};
@@ -141,12 +177,21 @@
     });
   }
 
+  // the local factor by its formula, so it never reads like the total derivative: ∂(a3 − 1)/∂a3
+  // wrt: the operand as the derivative names it, its slot marked where it is taken twice (x₍₁₎, x₍₂₎)
+  function factor(node, p, slot) {
+    var wrt = slot === undefined || !nodes[node].wrt ? names[p] : nodes[node].wrt[slot];
+    return "∂(" + nodes[node].expr + ")/∂" + wrt;
+  }
+
   function describe(k) {
     var f = frames[k], n = nodes[f.node], name = names[f.node];
-    if (forward && f.kind !== "forward") return describeTangent(k);
     if (f.kind === "forward") {
+      if (fault && f.node >= fault.node) return name + ": no value (see above)";
       return n.op ? name + " = " + n.expr + " = " + fmt(vals[f.node]) : name + " = " + fmt(vals[f.node]) + "  (a leaf)";
     }
+    if (fault) return (forward ? "no tangents" : "backward cannot run") + ": the forward pass stopped at " + names[fault.node];
+    if (forward) return describeTangent(k);
     if (f.kind === "seed") return "∂" + name + "/∂" + name + " = 1: backward starts at " + name;
     var state = replay(k - 1), lines = [];
     f.parents.forEach(function (p, u) {
@@ -154,11 +199,16 @@
       var local = locals[f.node][f.slots[u]], up = state.grad[f.node];
       var before = state.grad[p];
       state.grad[p] = p in state.grad ? state.grad[p] + local * up : local * up;
-      var hidden = quiz && open(k).some(function (q) { return q.node === p; });
-      // n.wrt: the operand as the derivative names it, its slot marked where it is taken twice (x₍₁₎)
-      lines.push(names[p] + ".grad += ∂" + name + "/∂" + n.wrt[f.slots[u]] + " × " + name + ".grad = (" +
-        n.partials[f.slots[u]] + ") × " + fmt(up) + " = " + fmt(local) + " × " + fmt(up) +
-        (hidden ? "   → ?" : "   → " + names[p] + ".grad = " + (before === undefined ? "" : plus(before, local * up) + " = ") + fmt(state.grad[p])));
+      var head = names[p] + ".grad += " + factor(f.node, p, f.slots[u]) + " × " + name + ".grad = ";
+      var q = quiz && Q.asking(k, p);
+      if (q) {  // the question: the factor's formula and number only as hints give them, no product
+        lines.push(head + (q.hints >= 1 ? "(" + n.partials[f.slots[u]] + ")" : "?") + " × " + fmt(up) +
+          (q.hints >= 2 ? " = " + fmt(local) + " × " + fmt(up) : "") + "   → ?");
+        return;
+      }
+      lines.push(head + "(" + n.partials[f.slots[u]] + ") × " + fmt(up) + " = " + fmt(local) + " × " + fmt(up) +
+        "   → " + names[p] + ".grad = " + (before === undefined ? "" : plus(before, local * up) + " = ") +
+        fmt(state.grad[p]));
     });
     return lines.join("\n");
   }
@@ -192,13 +242,22 @@
       var value = state.known[i] ? vals[i] : undefined, grad = state.grad[i];
       g.dataset.value = full(value);
       g.dataset[forward ? "tangent" : "grad"] = full(grad);
-      setRow(g, "data", fmt(value));
-      setRow(g, rowWord(i), grad === undefined ? "?" : fmt(grad));
+      setRow(g, "data", fault && i >= fault.node ? "—" : fmt(value));
+      setRow(g, rowWord(i), fault ? "—" : grad === undefined ? "?" : fmt(grad));
       g.classList.toggle("cr-unknown", value === undefined);
     });
-    Array.prototype.forEach.call(root.querySelectorAll(".cr-now, .cr-gets, .cr-reads, .cr-edge"), function (e) {
-      e.classList.remove("cr-now", "cr-gets", "cr-reads", "cr-edge");
+    Array.prototype.forEach.call(root.querySelectorAll(".cr-now, .cr-gets, .cr-reads, .cr-edge, .cr-error"), function (e) {
+      e.classList.remove("cr-now", "cr-gets", "cr-reads", "cr-edge", "cr-error");
+      delete e.dataset.error;
     });
+    var problem = root.querySelector(".cr-problem");
+    problem.textContent = fault ? faultText() : "";
+    problem.hidden = !fault;
+    root.dataset.error = fault ? fault.kind : "";
+    if (fault) {
+      var bad = boxes[nodes[fault.node].box] || root.querySelector('input[data-index="' + fault.node + '"]');
+      if (bad) { bad.classList.add("cr-error"); bad.dataset.error = fault.kind + ": " + fault.text; }
+    }
     var here = boxes[nodes[f.node].box];
     if (here) here.classList.add("cr-now");
     if (f.kind === "backward" || f.kind === "tangent") f.parents.forEach(function (p, u) {
@@ -212,7 +271,7 @@
     Array.prototype.forEach.call(list.children, function (li, k) { li.classList.toggle("cr-at", k === at); });
     var item = list.children[at];
     if (item && item.scrollIntoView && list.scrollHeight > list.clientHeight) item.scrollIntoView({block: "nearest"});
-    if (quiz) showQuiz();
+    if (quiz) Q.show();
   }
 
   function go(k) {
@@ -222,7 +281,7 @@
     }
     at = k;
     show();
-    save();
+    if (quiz) Q.save();
   }
 
   // -- controls and keys
@@ -243,138 +302,62 @@
     b.addEventListener("click", function () { actions[b.dataset.do](); root.focus(); });
   });
   root.tabIndex = 0;
+  var KEYS = {ArrowRight: "next", ArrowLeft: "prev", Home: "first", End: "last", " ": "play"};
+  function typing(e) { return /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(e.target.tagName) || e.target.isContentEditable; }
   root.addEventListener("keydown", function (e) {
-    if (e.target.tagName === "INPUT") return;
-    var act = {ArrowRight: "next", ArrowLeft: "prev", Home: "first", End: "last", " ": "play"}[e.key];
-    if (act) { e.preventDefault(); actions[act](); }
+    if (typing(e) || e.altKey || e.ctrlKey || e.metaKey) return;
+    var act = KEYS[e.key];
+    if (act) { e.preventDefault(); e.stopPropagation(); used(); actions[act](); }
   });
+  // the arrow keys anywhere on the page go to the player in view: the last one used if it is, else
+  // the one most in view (Home, End and space keep scrolling the page unless a player has the focus)
+  var registry = window.chainrulePlayers = window.chainrulePlayers || {list: [], last: null, installed: false};
+  var me = {root: root, act: function (name) { actions[name](); }};
+  registry.list.push(me);
+  function used() { registry.last = me; }
+  root.addEventListener("pointerdown", used);
+  root.addEventListener("focusin", used);
+  if (!registry.installed) {
+    registry.installed = true;
+    document.addEventListener("keydown", function (e) {
+      if (e.defaultPrevented || typing(e) || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+      var seen = function (p) {
+        var r = p.root.getBoundingClientRect(), h = window.innerHeight || document.documentElement.clientHeight;
+        return Math.max(0, Math.min(r.bottom, h) - Math.max(r.top, 0));
+      };
+      var target = registry.last && seen(registry.last) > 0 ? registry.last : null;
+      if (!target) registry.list.forEach(function (p) { if (seen(p) > 0 && (!target || seen(p) > seen(target))) target = p; });
+      if (!target) return;
+      e.preventDefault();
+      registry.last = target;
+      target.act(KEYS[e.key]);
+    });
+  }
 
-  // -- live leaves: edit one, and every value and gradient is recomputed
+  // -- live leaves: edit one, and every value and gradient is recomputed, or the page says why not
   Array.prototype.forEach.call(root.querySelectorAll("input[data-leaf]"), function (input) {
-    var i = Number(input.dataset.index);
+    var i = Number(input.dataset.index), note = input.parentElement.querySelector(".cr-leaf-note");
     input.addEventListener("input", function () {
-      var v = parseFloat(input.value);
-      if (!isFinite(v)) return;
-      edited[i] = v;
+      var read = window.chainruleDomain.leaf(input.value, window.chainruleQuiz.number);
+      if ("value" in read) { edited[i] = read.value; delete badLeaf[i]; } else badLeaf[i] = read.text;
+      note.textContent = "value" in read ? "" : read.text;
+      input.setAttribute("aria-invalid", "value" in read ? "false" : "true");
       recompute();
       show();
     });
   });
 
-  // -- the quiz
-  function parseAnswer(text) {
-    var t = text.trim().replace(/[−–]/g, "-").replace(/\s+/g, "");
-    var m = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)(?:\/([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?))?$/i.exec(t);
-    if (!m) return null;
-    var v = m[2] === undefined ? Number(m[1]) : Number(m[1]) / Number(m[2]);
-    return isFinite(v) ? v : null;
-  }
-  function truth(q) {  // the grad this frame leaves in the parent
-    var saved = quiz;
-    quiz = false;
-    var g = replay(q.frame).grad[q.node];
-    quiz = saved;
-    return g;
-  }
-  function hint(q) {
-    if (forward) return hintTangent(q);
-    var f = frames[q.frame], fn = names[f.node], pn = names[q.node], J = names[data.root];
-    var state = replay(q.frame - 1), u = f.parents.indexOf(q.node), before = state.grad[q.node];
-    var formula = "∂" + J + "/∂" + pn + (before === undefined ? " = " : " += ") + "∂" + J + "/∂" + fn +
-      " · ∂" + fn + "/∂" + pn;
-    if (q.hints < 2) return formula;
-    return formula + ": " + (before === undefined ? "" : fmt(before) + " + ") + fmt(state.grad[f.node]) + " × " +
-      fmt(locals[f.node][f.slots[u]]) + (f.parents.indexOf(q.node, u + 1) >= 0 ? " (and once more: " + pn +
-      " is both operands)" : "");
-  }
-  function hintTangent(q) {
-    var f = frames[q.frame], name = names[f.node], state = replay(q.frame - 1);
-    var formula = dotted(name) + " = " + f.parents.map(function (p) {
-      return "∂" + name + "/∂" + names[p] + " · " + dotted(names[p]); }).join(" + ");
-    if (q.hints < 2) return formula;
-    return formula + ": " + f.parents.map(function (p, u) {
-      return fmt(locals[f.node][f.slots[u]]) + " × " + fmt(state.grad[p]); }).join(" + ");
-  }
-  function showQuiz() {
-    var box = root.querySelector(".cr-quiz");
-    box.textContent = "";
-    var total = questions.length, right = 0, first = 0, hinted = 0, shown = 0;
-    questions.forEach(function (q) {
-      if (q.state === "right") { right += 1; if (q.tries === 0 && q.hints === 0) first += 1; else hinted += 1; }
-      if (q.state === "revealed") shown += 1;
-    });
-    root.dataset.score = right + "/" + total;
-    var asks = open(at);
-    asks.forEach(function (q) {
-      var row = document.createElement("div"), lab = document.createElement("label");
-      var input = document.createElement("input"), note = document.createElement("span");
-      lab.textContent = forward ? "Your turn: " + dotted(names[q.node]) + " = ∂" + names[q.node] + "/∂" + names[wrt] +
-        " = " : "Your turn: " + names[q.node] + ".grad after this step = ";
-      input.dataset.answer = nodes[q.node].box;
-      input.autocomplete = "off";
-      input.addEventListener("keydown", function (e) {
-        if (e.key !== "Enter") return;
-        e.preventDefault();
-        var v = parseAnswer(input.value), g = boxes[nodes[q.node].box], want = truth(q);
-        var verdict = v === null ? "not-a-number" :
-          (Math.abs(v - want) <= 1e-3 * Math.abs(want) || Math.abs(v - want) <= 1e-6) ? "right" : "wrong";
-        g.dataset.verdict = verdict;
-        input.dataset.verdict = verdict;
-        if (verdict === "right") { q.state = "right"; finish(); return; }
-        if (verdict === "wrong") { q.tries += 1; q.hints = Math.min(2, q.hints + 1); save(); }
-        note.className = "cr-verdict-" + verdict;
-        note.textContent = verdict === "wrong" ? "  not quite. Hint: " + hint(q) : "  that is not a number (try -0.69, 6.9e-1 or 1/4)";
-      });
-      var reveal = document.createElement("button");
-      reveal.type = "button";
-      reveal.textContent = "reveal";
-      reveal.addEventListener("click", function () { q.state = "revealed"; boxes[nodes[q.node].box].dataset.verdict = "revealed"; finish(); });
-      lab.appendChild(input);
-      row.appendChild(lab);
-      row.appendChild(reveal);
-      row.appendChild(note);
-      box.appendChild(row);
-    });
-    if (!asks.length && (at === frames.length - 1 || !questions.some(function (q) { return q.state === "open"; }))) {
-      var done = document.createElement("div");
-      done.className = "cr-score";
-      done.textContent = "Score: " + first + " right first time, " + hinted + " with hints, " + shown + " revealed, of " + total + ".";
-      box.appendChild(done);
-    } else if (asks.length) {
-      var first_input = box.querySelector("input");
-      if (first_input && document.activeElement !== first_input && root.contains(document.activeElement)) first_input.focus();
-    }
-  }
-  function finish() {
-    save();
-    if (!open(at).length) go(at + 1); else show();
-  }
-
-  // -- the quiz's progress lives in the URL fragment, so a reload resumes
-  function save() {
-    if (!quiz) return;
-    var code = {open: "o", right: "r", revealed: "v"};
-    var state = questions.map(function (q) { return code[q.state] + q.tries + "." + q.hints; }).join("_");
-    var params = new URLSearchParams(location.hash.slice(1));
-    params.set(key, at + "~" + state);
-    history.replaceState(null, "", "#" + params.toString());
-  }
-  function restore() {
-    if (!quiz) return;
-    var saved = new URLSearchParams(location.hash.slice(1)).get(key);
-    if (!saved) return;
-    var parts = saved.split("~"), states = (parts[1] || "").split("_");
-    if (states.length !== questions.length) return;
-    questions.forEach(function (q, i) {
-      var m = /^([orv])(\d+)\.(\d+)$/.exec(states[i]);
-      if (!m) return;
-      q.state = {o: "open", r: "right", v: "revealed"}[m[1]];
-      q.tries = Number(m[2]);
-      q.hints = Number(m[3]);
-    });
-    at = Math.max(0, Math.min(frames.length - 1, Number(parts[0]) || 0));
-  }
-
-  restore();
+  var Q = quiz ? window.chainrulePlayerQuiz({
+    root: root, data: data, nodes: nodes, frames: frames, names: names, fmt: fmt, key: key, boxes: boxes,
+    questions: questions, open: open, replay: replay, factor: factor, forward: forward, hintTangent: hintTangent,
+    asked: function (q) {  // what the input beside a question says it wants
+      return forward ? "Your turn: " + dotted(names[q.node]) + " = ∂" + names[q.node] + "/∂" + names[wrt] + " = " :
+        "Your turn: " + names[q.node] + ".grad after this step = ";
+    },
+    locals: function () { return locals; }, at: function () { return at; }, go: go, show: show,
+    fault: function () { return fault; }, setAt: function (k) { at = k; }
+  }) : null;
+  if (quiz) Q.restore();
   show();
 })();

@@ -79,8 +79,12 @@ class Player:
         # no "<" at all inside the script element (JSON reads \u003c as "<"), so no label can end it
         data = json.dumps(self._data, ensure_ascii=False).replace("<", "\\u003c")
         style = _ASSETS.joinpath("player.css").read_text(encoding="utf-8")
-        script = _ASSETS.joinpath("player.js").read_text(encoding="utf-8")
+        # the quiz's rule, the engine's refusals and the quiz panel first, then the player that uses them
+        script = "\n".join(_ASSETS.joinpath(name).read_text(encoding="utf-8")
+                           for name in ("quiz.js", "domain.js", "player_quiz.js", "player.js"))
         mode = ' data-quiz="on"' if self.quiz else ""
+        if self._data.get("mode") == "forward":
+            mode += ' data-mode="forward"'
         return (
             f'<div class="chainrule-player" data-frame="0" data-frames="{len(self.frames)}"{mode}>'
             f"<style>{style}</style>"
@@ -92,6 +96,7 @@ class Player:
             '<button type="button" data-do="last" title="last frame (End)">last »</button>'
             '<span class="cr-counter"></span></div>'
             '<div class="cr-equation" aria-live="polite"></div>'
+            '<div class="cr-problem" role="alert" hidden></div>'
             '<div class="cr-quiz"></div>'
             f'<div class="cr-main"><div class="cr-graph">{self._svg}</div>'
             f'<div class="cr-side"><div class="cr-leaves">{self._leaves()}</div><ol class="cr-frames"></ol></div></div>'
@@ -102,12 +107,21 @@ class Player:
     def _leaves(self) -> str:
         """An input per leaf that is not a constant: edit it, and the page recomputes everything."""
         rows = ["<div>Change a leaf and watch every number follow:</div>"]
+        missing = self._data.get("noJs", [])
+        disabled = " disabled" if missing else ""
+        if missing:  # an op defined without js: the page steps through, but cannot recompute it
+            which = html.escape(", ".join(missing))
+            rows = [f'<div class="cr-nojs">Editing a leaf needs JavaScript for every op; {which} '
+                    f"{'has' if len(missing) == 1 else 'have'} none (give define_op its js=...).</div>"]
         for i, n in enumerate(self._data["nodes"]):
             if n["op"] or n["constant"] or not n["drawn"]:
                 continue
             name = html.escape(self._data["names"][i])
-            rows.append(f'<label>{name} = <input type="number" step="any" data-leaf="{n["box"]}" data-index="{i}" '
-                        f'value="{html.escape(repr(float(n["value"])))}"></label>')
+            # text, not type="number": the page must see what was typed to say why it is no number
+            rows.append(f'<label>{name} = <input type="text" inputmode="decimal" spellcheck="false" '
+                        f'data-leaf="{n["box"]}" data-index="{i}" '
+                        f'value="{html.escape(repr(float(n["value"])))}"{disabled}>'
+                        '<span class="cr-leaf-note" aria-live="polite"></span></label>')
         return "".join(rows)
 
     def html(self) -> str:
@@ -144,7 +158,8 @@ def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False, mode:
 
     The graph is drawn as ``viz.draw`` draws it, folded where it names its inner nodes.
     A graph of more than ``max_nodes`` nodes is refused with GraphTooLarge.  With
-    ``quiz=True`` the page hides each gradient until the learner has typed it.
+    ``quiz=True`` the page hides each gradient until the learner has typed it, judged by
+    :mod:`viz.quiz`'s rule, with hints on request and the score on the page.
     ``mode="forward"`` with ``wrt=θ`` plays forward mode instead of backward: after the
     values, the seed θ̇ = 1, then one frame per node in topological order writing
     ż = Σ ∂z/∂p · ṗ, ending on ∂J/∂θ at J (the quiz asks for each ż).
@@ -240,7 +255,12 @@ def _page_data(J: Value, order: list[Value], index: dict[Value, int], frames: li
     return {
         "root": index[J],
         "names": [_number_or_name(n, names) for n in order],
-        "ops": {name: list(OPS[name].js) for name in used},
+        "ops": {name: list(OPS[name].js) for name in used if OPS[name].js},
+        "noJs": [name for name in used if not OPS[name].js],  # ops the page cannot recompute
+        # each op's domain as the engine checks it: (message, error, NaN passes, the operand whose being
+        # a plain number lets a point pass); the page holds the predicates (viz/domain.js)
+        "domains": {name: [[d.message, d.error.__name__, d.nan_passes, d.unless_constant] for d in OPS[name].domain]
+                    for name in used if OPS[name].domain},
         "nodes": [_node_data(n, index, box, names, drawing) for n in order],
         "frames": [
             {"kind": f.kind, "node": index[f.node], "slots": f.slots,

@@ -9,8 +9,9 @@ import re
 _GREEK = {
     "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\epsilon", "η": r"\eta",
     "θ": r"\theta", "λ": r"\lambda", "μ": r"\mu", "σ": r"\sigma", "φ": r"\phi", "ω": r"\omega",
-    "Θ": r"\Theta", "Σ": r"\Sigma", "Δ": r"\Delta",
+    "Θ": r"\Theta", "Σ": r"\Sigma", "Δ": r"\Delta", "ℓ": r"\ell",
 }
+_SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
 
 def fmt(x: float, digits: int = 4) -> str:
@@ -87,7 +88,8 @@ def dot_html(text: str) -> str:
 
 
 def latex_name(name: str) -> str:
-    """θ2 → \\theta_{2}, a3 → a_{3}, z(3) → z^{(3)}; anything else is escaped for LaTeX."""
+    """θ2 → \\theta_{2}, a3 → a_{3}, w₁ → w_{1}, z(3) → z^{(3)}; anything else is escaped for LaTeX."""
+    name = name.translate(_SUBSCRIPT_DIGITS)
     m = re.fullmatch(r"(.*?)(\(\d+\)|\d+)", name)
     base, index = (m.group(1), m.group(2)) if m and m.group(1) else (name, "")
     base = "".join(_GREEK.get(ch, _latex_escape(ch)) for ch in base)

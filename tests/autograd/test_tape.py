@@ -418,6 +418,23 @@ def test_the_same_node_twice_among_the_outputs_gets_both_seeds() -> None:
     assert np.array_equal(tape.backward(np.array([[1.0, 10.0, 100.0]])), [[133.0]])
 
 
+def test_an_output_that_is_also_inside_a_longer_sum_or_a_layer_is_computed() -> None:
+    # s is an output and the left operand of s + a: it must not be folded into that sum; the
+    # products w·a and w2·b are outputs and terms of a lifted sum: they keep their rows
+    w, w2 = Value(0.5, label="w"), Value(-1.5, label="w2")
+
+    def f(a: Value, b: Value) -> list[Value]:
+        s = a * 2.0 + b
+        p, q = w * a, w2 * b
+        return [s, s + a, p, p + q, q]
+
+    tape = trace(f, 2)
+    X = np.array([[1.0, 2.0], [3.0, -4.0]])
+    rows = [[v.data for v in f(Value(x0), Value(x1))] for x0, x1 in X]
+    assert np.array_equal(tape(X), rows)
+    tape.check(X, rows=2)
+
+
 def test_several_outputs_chunked_match_one_replay() -> None:
     import nn
 
@@ -512,3 +529,22 @@ def test_relu_on_the_tape_matches_the_engine_bit_for_bit_at_its_edges() -> None:
     nan_tape = trace(lambda x: (x * nan_w).relu() + x, 1)
     nan_tape(np.array([[1.0], [2.0]]))
     assert np.isnan(nan_tape.backward(np.ones(2))).all()
+
+
+def test_an_mlp_replays_from_contiguous_blocks_with_no_rows_for_folded_nodes() -> None:
+    # the layout the replay's speed rests on: each group's rows are one block (slices, no gathers),
+    # each layer's weights and biases are read from the parameters' vector, and additions folded
+    # into a sum, lifted products and weights get no row of values
+    import nn
+
+    model = nn.MLP(3, [4, 2], seed=0)
+    tape = trace(lambda *xs: model(list(xs)), 3)
+    assert [g.op for g in tape._groups] == ["matmul", "relu", "matmul"]
+    assert all(isinstance(g.out, slice) for g in tape._groups)
+    assert all(isinstance(g.a, slice) for g in tape._groups)
+    assert all(isinstance(g.weight_block, slice) and g.bias is not None
+               for g in tape._groups if g.op == "matmul")
+    assert tape._nodes == 3 + 4 + 4 + 2  # the inputs, then each group's outputs
+    X = np.random.default_rng(1).normal(size=(7, 3))
+    tape(X)
+    tape.check(X, rows=3)

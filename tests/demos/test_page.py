@@ -124,8 +124,9 @@ def test_the_players_on_the_page_step_to_the_engines_gradients(page: Path, brows
     from demos.chain_rule import network
 
     browser.get(page.as_uri())
-    players = browser.find_elements(By.CSS_SELECTOR, "#chain_rule .chainrule-player:not([data-quiz])")
+    players = browser.find_elements(By.CSS_SELECTOR, "#chain_rule .chainrule-player:not([data-quiz]):not([data-mode])")
     assert len(players) == 2
+    assert len(browser.find_elements(By.CSS_SELECTOR, '#chain_rule .chainrule-player[data-mode="forward"]')) == 1
     assert len(browser.find_elements(By.CSS_SELECTOR, "#chain_rule .chainrule-player[data-quiz]")) == 1
     # their graphs are legible too: the smallest text, as displayed, at 9 CSS px or more
     smallest = browser.execute_script("""
@@ -134,7 +135,7 @@ def test_the_players_on_the_page_step_to_the_engines_gradients(page: Path, brows
           return parseFloat(t.getAttribute('font-size')); });
         return Math.min.apply(null, sizes) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
       });""")
-    assert len(smallest) == 3 and min(smallest) >= 9, smallest
+    assert len(smallest) == 4 and min(smallest) >= 9, smallest
     v = network(1.5, 1.0, 0.5, -1.2)  # the demo's network at seed 0
     v["J"].backward()
     x = Value(3.0)
@@ -156,3 +157,25 @@ def test_all_sixteen_pictures_of_the_notes_are_on_the_page(page: Path) -> None:
     captions = re.findall(r"<figcaption>(.*?)</figcaption>", page.read_text(encoding="utf-8"), flags=re.S)
     for number in range(1, 17):
         assert any(re.search(rf"picture {number}\b", c) for c in captions), f"picture {number}"
+
+
+def test_the_forward_mode_player_on_the_page_ends_on_dJ_dtheta1(page: Path, browser) -> None:  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from autograd import forward_steps
+    from demos.chain_rule import network
+
+    browser.get(page.as_uri())
+    (player,) = browser.find_elements(By.CSS_SELECTOR, '#chain_rule .chainrule-player[data-mode="forward"]')
+    browser.execute_script("arguments[0].scrollIntoView()", player)
+    player.click()
+    for k in range(1, int(player.get_attribute("data-frames"))):
+        player.send_keys(Keys.ARROW_RIGHT)
+        assert player.get_attribute("data-frame") == str(k)
+    v = network(1.5, 1.0, 0.5, -1.2)  # the demo's network at seed 0
+    engine = {n: t for n, _, t in forward_steps(v["J"], v["θ1"])}
+    boxes = {g.find_element(By.CSS_SELECTOR, "text").text: g for g in player.find_elements(By.CSS_SELECTOR,
+                                                                                        "[data-node]")}
+    for name in ("z2", "a2", "z3", "a3", "J"):
+        assert float(boxes[name].get_attribute("data-tangent")) == engine[v[name]], name

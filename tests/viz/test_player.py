@@ -193,6 +193,8 @@ def test_the_op_tables_javascript_computes_what_the_engine_does(browser) -> None
 
     browser.get("about:blank")
     for name, op in OPS.items():
+        if not op.js and not op.builtin:
+            continue  # an op defined without js: the player steps through it but cannot recompute it
         assert len(op.js) == op.arity + 1, name
         for x, y in POINTS:
             try:
@@ -211,78 +213,6 @@ def test_the_op_tables_javascript_computes_what_the_engine_does(browser) -> None
                 g = float(g.replace("Infinity", "inf"))
                 assert g == w or math.isclose(g, w, rel_tol=1e-14) or (math.isnan(g) and math.isnan(w)), (
                     name, x, y, g, w)
-
-
-def _quiz_page(tmp_path) -> tuple[str, dict[str, float]]:
-    v = network(1.5, 1.0, 0.5, -1.2)
-    uri = viz.step_through(v["J"], quiz=True).save(tmp_path / "quiz.html").as_uri()
-    v["J"].backward()
-    return uri, {name: v[name].grad for name in ("a1", "θ1", "θ2", "z2", "a2", "z3", "a3")}
-
-
-def _ask(browser):  # noqa: F811
-    from selenium.webdriver.common.by import By
-
-    box = browser.find_elements(By.CSS_SELECTOR, "input[data-answer]")[0]  # a frame may ask two
-    node = browser.find_element(By.CSS_SELECTOR, f'[data-node="{box.get_attribute("data-answer")}"]')
-    return box, node, node.find_element(By.CSS_SELECTOR, "text").text
-
-
-def _answer(browser, text: str):  # noqa: F811
-    from selenium.webdriver.common.keys import Keys
-
-    box, node, name = _ask(browser)
-    box.clear()
-    box.send_keys(text, Keys.ENTER)
-    return node.get_attribute("data-verdict"), name
-
-
-def test_the_quiz_through_its_dom_contract(browser, tmp_path) -> None:  # noqa: F811
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-
-    uri, grads = _quiz_page(tmp_path)
-    browser.get(uri)
-    root = browser.find_element(By.CSS_SELECTOR, ".chainrule-player")
-    root.click()
-    for _ in range(30):
-        root.send_keys(Keys.ARROW_RIGHT)
-    stuck = root.get_attribute("data-frame")
-    assert int(stuck) < int(root.get_attribute("data-frames")) - 1  # held at the first question
-    assert root.get_attribute("data-score") == "0/7"
-    box, node, name = _ask(browser)
-    assert name == "a3" and node.get_attribute("data-grad") == ""  # the answer is hidden
-    quiz = browser.find_element(By.CSS_SELECTOR, ".cr-quiz")
-
-    assert _answer(browser, "abc")[0] == "not-a-number"
-    assert "not a number" in quiz.text
-    assert _answer(browser, "5")[0] == "wrong"
-    assert "Hint: ∂J/∂a3 = ∂J/∂[a3 − 1] · ∂[a3 − 1]/∂a3" in quiz.text and "×" not in quiz.text
-    assert _answer(browser, "1/4")[0] == "wrong"
-    assert "×" in quiz.text  # the second hint has the numbers
-    assert root.get_attribute("data-frame") == stuck  # a wrong answer keeps the frame
-    verdict, _ = _answer(browser, f"−{abs(grads['a3']):.4f}")  # the Unicode minus, four digits
-    assert verdict == "right" and int(root.get_attribute("data-frame")) > int(stuck)
-    assert node.get_attribute("data-grad") == repr(grads["a3"])  # shown once answered
-    assert root.get_attribute("data-score") == "1/7"
-
-    assert _answer(browser, f"{grads['z3']:.6e}")[:1] == ("right",)  # e-notation, first time
-    # a reload resumes from the URL fragment: the same frame, the same score
-    frame, url = root.get_attribute("data-frame"), browser.current_url
-    assert "#" in url
-    browser.get("about:blank")
-    browser.get(url)
-    root = browser.find_element(By.CSS_SELECTOR, ".chainrule-player")
-    assert root.get_attribute("data-frame") == frame and root.get_attribute("data-score") == "2/7"
-    # reveal one, answer the rest
-    browser.find_element(By.CSS_SELECTOR, ".cr-quiz button").click()
-    while browser.find_elements(By.CSS_SELECTOR, "input[data-answer]"):
-        _, _, name = _ask(browser)
-        assert _answer(browser, repr(grads[name]))[0] == "right", name
-    assert root.get_attribute("data-score") == "6/7"
-    score = browser.find_element(By.CSS_SELECTOR, ".cr-score").text
-    assert "2 right first time" in score or "right first time" in score
-    assert "1 with hints" in score and "1 revealed" in score and "of 7" in score
 
 
 def test_the_player_writes_the_drawings_notation() -> None:
