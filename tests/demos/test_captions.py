@@ -28,6 +28,7 @@ def test_every_caption_says_what_its_figure_draws(name: str, tmp_path, capsys) -
     demos.load(name).run(tmp_path, quick=True, seed=0)
     section = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
     figures = [b for b in section["blocks"] if b["kind"] == "figure" and b["file"].endswith(".svg")]
+    figures += [item for b in section["blocks"] if b["kind"] == "figures" for item in b["items"]]
     for figure in figures:
         svg = (tmp_path / figure["file"]).read_text(encoding="utf-8")
         checked, wrong = captions.check(figure["caption"], svg)
