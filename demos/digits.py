@@ -118,7 +118,7 @@ def _first_layer(model: nn.MLP) -> plt.Figure:
     top = float(np.abs(W).max()) or 1.0
     fig, axes = plt.subplots(4, 8, figsize=(9, 4.8))
     for k, ax in enumerate(axes.flat):
-        ax.imshow(W[k].reshape(8, 8), cmap="RdBu_r", vmin=-top, vmax=top)
+        ax.imshow(W[k].reshape(8, 8), cmap="RdBu", vmin=-top, vmax=top)
         ax.set_title(f"unit {k + 1}", fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
