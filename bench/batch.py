@@ -122,3 +122,38 @@ def torch_step(n: int) -> Callable[[], float] | None:
         return float(loss.detach())
 
     return step
+
+
+def jax_step(n: int) -> Callable[[], float] | None:
+    """The same step in JAX, jit-compiled (float64, the gradient by jax.grad, the update inside
+    the compiled function); None without JAX."""
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:
+        return None
+    jax.config.update("jax_enable_x64", True)
+    params = [(jnp.array([neuron[:-1] for neuron in layer]), jnp.zeros(len(layer))) for layer in _weights()]
+    X, y = (jnp.array(a) for a in _data(n))
+
+    def loss(params: list) -> object:
+        a = X
+        for i, (W, b) in enumerate(params):
+            a = a @ W.T + b
+            if i < 2:
+                a = jnp.maximum(a, 0.0)
+        l2 = sum((W * W).sum() + (b * b).sum() for W, b in params)
+        return jnp.maximum(1.0 - y * a[:, 0], 0.0).mean() + 1e-4 * l2
+
+    @jax.jit
+    def update(params: list) -> tuple:
+        value, g = jax.value_and_grad(loss)(params)
+        return value, [(W - 0.5 * gW, b - 0.5 * gb) for (W, b), (gW, gb) in zip(params, g)]
+
+    state = [params]
+
+    def step() -> float:
+        value, state[0] = update(state[0])
+        return float(value)  # waits for the result, as the other steps do
+
+    return step

@@ -44,3 +44,13 @@ def test_a_loss_that_moves_does_not_warn() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         nn.fit(nn.MLP(2, [4, 1], activation="tanh", seed=0), nn.mse, X, y, lr=0.1, epochs=8, quiet=True)
+
+
+def test_a_loss_that_is_already_nan_names_the_leaf_in_the_error() -> None:
+    model = nn.Neuron(1, activation="linear", seed=0)
+    model.w[0].data = float("nan")  # as a bad update or a hand edit would leave it
+    with pytest.raises(FloatingPointError) as error:
+        nn.fit(model, nn.mse, [[1.0]], [0.0], lr=0.1, epochs=1, quiet=True)
+    message = str(error.value)
+    assert "the loss became nan" in message and "says nan: not finite here" in message
+    assert "w1 is a leaf that holds nan" in message
