@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from autograd.files import write_atomic
+from viz.notation import html_powers
 
 INTRO = (
     "These are the notes of session 1 (the neuron, the learning rate, weight initialisation, the loss and "
@@ -82,10 +83,10 @@ def build(out: Path, names: list[str]) -> Path:
 
 def _block(out: Path, name: str, block: dict) -> str:
     kind = block["kind"]
-    if kind == "text":
-        return f"<p>{html.escape(block['text'])}</p>"
+    if kind == "text":  # a power written x^k shows raised, as in the drawings and LaTeX
+        return f"<p>{html_powers(block['text'])}</p>"
     if kind == "numbers":  # the numbers a demo computed: equations, set as text rather than as a log
-        lines = "".join(f"<p>{html.escape(line)}</p>" for line in "\n".join(block["lines"]).split("\n"))
+        lines = "".join(f"<p>{html_powers(line)}</p>" for line in "\n".join(block["lines"]).split("\n"))
         return f'<div class="numbers">{lines}</div>'
     if kind == "claims":  # the checks the demo made, as a checklist
         items = "".join(f'<li class="{"holds" if item["holds"] else "fails"}">{html.escape(item["text"])}</li>'

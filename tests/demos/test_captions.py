@@ -89,3 +89,12 @@ def _colour_by_weight(model):
             lines[i] = re.sub(r'color="#[0-9a-f]+"', f'color="{colour}"', line)
             k += 1
     return drawing
+
+
+def test_the_page_raises_powers(tmp_path) -> None:
+    from demos.page import _block
+
+    assert _block(tmp_path, "s", {"kind": "text", "text": "y = y + y has 2^k paths, a < b"}) == (
+        "<p>y = y + y has 2<sup>k</sup> paths, a &lt; b</p>")
+    assert _block(tmp_path, "s", {"kind": "numbers", "lines": ["x^0.5 = 2", "(a3 − 1)²"]}) == (
+        '<div class="numbers"><p>x<sup>0.5</sup> = 2</p><p>(a3 − 1)²</p></div>')

@@ -23,9 +23,9 @@ def test_powers_in_each_medium(written: str, text: str, page: str) -> None:
 
 
 def test_formulas_in_latex() -> None:
-    assert latex_formula("(a3 − 1)·a2") == r"(a_{3}-1) \cdot a_{2}"
-    assert latex_formula("σ(z3)·(1 − σ(z3))") == r"\sigma(z_{3}) \cdot (1-\sigma(z_{3}))"
-    assert latex_formula("2·(x − 1)²·θ2") == r"2 \cdot (x-1)^{2} \cdot \theta_{2}"
+    assert latex_formula("(a3 − 1)·a2") == r"(a_{3} - 1) \cdot a_{2}"
+    assert latex_formula("σ(z3)·(1 − σ(z3))") == r"\sigma(z_{3}) \cdot (1 - \sigma(z_{3}))"
+    assert latex_formula("2·(x − 1)²·θ2") == r"2 \cdot (x - 1)^{2} \cdot \theta_{2}"
 
 
 def edge_label(J: Value, theta: Value) -> list[str]:
