@@ -38,11 +38,14 @@ import math
 import numbers
 import threading
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from .graph import _lock, grad, topological
 from .replay import make_plan, schedule
 from .value import Value, backward_runs
+
+_data = attrgetter("data")
 
 
 class Tape:
@@ -115,7 +118,7 @@ class Tape:
 
         X = _rows(X, self.n_inputs, np)
         n = X.shape[0]
-        params = np.array([p.data for p in self.parameters], dtype=float)  # as they are now
+        params = np.fromiter(map(_data, self.parameters), float, len(self.parameters))  # as they are now
         step = self.chunk_rows
         if n <= step:
             V, locals_ = self._forward(X, params, np)
@@ -160,8 +163,8 @@ class Tape:
         sums, gx = self._gradients(seed)
         with _lock:  # += on a float is not atomic across threads
             backward_runs[0] += 1  # a later backward: any create_graph grad_value is stale now
-            for p, total in zip(self.parameters, sums):
-                p.grad += float(total)
+            for p, total in zip(self.parameters, sums.tolist()):
+                p.grad += total
         return gx
 
     def _gradients(self, seed: Any) -> tuple[Any, Any]:

@@ -137,7 +137,7 @@ def bytes_per_node(V: Callable, n: int) -> float:
 
 def batched(micrograd: float | None, reps: int) -> None:
     """The moons step through a tape, beside micrograd and a hand-written numpy step."""
-    from .batch import numpy_step, tape_step, torch_step
+    from .batch import jax_step, numpy_step, tape_step, torch_step
 
     steps = {"tape": tape_step(100), "numpy": numpy_step(100)}
     for step in steps.values():
@@ -156,9 +156,9 @@ def batched(micrograd: float | None, reps: int) -> None:
     print("  time is nearly all Python dispatch; what it adds past that is numpy's work):")
     for n in (2, 100, 1_000, 10_000):
         pair = {"tape": tape_step(n), "numpy": numpy_step(n)}
-        vectorised = torch_step(n)
-        if vectorised is not None:
-            pair["torch"] = vectorised
+        for name, other in (("torch", torch_step(n)), ("jax", jax_step(n))):
+            if other is not None:
+                pair[name] = other
         for step in pair.values():
             step()
             step()
@@ -171,11 +171,12 @@ def batched(micrograd: float | None, reps: int) -> None:
                 f"numpy by hand {ms(got['numpy']):>10}")
         if "torch" in got:
             line += f", PyTorch vectorised {ms(got['torch']):>10} ({got['torch'] / got['numpy']:4.1f}x numpy)"
+        if "jax" in got:
+            line += f", JAX jit {ms(got['jax']):>10} ({got['jax'] / got['numpy']:4.1f}x numpy)"
         print(line)
-    if torch_step(2) is None:
-        print("  (PyTorch vectorised: not installed here; JAX is not measured)")
-    else:
-        print("  (JAX is not measured)")
+    missing = [name for name, make in (("PyTorch", torch_step), ("JAX", jax_step)) if make(2) is None]
+    if missing:
+        print(f"  ({' and '.join(missing)}: not installed here, not measured)")
 
 
 def ms(seconds: float) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from operator import attrgetter
 
 import numpy as np
 
@@ -47,16 +48,20 @@ def tape_step(n: int) -> Callable[[], float]:
     tape = trace(lambda *x: mlp(layers, list(x)), 2)
     X, y = _data(n)
 
+    data, grads = attrgetter("data"), attrgetter("grad")
+
     def step() -> float:
         scores = tape(X)
         margins = 1.0 - y * scores
         data_loss = np.maximum(margins, 0.0).mean()
-        for p in params:
-            p.grad = 2e-4 * p.data  # the L2 term's gradient
-        loss = float(data_loss + 1e-4 * sum(p.data * p.data for p in params))  # before the update
+        theta = np.fromiter(map(data, params), float, len(params))
+        loss = float(data_loss + 1e-4 * (theta @ theta))  # before the update
+        for p, g in zip(params, (2e-4 * theta).tolist()):
+            p.grad = g  # the L2 term's gradient
         tape.backward(np.where(margins > 0, -y, 0.0) / n)
-        for p in params:
-            p.data -= 0.5 * p.grad
+        new = theta - 0.5 * np.fromiter(map(grads, params), float, len(params))
+        for p, v in zip(params, new.tolist()):
+            p.data = v
         return loss
 
     return step
@@ -115,5 +120,40 @@ def torch_step(n: int) -> Callable[[], float] | None:
             for p in (*Ws, *bs):
                 p -= 0.5 * p.grad
         return float(loss.detach())
+
+    return step
+
+
+def jax_step(n: int) -> Callable[[], float] | None:
+    """The same step in JAX, jit-compiled (float64, the gradient by jax.grad, the update inside
+    the compiled function); None without JAX."""
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:
+        return None
+    jax.config.update("jax_enable_x64", True)
+    params = [(jnp.array([neuron[:-1] for neuron in layer]), jnp.zeros(len(layer))) for layer in _weights()]
+    X, y = (jnp.array(a) for a in _data(n))
+
+    def loss(params: list) -> object:
+        a = X
+        for i, (W, b) in enumerate(params):
+            a = a @ W.T + b
+            if i < 2:
+                a = jnp.maximum(a, 0.0)
+        l2 = sum((W * W).sum() + (b * b).sum() for W, b in params)
+        return jnp.maximum(1.0 - y * a[:, 0], 0.0).mean() + 1e-4 * l2
+
+    @jax.jit
+    def update(params: list) -> tuple:
+        value, g = jax.value_and_grad(loss)(params)
+        return value, [(W - 0.5 * gW, b - 0.5 * gb) for (W, b), (gW, gb) in zip(params, g)]
+
+    state = [params]
+
+    def step() -> float:
+        value, state[0] = update(state[0])
+        return float(value)  # waits for the result, as the other steps do
 
     return step

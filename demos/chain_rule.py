@@ -200,17 +200,23 @@ def for_teachers(s: Section, player: viz.Player, y: float, quick: bool) -> None:
         v = network(x1, y, t1, t2)
         return v["J"], [v["θ1"], v["θ2"]]
 
-    sheet = viz.worksheet(variant, seeds=range(5), path=s.out / "chain_rule_worksheet.pdf",
-                          title="The chain rule on the θ1/θ2 network")
-    page = viz.worksheet(variant, seeds=range(5), path=s.out / "chain_rule_worksheet.html",
-                         title="The chain rule on the θ1/θ2 network")
-    s.download(sheet, "a worksheet of five variants of the network (printable), the answer key on its last pages")
-    s.download(page, "the same worksheet as a web page")
-    answers = [exercise.answer(quiet=True) for v in variants(variant, range(5))
-               for exercise in v.questions[:2]]
-    grads = []
-    for seed in range(5):
-        J, thetas = variant(random.Random(seed))
-        J.backward()
-        grads += [t.grad for t in thetas]
-    s.claim(answers == grads, "every answer in the key is what J.backward() gives on that variant")
+    key = "every answer in the key is what J.backward() gives on that variant"
+    try:
+        sheet = viz.worksheet(variant, seeds=range(5), path=s.out / "chain_rule_worksheet.pdf",
+                              title="The chain rule on the θ1/θ2 network")
+        page = viz.worksheet(variant, seeds=range(5), path=s.out / "chain_rule_worksheet.html",
+                             title="The chain rule on the θ1/θ2 network")
+        s.download(sheet, "a worksheet of five variants of the network (printable), the answer key on its last pages")
+        s.download(page, "the same worksheet as a web page")
+        answers = [exercise.answer(quiet=True) for v in variants(variant, range(5))
+                   for exercise in v.questions[:2]]
+        grads = []
+        for seed in range(5):
+            J, thetas = variant(random.Random(seed))
+            J.backward()
+            grads += [t.grad for t in thetas]
+    except RuntimeError as error:  # the worksheet refuses a key the engine and the paths disagree on
+        s.number(f"no worksheet: {error}")
+        s.claim(False, key)
+        return
+    s.claim(answers == grads, key)

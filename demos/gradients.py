@@ -41,10 +41,10 @@ def labelled_forward(model: nn.MLP, x: list[float], y: float) -> Value:
     return J
 
 
-def _fit(model: nn.MLP, X: list, y: list, epochs: int, batched: bool = False) -> tuple[nn.train.History, list[str]]:
+def _fit(model: nn.MLP, X: list, y: list, lr: float, batched: bool = False) -> tuple[nn.train.History, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
-        history = nn.fit(model, nn.mse, X, y, lr=0.25, epochs=epochs, quiet=True, batched=batched)
+        history = nn.fit(model, nn.mse, X, y, lr=lr, epochs=30, quiet=True, batched=batched)
     return history, [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
 
 
@@ -62,7 +62,7 @@ def dead_relus(s: Section, quick: bool, seed: int) -> None:
     for n in model.layers[0].neurons:
         n.b.data = DEAD_BIAS
     before = [w.data for n in model.layers[0].neurons for w in n.w]
-    history, messages = _fit(model, X, y, 30)
+    history, messages = _fit(model, X, y, 0.25)
     after = [w.data for n in model.layers[0].neurons for w in n.w]
     J = nn.mse([model(x) for x in X], y)
     report = viz.why(J, model)
@@ -85,15 +85,21 @@ def dead_relus(s: Section, quick: bool, seed: int) -> None:
     s.graph(r.draw(), "gradients_dead_relu.svg",
             "viz.why(J, w1) on one example of a 2-3-1 ReLU network with biases at −10: the edge ∂a11/∂z11 = 0 "
             "(red) blocks the only path from J down to w1.")
-    fixed = nn.MLP(2, [8, 1], activation="relu", seed=seed)  # He initialisation, biases 0: the remedy
-    fixed_history, _ = _fit(fixed, X, y, 30, batched=True)
+    s.say(
+        "The remedy the notes give: He initialisation with biases at 0, so that about half of each unit's inputs "
+        "land on the live side, and a smaller learning rate (0.1 here), since a large step can push a unit's z "
+        "below 0 for every example and kill it during training."
+    )
+    fixed = nn.MLP(2, [8, 1], activation="relu", seed=seed)  # He initialisation, biases 0
+    fixed_history, _ = _fit(fixed, X, y, 0.1, batched=True)
     J2 = nn.mse([fixed(x) for x in X], y)
     fixed_report = viz.why(J2, fixed)
+    s.number(fixed_report.text())
     s.number(f"with dead units: loss {viz.fmt(history.loss[0])} → {viz.fmt(history.loss[-1])}; "
-             f"He initialisation and biases 0: loss {viz.fmt(fixed_history.loss[0])} → "
+             f"He initialisation, biases 0, lr 0.1: loss {viz.fmt(fixed_history.loss[0])} → "
              f"{viz.fmt(fixed_history.loss[-1])}, {len(fixed_report.layers[0].dead)} of 8 units dead")
     s.claim(fixed_history.loss[-1] < 0.9 * history.loss[-1] and len(fixed_report.layers[0].dead) < 8,
-            "fixed (He initialisation, biases 0): units are alive and the loss falls below the stalled one")
+            "fixed: units are alive and the loss falls below the stalled one")
 
 
 def zero_init(s: Section, seed: int) -> None:

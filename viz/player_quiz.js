@@ -34,7 +34,10 @@ window.chainrulePlayerQuiz = window.chainrulePlayerQuiz || function (P) {
       (x.before === undefined ? "" : "the share it already had + ") + "that factor × " + fn + ".grad" +
       (two ? ", once per slot" : "") + ".";
     if (q.hints < 2) return text;
-    var numbers = x.slots.map(function (s, j) { return formula[j] + " = " + fmt(x.locals[j]); }).join(" and ");
+    var numbers = x.slots.map(function (s, j) {  // a factor that is a number already is named, not repeated
+      var value = fmt(x.locals[j]);
+      return (formula[j] === value ? P.factor(x.f.node, q.node) : formula[j]) + " = " + value;
+    }).join(" and ");
     return text + " Here: " + numbers + ", " + fn + ".grad = " + fmt(x.up) +
       (x.before === undefined ? "" : ", and " + pn + ".grad so far = " + fmt(x.before)) + ".";
   }

@@ -46,6 +46,8 @@ def why(J: Value, theta: Any, *, tiny: float = TINY, huge: float = HUGE, saturat
         return Why(diagnose(J, theta, tiny=tiny, huge=huge, saturated=saturated), tiny, huge)
     from .why_model import ModelWhy
 
+    if not (hasattr(theta, "layers") or hasattr(theta, "neurons") or hasattr(theta, "w")):
+        raise TypeError(f"why(J, θ) takes a Value or an nn Neuron, Layer or MLP as θ, got {type(theta).__name__}")
     return ModelWhy(J, theta, tiny=tiny, huge=huge, saturated=saturated, spread=spread)
 
 

@@ -88,7 +88,7 @@ def test_hidden_until_asked_hints_slips_and_the_score(browser, tmp_path) -> None
     assert "Here:" not in hint
     _click(browser, "another hint")  # hint 2: its numbers
     assert _text(browser, ".cr-equation").endswith(f"= (1) × {up} = 1 × {up}   → ?")
-    assert f"Here: 1 = 1, [a3 − 1].grad = {up}." in _text(browser, ".cr-hint")
+    assert re.search(rf"Here: ∂\(a3 − 1(\.0)?\)/∂a3 = 1, \[a3 − 1\]\.grad = {up}\.", _text(browser, ".cr-hint"))
     assert root.get_attribute("data-frame") == stuck
     assert _score(root) == (0, 0, 0, "0/7")
     assert _answer(browser, "−0.69") == "right"  # two figures are enough
@@ -149,6 +149,6 @@ def test_a_hint_at_the_root_is_not_circular(browser, tmp_path) -> None:  # noqa:
     _open(browser, tmp_path, L, "root.html")
     _click(browser, "hint")
     hint = _text(browser, ".cr-hint")
-    assert "∂L/∂L" not in hint and "∂L/∂r" not in hint and "the factor is ∂(r^2" in hint
+    assert "∂L/∂L" not in hint and "∂L/∂r" not in hint and re.search(r"the factor is ∂\(r(\^2|²)\)/∂r", hint)
     assert _answer(browser, "4.0") == "right"  # no wrong answer, but a hint: right after hints
     assert _score(browser.find_element("css selector", ".chainrule-player")) == (0, 1, 0, "1/1")

@@ -87,8 +87,10 @@ def test_a_layer_alone_and_the_drawing() -> None:
 
 
 def test_not_a_model_is_refused() -> None:
-    with pytest.raises(TypeError, match="Neuron, Layer, MLP"):
+    with pytest.raises(TypeError, match="a Value or an nn Neuron, Layer or MLP as θ, got str"):
         viz.why(nn.module.Value(1.0), "model")
+    with pytest.raises(TypeError, match="got list"):
+        viz.why(nn.module.Value(1.0), [nn.module.Value(1.0)])
 
 
 def _normal(std: float):
@@ -131,3 +133,28 @@ def test_the_backward_signal_per_layer_vanishing_and_exploding_toward_the_input(
     assert all(c.kind != kind for c in wider.causes)
     narrower = viz.why(J, model, spread=max(ratio, 1 / ratio) * 0.99)
     assert any(c.kind == kind for c in narrower.causes)
+
+
+def test_a_unit_saturated_on_only_some_examples_is_not_counted() -> None:
+    model = nn.MLP(2, [2, 1], activation="tanh", seed=0)
+    u1, u2 = model.layers[0].neurons
+    u1.w[0].data, u1.w[1].data, u1.b.data = 100.0, 0.0, 0.0  # tanh′(100) = 0 on x = (1, 0), 1 on x = (0, 0)
+    u2.w[0].data, u2.w[1].data, u2.b.data = 0.0, 0.0, 50.0  # saturated on both
+    X = [[1.0, 0.0], [0.0, 0.0]]
+    r = viz.why(nn.mse([model(x) for x in X], [0.0, 1.0]), model)
+    assert r.layers[0].saturated == [2]
+
+
+def test_units_with_equal_weights_but_different_gradients_are_not_identical() -> None:
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    for n in model.layers[0].neurons:
+        n.w[0].data, n.w[1].data, n.b.data = 0.5, -0.3, 0.1
+    for k, w in enumerate(model.layers[1].neurons[0].w):
+        w.data = float(k + 1)  # each unit read by a different weight: their gradients differ
+    X, y = _batch(6)
+    r = viz.why(nn.mse([model(x) for x in X], y), model)
+    assert r.layers[0].identical == []
+    for w in model.layers[1].neurons[0].w:
+        w.data = 0.7  # now read alike: same weights, same gradients
+    r = viz.why(nn.mse([model(x) for x in X], y), model)
+    assert r.layers[0].identical == [[1, 2, 3]]
