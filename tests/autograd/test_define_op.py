@@ -151,3 +151,16 @@ def test_a_domain_as_a_list_of_pairs_and_the_message_names_the_op() -> None:
         root(1e301)
     assert math.isnan(root(math.nan).data)  # NaN skips the domain, as for the built-in ops
     assert root(16.0).data == 2.0
+
+
+def test_a_built_in_domain_names_its_rule_in_the_engine_and_on_the_tape() -> None:
+    # log's domain is x > 0 exactly: 0 is refused by the entry's own rule, not by math.log
+    for x in (0.0, -0.0, -1e-300):
+        with pytest.raises(ValueError, match=r"^log: undefined for x <= 0 \(needs x > 0\) \(x = "):
+            Value(x).log()
+    with pytest.raises(ValueError, match=r"^log: undefined for x <= 0 \(needs x > 0\), at row 1"):
+        trace(lambda a: a.log(), 1)(np.array([[1.0], [0.0]]))
+    assert Value(5e-324).log().data == math.log(5e-324)  # just inside
+    with pytest.raises(ValueError, match=r"^sqrt: undefined for x < 0 \(needs x >= 0\) \(x = -5e-324\)"):
+        Value(-5e-324).sqrt()
+    assert Value(0.0).sqrt().local_grads == (math.inf,)  # d√x/dx at 0 is +inf, as torch
