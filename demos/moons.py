@@ -44,8 +44,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
             loss = nn.hinge(scores, y) + 1e-4 * sum((p * p for p in params), Value(0.0))
             losses.append(loss.data)
             accuracies.append(sum((sc.data > 0) == (t > 0) for sc, t in zip(scores, y)) / n)
-            if k >= steps and accuracies[-1] == 1.0:
-                break  # trained to convergence
+            if (k >= steps and accuracies[-1] == 1.0) or k == budget - 1:
+                break  # trained to convergence, or out of budget: the last numbers are the model's as drawn
             opt.zero_grad()
             loss.backward()
             # micrograd's schedule for the first 100 steps, then a steady 0.3
@@ -55,13 +55,13 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     seconds = time.perf_counter() - start
     at_steps = accuracies[steps]  # the accuracy after the first `steps` updates
     final = accuracies[-1]
-    s.number(f"step 1: loss {viz.fmt(losses[0])}, accuracy {accuracies[0]:.0%};  after {steps} steps: loss "
+    s.number(f"at the start: loss {viz.fmt(losses[0])}, accuracy {accuracies[0]:.0%};  after {steps} steps: loss "
              f"{viz.fmt(losses[steps])}, accuracy {at_steps:.0%};  trained on to {len(losses) - 1} steps: "
              f"accuracy {final:.0%};  {seconds:.1f} s in all")
     s.claim(at_steps >= 0.95, f"after {steps} steps at least 95% of the training points are on the right side")
     s.claim(final >= 0.99, f"trained on (at most {budget} steps), at least 99% are right: with {n} points, "
             f"{'all of them' if n < 100 else 'all but at most one'}")
-    steps = len(losses)
+    made = len(losses) - 1  # updates made; losses[k] and accuracies[k] are after k of them
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     gx, gy, points = grid((-1.5, 2.5), (-1.0, 1.5), 40 if quick else 70)
@@ -71,17 +71,17 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     pts, t = np.array(X), np.array(y)
     left.scatter(pts[t < 0, 0], pts[t < 0, 1], color="#1f77b4", edgecolors="k", s=20, label="y = −1")
     left.scatter(pts[t > 0, 0], pts[t > 0, 1], color="#ff7f0e", edgecolors="k", s=20, label="y = +1")
-    left.set(title=f"decision boundary after {steps} steps ({final:.0%} right)", xlabel="x1", ylabel="x2")
+    left.set(title=f"decision boundary after {made} steps ({final:.0%} right)", xlabel="x1", ylabel="x2")
     left.legend(fontsize=8)
-    right.plot(range(1, steps + 1), losses, label="loss")
-    right.set(title="training", xlabel="step", ylabel="loss", yscale="log")
+    right.plot(range(made + 1), losses, label="loss")
+    right.set(title="training", xlabel="steps made (0: the first weights)", ylabel="loss", yscale="log")
     twin = right.twinx()
-    twin.plot(range(1, steps + 1), accuracies, color="#2ca02c", label="accuracy")
+    twin.plot(range(made + 1), accuracies, color="#2ca02c", label="accuracy")
     twin.set(ylabel="accuracy", ylim=(0, 1.05))
     twin.grid(False)
     right.legend(loc="lower left", fontsize=8)
     twin.legend(loc="lower right", fontsize=8)
-    s.plot(fig, "moons.svg", "The trained network's decision boundary, and its loss and accuracy per step.")
+    s.plot(fig, "moons.svg", "The trained network's decision boundary, and its loss and accuracy after each step.")
 
     s.say(
         "The network itself, drawn the way the notes draw one: the two inputs, a column of neurons per layer, "
