@@ -217,14 +217,18 @@ def _strings(items: Any, n: int, what: str, meaning: str) -> tuple[str, ...]:
 def _domains(domain: Any, arity: int) -> tuple[Domain, ...]:
     if domain is None:
         return ()
-    pairs = [domain] if isinstance(domain, tuple) and len(domain) == 2 and callable(domain[0]) else list(domain)
+    single = isinstance(domain, tuple) and len(domain) in (2, 3) and callable(domain[0])
+    pairs = [domain] if single else list(domain)
     out = []
     for pair in pairs:
-        if not (isinstance(pair, tuple) and len(pair) == 2 and callable(pair[0]) and isinstance(pair[1], str)):
-            raise TypeError(f"define_op: domain must be a (predicate, message) pair or a list of them, got {pair!r}")
+        # (predicate, message), or (predicate, message, js): js is the predicate for the player
+        if not (isinstance(pair, tuple) and len(pair) in (2, 3) and callable(pair[0]) and isinstance(pair[1], str)
+                and (len(pair) == 2 or isinstance(pair[2], str))):
+            raise TypeError("define_op: domain must be a (predicate, message) pair, or (predicate, message, js), "
+                            f"or a list of them, got {pair!r}")
         if _arity(pair[0], "the domain predicate") != arity:
             raise ValueError(f"define_op: the domain predicate must take {arity} argument{'s' * (arity > 1)}")
-        out.append(Domain(pair[0], pair[1]))
+        out.append(Domain(pair[0], pair[1], js=pair[2] if len(pair) == 3 else ""))
     return tuple(out)
 
 

@@ -38,13 +38,15 @@ class Domain:
     """Where an op is defined: ``ok(*operands)`` is true inside (on floats, and elementwise on
     arrays); outside, ``error`` is raised with ``message``.  NaN operands pass (they give NaN)
     unless ``nan_passes`` is False; ``unless_constant`` names an operand whose being a
-    constant (a plain number) also lets the point pass."""
+    constant (a plain number) also lets the point pass.  ``js`` is ``ok`` for the player, a
+    JavaScript expression in x (and y); without it the page treats a NaN value as outside."""
 
     ok: Callable[..., Any]
     message: str
     error: type[Exception] = ValueError
     nan_passes: bool = True
     unless_constant: int | None = None
+    js: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,10 +158,12 @@ _JS_SIGN = "(x > 0 ? 1 : (x < 0 ? -1 : (x === 0 ? 0 : NaN)))"
 
 def _pow_checks() -> tuple[Domain, ...]:
     return (
-        Domain(lambda x, y: (x != 0) | (y >= 0), "0 raised to a negative power", ZeroDivisionError),
-        Domain(lambda x, y: (x >= 0) | r.integral(y), "a negative base to a fractional power is not real"),
+        Domain(lambda x, y: (x != 0) | (y >= 0), "0 raised to a negative power", ZeroDivisionError,
+               js="x !== 0 || y >= 0"),
+        Domain(lambda x, y: (x >= 0) | r.integral(y), "a negative base to a fractional power is not real",
+               js="x >= 0 || Number.isInteger(y)"),
         Domain(lambda x, y: x >= 0, "d(x^y)/dy is not real for a negative base; use a plain number as the exponent",
-               unless_constant=1),
+               unless_constant=1, js="x >= 0"),
     )
 
 
@@ -174,7 +178,7 @@ _BUILTIN = (
        torch="x * y"),
     Op("div", "/", "x / y", ("1/y", "−x/y²"), lambda x, y, out: (1.0 / y, -out / y),
        ("x / y", "1 / y", "-out / y"), value=lambda x, y: x / y,
-       domain=(Domain(lambda x, y: y != 0, "division by zero", ZeroDivisionError, nan_passes=False),),
+       domain=(Domain(lambda x, y: y != 0, "division by zero", ZeroDivisionError, nan_passes=False, js="y !== 0"),),
        torch="x / y"),
     Op("neg", "−", "−x", ("−1",), lambda x, out: (-1.0,), ("-x", "-1"), value=lambda x: -x,
        torch="-x"),
@@ -188,7 +192,7 @@ _BUILTIN = (
        torch="torch.exp(x)"),
     Op("log", "log", "log(x)", ("1/x",), lambda x, out: (1.0 / x,), ("Math.log(x)", "1 / x"),
        value=math.log, array_value=r.log,
-       edges=((1e-300,), (1e-10,)), domain=(Domain(lambda x: x > 0, "undefined for x <= 0 (needs x > 0)"),),
+       edges=((1e-300,), (1e-10,)), domain=(Domain(lambda x: x > 0, "undefined for x <= 0 (needs x > 0)", js="x > 0"),),
        torch="torch.log(x)"),
     Op("tanh", "tanh", "tanh(x)", ("1 − tanh²(x)",), lambda x, out: (1.0 - out * out,),
        ("Math.tanh(x)", "1 - out * out"), value=math.tanh, array_value=r.tanh, edges=((-800.0,), (800.0,), (0.0,)),
@@ -219,7 +223,7 @@ _BUILTIN = (
        value=r.cos, edges=((0.0,), (1e10,)),
        torch="torch.cos(x)"),
     Op("sqrt", "√", "sqrt(x)", ("1/(2·sqrt(x))",), lambda x, out: (r.div(0.5, out),), ("Math.sqrt(x)", "0.5 / out"),
-       value=r.sqrt, domain=(Domain(lambda x: x >= 0, "undefined for x < 0 (needs x >= 0)"),),
+       value=r.sqrt, domain=(Domain(lambda x: x >= 0, "undefined for x < 0 (needs x >= 0)", js="x >= 0"),),
        edges=((0.0,), (5e-324,), (1e-300,)),
        torch="torch.sqrt(x)"),
     Op("abs", "|·|", "abs(x)", ("sign(x)",), lambda x, out: (r.sign(x),), ("Math.abs(x)", _JS_SIGN),

@@ -1,18 +1,15 @@
 // What the engine says when an op is given a value outside its domain, for the player's live leaves:
-// the messages and error kinds come from the op table (the page's data.domains), the predicates are
-// here, one per entry, in the table's order (a test holds the two to the same length and meaning).
+// the messages, error kinds and predicates all come from the op table (the page's data.domains: each
+// Domain's message, error, nan_passes, unless_constant and js).
 window.chainruleDomain = window.chainruleDomain || (function () {
   "use strict";
   var BIG = 1.7976931348623157e308;
   var INLINE = ["add", "sub", "mul", "neg", "relu"];  // written out in value.py: operands shown without names
-  var PREDICATES = {
-    div: [function (x, y) { return y !== 0; }],
-    pow: [function (x, y) { return x !== 0 || y >= 0; },
-          function (x, y) { return x >= 0 || Number.isInteger(y); },
-          function (x) { return x >= 0; }],
-    log: [function (x) { return x > 0; }],
-    sqrt: [function (x) { return x >= 0; }]
-  };
+  var compiled = {};  // each domain's JavaScript predicate (from the op table's entry), made once
+  function predicate(js) {
+    if (!(js in compiled)) compiled[js] = new Function("x", "y", "return (" + js + ");");
+    return compiled[js];
+  }
 
   // a float as Python's repr writes it: 1.0, -0.5, 1e+16, 1e-05, inf, nan
   function pyrepr(x) {
@@ -40,11 +37,10 @@ window.chainruleDomain = window.chainruleDomain || (function () {
   // the engine's error for op at operands xs with result out, or null when it has none; domains: the
   // table's entries for op; constant[k]: whether operand k is a plain number
   function refuse(op, xs, out, domains, constant) {
-    var checks = PREDICATES[op] || [];
     for (var i = 0; i < (domains || []).length; i++) {
-      var d = domains[i], message = d[0], kind = d[1], nanPasses = d[2], unless = d[3];
+      var d = domains[i], message = d[0], kind = d[1], nanPasses = d[2], unless = d[3], js = d[4];
       if (nanPasses && xs.some(function (v) { return v !== v; })) continue;
-      var ok = checks[i] ? checks[i].apply(null, xs) : out === out || xs.some(function (v) { return v !== v; });
+      var ok = js ? predicate(js).apply(null, xs) : out === out || xs.some(function (v) { return v !== v; });
       if (!ok && (unless === null || !constant[unless])) return {kind: kind, text: op + ": " + message + " (" + shown(xs) + ")"};
     }
     if (out === out && !finite([out]) && finite(xs)) {
@@ -67,5 +63,5 @@ window.chainruleDomain = window.chainruleDomain || (function () {
     return {value: v};
   }
 
-  return {pyrepr: pyrepr, refuse: refuse, leaf: leaf, predicates: PREDICATES};
+  return {pyrepr: pyrepr, refuse: refuse, leaf: leaf, predicate: predicate};
 })();

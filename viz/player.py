@@ -259,7 +259,8 @@ def _page_data(J: Value, order: list[Value], index: dict[Value, int], frames: li
         "noJs": [name for name in used if not OPS[name].js],  # ops the page cannot recompute
         # each op's domain as the engine checks it: (message, error, NaN passes, the operand whose being
         # a plain number lets a point pass); the page holds the predicates (viz/domain.js)
-        "domains": {name: [[d.message, d.error.__name__, d.nan_passes, d.unless_constant] for d in OPS[name].domain]
+        "domains": {name: [[d.message, d.error.__name__, d.nan_passes, d.unless_constant, d.js]
+                           for d in OPS[name].domain]
                     for name in used if OPS[name].domain},
         "nodes": [_node_data(n, index, box, names, drawing) for n in order],
         "frames": [

@@ -164,3 +164,15 @@ def test_a_built_in_domain_names_its_rule_in_the_engine_and_on_the_tape() -> Non
     with pytest.raises(ValueError, match=r"^sqrt: undefined for x < 0 \(needs x >= 0\) \(x = -5e-324\)"):
         Value(-5e-324).sqrt()
     assert Value(0.0).sqrt().local_grads == (math.inf,)  # d√x/dx at 0 is +inf, as torch
+
+
+def test_a_domain_may_carry_its_javascript_for_the_player() -> None:
+    op = define_op(**_ok(name="root_js", expr="√x", value=lambda x: r.sqrt(x), partials=(lambda x, out: 0.5 / out,),
+                         formulas=("1/(2·√x)",), js=("Math.sqrt(x)", "0.5 / out"),
+                         domain=(lambda x: x >= 0, "needs x >= 0", "x >= 0")))
+    (d,) = OPS["root_js"].domain
+    assert (d.message, d.js) == ("needs x >= 0", "x >= 0")
+    with pytest.raises(ValueError, match=r"root_js: needs x >= 0"):
+        op(-1.0)
+    with pytest.raises(TypeError, match=r"\(predicate, message, js\)"):
+        define_op(**_ok(domain=(lambda x: x >= 0, "needs x >= 0", 3)))

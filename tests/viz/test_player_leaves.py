@@ -57,18 +57,33 @@ CASES = [  # (what, graph of x, a good x, a bad x)
 ]
 
 
-def test_the_page_knows_every_domain_of_the_op_table(browser) -> None:  # noqa: F811
+def test_the_pages_domain_checks_are_the_op_tables_own_and_agree_with_the_engine(browser) -> None:  # noqa: F811
+    # every built-in domain carries its JavaScript predicate, and that predicate says what the
+    # Python one says on points inside, outside and on each boundary
     from importlib import resources
 
     from autograd import OPS
 
     browser.get("about:blank")
     browser.execute_script(resources.files("viz").joinpath("domain.js").read_text(encoding="utf-8"))
-    # the built-in ops; an entry made with define_op (another test may have added one) has no page predicate
-    known = browser.execute_script(
-        "var p = window.chainruleDomain.predicates, n = {};"
-        "Object.keys(p).forEach(function (k) { n[k] = p[k].length; }); return n;")
-    assert known == {name: len(op.domain) for name, op in OPS.items() if op.domain and op.builtin}
+    points = [-4.0, -1.0, -0.5, -0.0, 0.0, 0.5, 1.0, 2.0, 3.0, float("inf"), float("-inf")]
+    literal = "[" + ", ".join({"inf": "Infinity", "-inf": "-Infinity"}.get(repr(v), repr(v)) for v in points) + "]"
+    checked = 0
+    for name, op in OPS.items():
+        for d in op.domain:
+            if op.builtin:
+                assert d.js, f"{name}: {d.message} has no JavaScript predicate"
+            if not d.js:
+                continue
+            ys = points if op.arity == 2 else [0.0]
+            want = [[bool(d.ok(x, y) if op.arity == 2 else d.ok(x)) for y in ys] for x in points]
+            got = browser.execute_script(
+                f"var p = window.chainruleDomain.predicate(arguments[0]), xs = {literal}, "
+                f"ys = {literal if op.arity == 2 else '[0]'};"
+                "return xs.map(function (x) { return ys.map(function (y) { return !!p(x, y); }); });", d.js)
+            assert got == want, (name, d.message)
+            checked += len(points) * len(ys)
+    assert checked >= 4 * 11 * 11  # pow's three and div's, at least
 
 
 @pytest.mark.parametrize("what, build, good, bad", CASES, ids=[c[0] for c in CASES])
