@@ -51,6 +51,17 @@ AGS = ("tests/autograd", "--ignore=tests/autograd/test_tape.py")
 NNS = ("tests/nn",)
 VZS = ("tests/viz", "--ignore=tests/viz/test_player.py", "--ignore=tests/viz/test_notebook.py")
 
+# a test of test_export.py that fails on the unmutated tree (the PDF's title reads "dJ/dθ1" where it
+# looks for "∂J/∂θ1"): left out of the export mutants' run, so that a kill is the mutant's doing
+EXPORT_KNOWN = ("--deselect=tests/viz/test_export.py::test_pdf_without_system_graphviz_is_vector_with_every_glyph",)
+
+# and three of test_tikz.py, for the same reason (they look for ∂J/∂θ1 where the title is dJ/dθ1)
+TIKZ_KNOWN = tuple(f"--deselect=tests/viz/test_tikz.py::{t}" for t in (
+    "test_tikz_compiles[pdflatex]", "test_tikz_compiles[lualatex]",
+    "test_latex_aligned_has_formula_numbers_and_result"))
+WHY = (VZ + "test_why.py", VZ + "test_why_model.py", VZ + "test_why_bounds.py")
+EXERCISE = (VZ + "test_exercise.py", VZ + "test_exercise_fallback.py")
+
 
 def m(name: str, file: str, old: str, new: str, *tests: str, group: str = "fresh") -> Mutant:
     return Mutant(name, file, old, new, tests, group)
@@ -257,25 +268,26 @@ MUTANTS: list[Mutant] = [
     m("fwd-jacobian-transposed", "autograd/forward.py", "rows = [list(r) for r in zip(*columns)]",
       "rows = [list(c) for c in columns]", AG + "test_forward.py"),
     m("fwd-repeated-seed-overwrites", "autograd/forward.py",
-      "seeds[x] = seeds[x] + _lift(d) if x in seeds else _lift(d)", "seeds[x] = _lift(d)", AG + "test_forward.py"),
+      "seeds[x] = seeds[x] + _lift(d) if x in seeds else _lift(d)", "seeds[x] = _lift(d)", AG + "test_forward.py",
+      AG + "test_forward_seeds.py"),
     m("why-tiny-bound-inclusive", "autograd/diagnosis.py", "elif abs(g) < tiny * scale:",
       "elif abs(g) <= tiny * scale:",
-      VZ + "test_why.py", VZ + "test_why_model.py"),
+      *WHY),
     m("why-huge-bound-inclusive", "autograd/diagnosis.py", "elif abs(g) > huge * scale:",
       "elif abs(g) >= huge * scale:",
-      VZ + "test_why.py", VZ + "test_why_model.py"),
+      *WHY),
     m("why-tiny-1000x", "autograd/diagnosis.py", "TINY, HUGE, SATURATED = 1e-8, 1e8, 1e-4",
-      "TINY, HUGE, SATURATED = 1e-5, 1e8, 1e-4", VZ + "test_why.py", VZ + "test_why_model.py"),
+      "TINY, HUGE, SATURATED = 1e-5, 1e8, 1e-4", *WHY),
     m("why-thresholds-equal-accepted", "autograd/diagnosis.py", "    if h <= t:\n", "    if h < t:\n",
-      VZ + "test_why.py", VZ + "test_why_model.py"),
+      *WHY),
     m("why-scale-ignores-theta", "autograd/diagnosis.py", "scale = max(size, 1.0) / max(width, 1.0)",
-      "scale = max(size, 1.0)", VZ + "test_why.py", VZ + "test_why_model.py"),
+      "scale = max(size, 1.0)", *WHY),
     m("why-saturation-inclusive", "autograd/diagnosis.py", "abs(n.local_grads[s]) < saturated]",
-      "abs(n.local_grads[s]) <= saturated]", VZ + "test_why.py", VZ + "test_why_model.py"),
+      "abs(n.local_grads[s]) <= saturated]", *WHY),
     m("why-path-count-verb", "viz/why.py", 'verb = "is" if d.path_count == 1 else "are"',
       'verb = "is" if d.path_count <= 2 else "are"', VZ + "test_why.py"),
     m("why-latex-dots-off-by-one", "viz/why.py", r'(r" + \dots" if len(c.terms) > 8 else "")',
-      r'(r" + \dots" if len(c.terms) > 9 else "")', VZ + "test_why.py"),
+      r'(r" + \dots" if len(c.terms) > 9 else "")', VZ + "test_why.py", VZ + "test_why_bounds.py"),
     m("quiz-short-at-figures", "viz/quiz.py", "short = n < FIGURES and typed == round_figures(truth, n)",
       "short = n <= FIGURES and typed == round_figures(truth, n)", VZ + "test_quiz_rule.py"),
     m("quiz-round-one-figure-less", "viz/quiz.py", "scaleb(d.adjusted() - n + 1)", "scaleb(d.adjusted() - n)",
@@ -301,11 +313,11 @@ MUTANTS: list[Mutant] = [
     m("player-quiz-first-try-count", "viz/player_quiz.js", "if (q.tries === 0 && q.hints === 0) first += 1;",
       "if (q.tries <= 1 && q.hints === 0) first += 1;", VZ + "test_player_quiz.py"),
     m("export-px-is-a-point", "viz/export.py", 'unit = 1.0 if m.group(2) == "pt" else 0.75',
-      'unit = 1.0 if m.group(2) == "pt" else 1.0', VZ + "test_export.py"),
+      'unit = 1.0 if m.group(2) == "pt" else 1.0', VZ + "test_export.py", *EXPORT_KNOWN),
     m("export-default-dpi-72", "viz/export.py", "per_point = (96.0 if dpi is None else dpi) / 72.0 * scale",
-      "per_point = (72.0 if dpi is None else dpi) / 72.0 * scale", VZ + "test_export.py"),
+      "per_point = (72.0 if dpi is None else dpi) / 72.0 * scale", VZ + "test_export.py", *EXPORT_KNOWN),
     m("export-scale-zero-accepted", "viz/export.py", 'if not (0 < value < float("inf")):',
-      'if not (0 <= value < float("inf")):', VZ + "test_export.py"),
+      'if not (0 <= value < float("inf")):', VZ + "test_export.py", *EXPORT_KNOWN),
     m("animation-state-one-frame-short", "viz/animation.py", "for f in self.frames[:k + 1]:",
       "for f in self.frames[:k]:",
       VZ + "test_animation.py"),
@@ -313,17 +325,17 @@ MUTANTS: list[Mutant] = [
       VZ + "test_animation.py"),
     m("animation-share-not-added", "viz/animation.py",
       "grad[p] = local * up if before is None else before + local * up", "grad[p] = local * up",
-      VZ + "test_animation.py"),
+      VZ + "test_animation.py", VZ + "test_animation_shares.py"),
     m("tikz-last-curve-dropped", "viz/tikz.py", "for i in range(1, len(pts) - 2, 3):",
-      "for i in range(1, len(pts) - 3, 3):", VZ + "test_tikz.py"),
+      "for i in range(1, len(pts) - 3, 3):", VZ + "test_tikz.py", *TIKZ_KNOWN),
     m("tikz-transparent-drawn", "viz/tikz.py", 'if len(hexa) == 8 and hexa[6:] == "00":',
-      'if len(hexa) == 8 and hexa[6:] == "FF":', VZ + "test_tikz.py"),
+      'if len(hexa) == 8 and hexa[6:] == "FF":', VZ + "test_tikz.py", *TIKZ_KNOWN),
     m("worksheet-no-factor-question", "viz/worksheet.py", "        if len(factors) > 1:\n",
-      "        if len(factors) > 2:\n", VZ + "test_exercise.py"),
+      "        if len(factors) > 2:\n", VZ + "test_exercise.py", VZ + "test_worksheet_factors.py"),
     m("exercise-fraction-two-figures", "viz/exercise.py", 'return "right" if f"{value:.2e}" == f"{truth:.2e}" else',
-      'return "right" if f"{value:.1e}" == f"{truth:.1e}" else', VZ + "test_exercise.py"),
+      'return "right" if f"{value:.1e}" == f"{truth:.1e}" else', *EXERCISE),
     m("exercise-too-few-figures-never", "viz/exercise.py", "if n < 2 and f\"{value:.{n - 1}e}\"",
-      "if n < 1 and f\"{value:.{n - 1}e}\"", VZ + "test_exercise.py"),
+      "if n < 1 and f\"{value:.{n - 1}e}\"", *EXERCISE),
     m("tape-sub-share-sign", "autograd/replay.py", 'shares = (g, g if self.op == "add" else -g)',
       'shares = (g, g if self.op == "add" else g)', AG + "test_tape.py"),
 ]
