@@ -45,12 +45,6 @@ class Mutant:
 AG = "tests/autograd/"
 NN = "tests/nn/"
 VZ = "tests/viz/"
-# the fresh set runs each package's whole test folder, as make test would (less the tape's and the
-# player's tests, which are being rewritten, and the notebook's, which start a kernel)
-AGS = ("tests/autograd", "--ignore=tests/autograd/test_tape.py")
-NNS = ("tests/nn",)
-VZS = ("tests/viz", "--ignore=tests/viz/test_player.py", "--ignore=tests/viz/test_notebook.py")
-
 # a test of test_export.py that fails on the unmutated tree (the PDF's title reads "dJ/dθ1" where it
 # looks for "∂J/∂θ1"): left out of the export mutants' run, so that a kill is the mutant's doing
 EXPORT_KNOWN = ("--deselect=tests/viz/test_export.py::test_pdf_without_system_graphviz_is_vector_with_every_glyph",)
@@ -59,6 +53,13 @@ EXPORT_KNOWN = ("--deselect=tests/viz/test_export.py::test_pdf_without_system_gr
 TIKZ_KNOWN = tuple(f"--deselect=tests/viz/test_tikz.py::{t}" for t in (
     "test_tikz_compiles[pdflatex]", "test_tikz_compiles[lualatex]",
     "test_latex_aligned_has_formula_numbers_and_result"))
+# the fresh set runs each package's whole test folder, as make test would (less the tape's and the
+# player's tests, which are being rewritten, and the notebook's, which start a kernel)
+AGS = ("tests/autograd", "--ignore=tests/autograd/test_tape.py")
+NNS = ("tests/nn",)
+VZS = ("tests/viz", "--ignore=tests/viz/test_player.py", "--ignore=tests/viz/test_notebook.py", *EXPORT_KNOWN,
+       *TIKZ_KNOWN)
+
 WHY = (VZ + "test_why.py", VZ + "test_why_model.py", VZ + "test_why_bounds.py")
 EXERCISE = (VZ + "test_exercise.py", VZ + "test_exercise_fallback.py")
 
@@ -257,7 +258,8 @@ MUTANTS: list[Mutant] = [
       "(r.where(x > 0.0, 1.0, out + 1.0),)",
       AG + "test_op_table.py", AG + "test_torch.py"),
     m("pow-js-log-at-zero", "autograd/ops.py", '"x > 0 ? out * Math.log(x) : 0"', '"x >= 0 ? out * Math.log(x) : 0"',
-      AG + "test_op_table.py", VZ + "test_player_leaves.py"),
+      AG + "test_op_table.py", VZ + "test_player_leaves.py",
+      VZ + "test_page_numbers.py"),
     m("fwd-tangent-second-parent-dropped", "autograd/forward.py",
       "            tan[node] = node._g0 * t0 + node._g1 * t1\n", "            tan[node] = node._g0 * t0\n",
       AG + "test_forward.py"),
@@ -305,13 +307,13 @@ MUTANTS: list[Mutant] = [
     m("quiz-js-short-at-figures", "viz/quiz.js", "var short = n < FIGURES &&", "var short = n <= FIGURES &&",
       VZ + "test_quiz_rule.py"),
     m("domain-js-log-zero", "viz/domain.js", "log: [function (x) { return x > 0; }]",
-      "log: [function (x) { return x >= 0; }]", VZ + "test_player_leaves.py"),
+      "log: [function (x) { return x >= 0; }]", VZ + "test_player_leaves.py", VZ + "test_page_numbers.py"),
     m("domain-js-repr-exponent-16", "viz/domain.js", "if (exp < -4 || exp >= 16) {", "if (exp < -4 || exp > 16) {",
-      VZ + "test_player_leaves.py"),
+      VZ + "test_player_leaves.py", VZ + "test_page_numbers.py"),
     m("player-quiz-more-hints", "viz/player_quiz.js", "more.disabled = q.hints >= 2;", "more.disabled = q.hints > 2;",
-      VZ + "test_player_quiz.py"),
+      VZ + "test_player_quiz.py", VZ + "test_player_quiz_counts.py"),
     m("player-quiz-first-try-count", "viz/player_quiz.js", "if (q.tries === 0 && q.hints === 0) first += 1;",
-      "if (q.tries <= 1 && q.hints === 0) first += 1;", VZ + "test_player_quiz.py"),
+      "if (q.tries <= 1 && q.hints === 0) first += 1;", VZ + "test_player_quiz.py", VZ + "test_player_quiz_counts.py"),
     m("export-px-is-a-point", "viz/export.py", 'unit = 1.0 if m.group(2) == "pt" else 0.75',
       'unit = 1.0 if m.group(2) == "pt" else 1.0', VZ + "test_export.py", *EXPORT_KNOWN),
     m("export-default-dpi-72", "viz/export.py", "per_point = (96.0 if dpi is None else dpi) / 72.0 * scale",
