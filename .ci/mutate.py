@@ -290,12 +290,16 @@ MUTANTS: list[Mutant] = [
       'verb = "is" if d.path_count <= 2 else "are"', VZ + "test_why.py"),
     m("why-latex-dots-off-by-one", "viz/why.py", r'(r" + \dots" if len(c.terms) > 8 else "")',
       r'(r" + \dots" if len(c.terms) > 9 else "")', VZ + "test_why.py", VZ + "test_why_bounds.py"),
+    # equivalent: at n = FIGURES the rounding to n figures is the one just found unequal (max(n, FIGURES)
+    # = n), so "short" is false with < and with <=
     m("quiz-short-at-figures", "viz/quiz.py", "short = n < FIGURES and typed == round_figures(truth, n)",
       "short = n <= FIGURES and typed == round_figures(truth, n)", VZ + "test_quiz_rule.py"),
     m("quiz-round-one-figure-less", "viz/quiz.py", "scaleb(d.adjusted() - n + 1)", "scaleb(d.adjusted() - n)",
       VZ + "test_quiz_rule.py"),
     m("quiz-round-half-even", "viz/quiz.py", "rounding=ROUND_HALF_UP)", "rounding=ROUND_HALF_EVEN)",
       VZ + "test_quiz_rule.py"),
+    # equivalent: a typed number of magnitude 10^±1000 is wrong either way; past the early return it
+    # cannot equal the truth rounded (a finite nonzero float is within 10^−324 … 10^309), nor be "short"
     m("quiz-far-exponent-inclusive", "viz/quiz.py", "if abs(typed.adjusted()) > _FAR:",
       "if abs(typed.adjusted()) >= _FAR:",
       VZ + "test_quiz_rule.py"),
@@ -304,6 +308,7 @@ MUTANTS: list[Mutant] = [
       VZ + "test_quiz_rule.py"),
     m("quiz-js-carry-stops-early", "viz/quiz.js", "while (i >= 0 && kept[i] === 9)", "while (i > 0 && kept[i] === 9)",
       VZ + "test_quiz_rule.py"),
+    # equivalent, as quiz-short-at-figures: the page's rule is the same test in JavaScript
     m("quiz-js-short-at-figures", "viz/quiz.js", "var short = n < FIGURES &&", "var short = n <= FIGURES &&",
       VZ + "test_quiz_rule.py"),
     m("domain-js-log-zero", "viz/domain.js", "log: [function (x) { return x > 0; }]",
