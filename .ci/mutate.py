@@ -45,20 +45,11 @@ class Mutant:
 AG = "tests/autograd/"
 NN = "tests/nn/"
 VZ = "tests/viz/"
-# a test of test_export.py that fails on the unmutated tree (the PDF's title reads "dJ/dθ1" where it
-# looks for "∂J/∂θ1"): left out of the export mutants' run, so that a kill is the mutant's doing
-EXPORT_KNOWN = ("--deselect=tests/viz/test_export.py::test_pdf_without_system_graphviz_is_vector_with_every_glyph",)
-
-# and three of test_tikz.py, for the same reason (they look for ∂J/∂θ1 where the title is dJ/dθ1)
-TIKZ_KNOWN = tuple(f"--deselect=tests/viz/test_tikz.py::{t}" for t in (
-    "test_tikz_compiles[pdflatex]", "test_tikz_compiles[lualatex]",
-    "test_latex_aligned_has_formula_numbers_and_result"))
 # the fresh set runs each package's whole test folder, as make test would (less the tape's and the
 # player's tests, which are being rewritten, and the notebook's, which start a kernel)
 AGS = ("tests/autograd", "--ignore=tests/autograd/test_tape.py")
 NNS = ("tests/nn",)
-VZS = ("tests/viz", "--ignore=tests/viz/test_player.py", "--ignore=tests/viz/test_notebook.py", *EXPORT_KNOWN,
-       *TIKZ_KNOWN)
+VZS = ("tests/viz", "--ignore=tests/viz/test_player.py", "--ignore=tests/viz/test_notebook.py")
 
 WHY = (VZ + "test_why.py", VZ + "test_why_model.py", VZ + "test_why_bounds.py")
 EXERCISE = (VZ + "test_exercise.py", VZ + "test_exercise_fallback.py")
@@ -76,9 +67,8 @@ MUTANTS: list[Mutant] = [
       AG + "test_op_formulas.py", group="issue17"),
     m("le-strict", "autograd/value.py", "return self.data <= _data_of(other)", "return self.data < _data_of(other)",
       AG + "test_comparisons.py", group="issue17"),
-    # (a NaN exponent passes the domain checks only when every operand's NaN is looked at)
     m("pow-nan-exponent-raises", "autograd/define.py", "if d.nan_passes and any(x != x for x in xs):",
-      "if d.nan_passes and xs[0] != xs[0]:",
+      "if d.nan_passes and False:",
       AG + "test_nan_paths.py", group="issue17"),
     m("topological-p1-first", "autograd/graph.py",
       "        if p1 is not None and p1 not in done:\n            stack.append((p1, False))\n"
@@ -107,14 +97,12 @@ MUTANTS: list[Mutant] = [
       "tests/demos/test_claims.py", group="issue17"),
     # -- a fresh set: autograd ------------------------------------------------------------------
     m("pow-zero-to-zero-refused", "autograd/ops.py", "(x != 0) | (y >= 0)", "(x != 0) | (y > 0)", *AGS),
-    m("log-of-zero-unnamed", "autograd/ops.py", "domain=(Domain(lambda x: x > 0,", "domain=(Domain(lambda x: x >= 0,",
-      *AGS),
+    m("log-of-zero-unnamed", "autograd/ops.py", "Domain(lambda x: x > 0,", "Domain(lambda x: x >= 0,", *AGS),
     m("sigmoid-sign", "autograd/rules.py", "return 1.0 / (1.0 + math.exp(-x))", "return 1.0 / (1.0 + math.exp(x))",
       *AGS),
     m("relu-nan-branch-gives-zero", "autograd/value.py", 'return _node(x, "relu", self, None, x, 0.0)',
       'return _node(0.0, "relu", self, None, 0.0, 0.0)', *AGS),
-    m("step-at-zero", "autograd/ops.py", "value=lambda x: r.where(x >= 0, 1.0,", "value=lambda x: r.where(x > 0, 1.0,",
-      *AGS),
+    m("step-at-zero", "autograd/ops.py", "r.where(x >= 0, 1.0,", "r.where(x > 0, 1.0,", *AGS),
     m("sub-partial-sign", "autograd/value.py", 'return _node(out, "sub", self, other, 1.0, -1.0)',
       'return _node(out, "sub", self, other, 1.0, 1.0)', *AGS),
     m("mul-partials-swapped", "autograd/value.py", 'return _node(out, "mul", self, other, other.data, self.data)',
@@ -122,8 +110,8 @@ MUTANTS: list[Mutant] = [
     m("overflow-never-raised", "autograd/value.py",
       "    if out != out or not all(-_BIG <= x <= _BIG for x in operands):\n        return out",
       "    if True:\n        return out", *AGS),
-    m("pow-fractional-check-inverted", "autograd/rules.py", "    return float(y).is_integer()\n\n\ndef div",
-      "    return not float(y).is_integer()\n\n\ndef div", *AGS),
+    m("pow-fractional-check-inverted", "autograd/ops.py", "(x >= 0) | r.integral(y)", "(x >= 0) | ~r.integral(y)",
+      *AGS),
     m("neg-partial-sign", "autograd/value.py", 'return _node(-self.data, "neg", self, None, -1.0, 0.0)',
       'return _node(-self.data, "neg", self, None, 1.0, 0.0)', *AGS),
     m("grad-value-never-stale", "autograd/value.py", "return gv if d == g or (d != d and g != g) else None",
@@ -138,8 +126,8 @@ MUTANTS: list[Mutant] = [
       *AGS),
     m("sigmoid-rule-sign", "autograd/ops.py", "lambda x, out: (out * (1.0 - out),)",
       "lambda x, out: (out * (1.0 + out),)", *AGS),
-    m("leaky-rule-slope-partial", "autograd/ops.py", "lambda x, s, out: (1.0, 0.0) if x > 0 else (s, x),",
-      "lambda x, s, out: (1.0, 0.0) if x > 0 else (s, 0.0),", *AGS),
+    m("leaky-rule-slope-partial", "autograd/ops.py", "(1.0, 0.0) if x > 0 else (s, x)",
+      "(1.0, 0.0) if x > 0 else (s, 0.0)", *AGS),
     m("log-rule-sign", "autograd/ops.py", "lambda x, out: (1.0 / x,)", "lambda x, out: (-1.0 / x,)", *AGS),
     m("formula-no-brackets", "autograd/ops.py", 'expr = self.expr if " " not in self.expr else f"({self.expr})"',
       "expr = self.expr", *AGS),
@@ -198,7 +186,8 @@ MUTANTS: list[Mutant] = [
     m("momentum-ignored", "nn/optim.py", "p.data -= lr * velocity[i]", "p.data -= lr * p.grad", *NNS),
     m("momentum-one-accepted", "nn/optim.py", "if not 0.0 <= momentum < 1.0:", "if not 0.0 <= momentum <= 1.0:",
       *NNS),
-    m("l2-halved", "nn/train.py", "loss = loss + l2 * sum(", "loss = loss + 0.5 * l2 * sum(", *NNS),
+    m("l2-halved", "nn/train.py", "                loss = loss + l2 * sum(",
+      "                loss = loss + 0.5 * l2 * sum(", *NNS),
     m("epoch-loss-not-weighted", "nn/train.py", "loss_sum += loss.data * len(idx)", "loss_sum += loss.data", *NNS),
     m("diverged-advice-swapped", "nn/train.py", "    if first:\n        advice", "    if not first:\n        advice",
       *NNS),
@@ -216,8 +205,8 @@ MUTANTS: list[Mutant] = [
     # -- viz ------------------------------------------------------------------------------------
     m("fold-pow-brackets", "viz/fold.py", "        return True  # (a − 1)^2",
       "        return mine < theirs  # (a − 1)^2", *VZS),
-    m("fold-brackets-inside-calls", "viz/fold.py", 'return outer == "" or not _CALL.match(OPS[outer].expr)',
-      "return True", *VZS),
+    m("fold-brackets-inside-calls", "viz/fold.py", 'return outer == "" or not _CALL.match',
+      "return True or not _CALL.match", *VZS),
     m("fold-shared-nodes", "viz/fold.py", "and n not in keep and consumers[n] == 1",
       "and n not in keep and consumers[n] >= 1", *VZS),
     m("folded-edge-last-factor-only", "viz/fold.py", "product *= node.local_grads[slot]",
@@ -320,11 +309,11 @@ MUTANTS: list[Mutant] = [
     m("player-quiz-first-try-count", "viz/player_quiz.js", "if (q.tries === 0 && q.hints === 0) first += 1;",
       "if (q.tries <= 1 && q.hints === 0) first += 1;", VZ + "test_player_quiz.py", VZ + "test_player_quiz_counts.py"),
     m("export-px-is-a-point", "viz/export.py", 'unit = 1.0 if m.group(2) == "pt" else 0.75',
-      'unit = 1.0 if m.group(2) == "pt" else 1.0', VZ + "test_export.py", *EXPORT_KNOWN),
+      'unit = 1.0 if m.group(2) == "pt" else 1.0', VZ + "test_export.py"),
     m("export-default-dpi-72", "viz/export.py", "per_point = (96.0 if dpi is None else dpi) / 72.0 * scale",
-      "per_point = (72.0 if dpi is None else dpi) / 72.0 * scale", VZ + "test_export.py", *EXPORT_KNOWN),
+      "per_point = (72.0 if dpi is None else dpi) / 72.0 * scale", VZ + "test_export.py"),
     m("export-scale-zero-accepted", "viz/export.py", 'if not (0 < value < float("inf")):',
-      'if not (0 <= value < float("inf")):', VZ + "test_export.py", *EXPORT_KNOWN),
+      'if not (0 <= value < float("inf")):', VZ + "test_export.py"),
     m("animation-state-one-frame-short", "viz/animation.py", "for f in self.frames[:k + 1]:",
       "for f in self.frames[:k]:",
       VZ + "test_animation.py"),
@@ -334,9 +323,9 @@ MUTANTS: list[Mutant] = [
       "grad[p] = local * up if before is None else before + local * up", "grad[p] = local * up",
       VZ + "test_animation.py", VZ + "test_animation_shares.py"),
     m("tikz-last-curve-dropped", "viz/tikz.py", "for i in range(1, len(pts) - 2, 3):",
-      "for i in range(1, len(pts) - 3, 3):", VZ + "test_tikz.py", *TIKZ_KNOWN),
+      "for i in range(1, len(pts) - 3, 3):", VZ + "test_tikz.py"),
     m("tikz-transparent-drawn", "viz/tikz.py", 'if len(hexa) == 8 and hexa[6:] == "00":',
-      'if len(hexa) == 8 and hexa[6:] == "FF":', VZ + "test_tikz.py", *TIKZ_KNOWN),
+      'if len(hexa) == 8 and hexa[6:] == "FF":', VZ + "test_tikz.py"),
     m("worksheet-no-factor-question", "viz/worksheet.py", "        if len(factors) > 1:\n",
       "        if len(factors) > 2:\n", VZ + "test_exercise.py", VZ + "test_worksheet_factors.py"),
     m("exercise-fraction-two-figures", "viz/exercise.py", 'return "right" if f"{value:.2e}" == f"{truth:.2e}" else',

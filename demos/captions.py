@@ -29,6 +29,7 @@ class Drawn:
     boxes: list[str] = field(default_factory=list)  # every node's text, line by line
     names: list[str] = field(default_factory=list)  # the bold names of the boxes (J, a3, θ1)
     data: dict[str, list[str]] = field(default_factory=dict)  # a named box's value ("data 0.5" → "0.5")
+    colours: list[tuple[str, str]] = field(default_factory=list)  # each edge label with its colour
 
 
 _GROUP = re.compile(r'<g id="(?:node|edge)\d+" class="(node|edge)"[^>]*>\s*<title>([^<]*)</title>'
@@ -55,6 +56,8 @@ def read_svg(svg: str) -> Drawn:
         lines = _lines(body)
         if kind == "edge":
             drawn.edges.extend(text for text, _ in lines if text)
+            fills = re.findall(r'<text[^>]*fill="([^"]+)"[^>]*>', body)
+            drawn.colours.extend((text, fills[0] if fills else "black") for text, _ in lines if text)
             continue
         drawn.boxes.extend(text for text, _ in lines)
         for text, bold in lines:
@@ -117,6 +120,13 @@ def check(caption: str, svg: str) -> tuple[list[str], list[str]]:
         name, value = m.groups()
         expect(m.group(0), any(re.fullmatch(rf"{name} = ({NUMBER})", t) and _same_number(t.split(" = ")[1], value)
                                for t in drawn.inputs))
+    if re.search(r"coloured by (?:its sign|the sign of ∂J/∂w)", caption):
+        from viz.network import NEGATIVE, POSITIVE
+
+        grads = [(re.fullmatch(rf"∂J/∂\w+ = ({NUMBER})", t), fill) for t, fill in drawn.colours]
+        signed = [(float(m.group(1).replace("−", "-")), fill) for m, fill in grads if m]
+        expect("coloured by the sign of ∂J/∂w", bool(signed) and all(
+            fill.lower() == (POSITIVE if g > 0 else NEGATIVE) for g, fill in signed if g != 0))
     for m in re.finditer(r"\bfrom (\w+) to (\w+)\b", caption):
         if m.group(1) in ("layer", "left") or m.group(1).isdigit():
             continue

@@ -112,12 +112,15 @@ class Section:
         path = viz.save(drawing, self.out / filename)
         _show_svg(path)
         figure = self._figure(path, caption)
+        self._check_caption(path, caption)
+        return figure
+
+    def _check_caption(self, path: Path, caption: str) -> None:
         checked, wrong = captions.check(caption, path.read_text(encoding="utf-8"))
         if checked:
             shown = "; ".join(w for w in checked if w not in wrong) or "nothing"
             self.claim(not wrong, f"the figure draws what its caption says ({', '.join(checked)})"
                        + (f": not drawn: {', '.join(wrong)}; drawn: {shown}" if wrong else ""))
-        return figure
 
     def graphs(self, drawings: list[tuple[viz.Drawing, str, str]]) -> list[Path]:
         """Graphs side by side on the page, each (drawing, file name, caption)."""
@@ -127,6 +130,8 @@ class Section:
         self.written.extend(paths)
         self.blocks.append({"kind": "figures", "items": [
             {"file": path.name, "caption": caption} for path, (_, _, caption) in zip(paths, drawings)]})
+        for path, (_, _, caption) in zip(paths, drawings):
+            self._check_caption(path, caption)
         return paths
 
     def table(self, header: list[str], rows: list[list[str]], caption: str) -> None:

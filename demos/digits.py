@@ -87,6 +87,13 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
                f"{len(shown)} of the {len(wrong)} misread digits, each with what was written, what the model read "
                "and the probability it gave the right digit.")
 
+        # why: the scalar engine on the misread digits' mean loss, diagnosed per layer
+        J = sum(nn.cross_entropy(model([float(v) for v in X[k]]), int(y[k])) for k in shown) / len(shown)
+        s.say(f"Why these {len(shown)}? viz.why on their mean cross-entropy, built by the scalar engine from the "
+              "trained weights, reports layer by layer: the ReLU units dead on all of them (they pass no "
+              "gradient back), and how large ∂J/∂w is in each layer.")
+        s.number(viz.why(J, model).text())
+
     s.say("The tape must compute what the scalar engine computes on the same weights: tape.check re-runs the "
           "engine on a few images and compares the ten scores and every parameter's gradient.")
     try:
@@ -111,7 +118,7 @@ def _first_layer(model: nn.MLP) -> plt.Figure:
     top = float(np.abs(W).max()) or 1.0
     fig, axes = plt.subplots(4, 8, figsize=(9, 4.8))
     for k, ax in enumerate(axes.flat):
-        ax.imshow(W[k].reshape(8, 8), cmap="RdBu_r", vmin=-top, vmax=top)
+        ax.imshow(W[k].reshape(8, 8), cmap="RdBu", vmin=-top, vmax=top)
         ax.set_title(f"unit {k + 1}", fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])

@@ -135,7 +135,7 @@ def fit(
     rng = _rng(seed)
     history = History()
     progress = _Progress(epochs, stream or sys.stderr, not quiet)
-    last: list[Value] = []  # the last batch's loss, for the stalled-loss warning
+    last: list[Callable[[], Value]] = []  # the last batch's loss (made on demand), for the stalled-loss warning
     warned = False
     with collector_paused(), contextlib.closing(progress):
         for epoch in range(1, epochs + 1):
@@ -150,7 +150,7 @@ def fit(
             progress.update(epoch, history.loss[-1], acc)
             if not warned and _stalled(history.loss):
                 warned = True
-                warnings.warn(_stall_message(history.loss, last[0] if last and tape is None else None, params),
+                warnings.warn(_stall_message(history.loss, last[0] if last else None, params),
                               RuntimeWarning, stacklevel=2)
             if on_epoch is not None:
                 on_epoch(epoch, history)
@@ -169,7 +169,7 @@ def _epoch(
     rng: np.random.Generator,
     epoch: int,
     tape: Tape | None = None,
-    last: list[Value] | None = None,
+    last: list[Callable[[], Value]] | None = None,
 ) -> tuple[float, int | None]:
     """One pass over the data; returns the summed loss and the number of hits (None: no accuracy).
 
@@ -197,8 +197,13 @@ def _epoch(
                 loss = loss + l2 * sum((p * p for p in params), Value(0.0))
         except OverflowError as error:
             raise _diverged(epoch, first, str(error)) from error
+        def scalar(idx: Any = idx, loss: Value = loss) -> Value:
+            # the loss viz.why reads: this one, or with a tape (whose outputs are leaves of the loss, so
+            # no parameter is in its graph) the same batch's loss rebuilt by the scalar engine
+            return loss if tape is None else _rebuilt(model, loss_fn, rows, targets, idx, params, l2)
+
         if not math.isfinite(loss.data):
-            raise _diverged(epoch, first, f"the loss became {loss.data}" + _loss_verdict(loss, params, tape))
+            raise _diverged(epoch, first, f"the loss became {loss.data}" + _loss_verdict(scalar, params))
         acc = accuracy(loss_fn, preds, batch_targets)
         hits = None if acc is None or hits is None else hits + round(acc * len(idx))
         optimizer.zero_grad()
@@ -207,9 +212,9 @@ def _epoch(
             tape.backward(np.array([p.grad for p in preds] if tape.single else [[p.grad for p in r] for r in preds]))
         bad = next((p for p in params if not math.isfinite(p.grad)), None)
         if bad is not None:  # an update would poison every weight: stop here, where the cause can be traced
-            raise _diverged(epoch, first, _gradient_verdict(loss if tape is None else None, bad))
+            raise _diverged(epoch, first, _gradient_verdict(scalar, bad))
         if last is not None:
-            last[:] = [loss]
+            last[:] = [scalar]
         optimizer.step()
         loss_sum += loss.data * len(idx)
     return loss_sum, hits
@@ -244,31 +249,46 @@ def _name(p: Value) -> str:
     return "/".join(part for part in (p.scope, p.label) if part) or "a parameter"
 
 
-def _why(loss: Value, p: Value) -> str:
-    """viz.why's verdict for ∂loss/∂p and its first cause, in one line."""
+DIAGNOSED_ROWS = 32  # a tape's batch is diagnosed on at most this many of its rows, by the scalar engine
+
+
+def _rebuilt(model: Module, loss_fn: Callable[[list, list], Value], rows: list[list[float]], targets: list,
+             idx: Any, params: list[Value], l2: float) -> Value:
+    """A batch's loss through the scalar engine (its first DIAGNOSED_ROWS rows), for viz.why."""
+    idx = list(idx)[:DIAGNOSED_ROWS]
+    loss = loss_fn([model(rows[i]) for i in idx], [targets[i] for i in idx])
+    if l2:
+        loss = loss + l2 * sum((p * p for p in params), Value(0.0))
+    return loss
+
+
+def _why(make_loss: Callable[[], Value], p: Value) -> str:
+    """viz.why's verdict for ∂loss/∂p and its first cause, in one line ("" if the loss cannot be rebuilt)."""
+    try:
+        loss = make_loss()
+    except (ArithmeticError, ValueError):  # a batch the scalar engine refuses: the error says enough
+        return ""
     d = diagnose(loss, p)
     causes = "; ".join(f"{c.kind}: {c.text}" for c in d.causes[:3])
     more = f"; and {len(d.causes) - 3} more" if len(d.causes) > 3 else ""
     return f"why(J, {_name(p)}) says {d.verdict}" + (f": {causes}{more}" if causes else "")
 
 
-def _gradient_verdict(loss: Value | None, p: Value) -> str:
-    what = f"∂J/∂{_name(p)} is {p.grad}"
-    return what if loss is None else f"{what}; {_why(loss, p)}"
+def _gradient_verdict(loss: Callable[[], Value], p: Value) -> str:
+    why = _why(loss, p)
+    return f"∂J/∂{_name(p)} is {p.grad}" + (f"; {why}" if why else "")
 
 
-def _loss_verdict(loss: Value, params: list[Value], tape: Tape | None) -> str:
-    if tape is not None or not params:
-        return ""
-    return f"; {_why(loss, params[0])}"
+def _loss_verdict(loss: Callable[[], Value], params: list[Value]) -> str:
+    why = _why(loss, params[0]) if params else ""
+    return f"; {why}" if why else ""
 
 
-def _stall_message(losses: list[float], loss: Value | None, params: list[Value]) -> str:
+def _stall_message(losses: list[float], loss: Callable[[], Value] | None, params: list[Value]) -> str:
     text = (f"the loss has not changed for {STALL_EPOCHS} epochs (it stays at {losses[-1]:.6g}): training has "
             "stalled")
-    if loss is not None and params:
-        text += f"; {_why(loss, params[0])}"
-    return text
+    why = _why(loss, params[0]) if loss is not None and params else ""
+    return text + (f"; {why}" if why else "")
 
 
 def predict(model: Module, X: Sequence[Sequence[float]]) -> list:

@@ -26,7 +26,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
-NOW, GETS, UNKNOWN = "#e65100", "#2e7d32", "#9e9e9e"  # the page's colours (player.css)
+NOW, GETS, READS, UNKNOWN = "#e65100", "#2e7d32", "#1565c0", "#9e9e9e"  # the page's colours (player.css)
 SLIDE = (960.0, 540.0)  # points: a 16:9 slide (13.33 × 7.5 in)
 PIXELS_WIDE = 1280  # an animation frame: 1280 × 720 px
 ANIMATIONS = (".gif", ".webp", ".apng")
@@ -37,7 +37,8 @@ Frames = Union[None, str, range, slice, Iterable[int]]
 
 def pick(count: int, frames: Frames) -> list[int]:
     """The frame indices ``frames`` asks for: all (None), "forward" or "backward" (resolved by the
-    caller), a range or slice, or indices; each within 0 … count − 1."""
+    caller: the seed and the derivative frames, backward's or forward mode's tangents), a range or
+    slice, or indices; each within 0 … count − 1."""
     if frames is None:
         return list(range(count))
     if isinstance(frames, slice):
@@ -64,14 +65,30 @@ class Replay:
         self.nodes, self.frames, self.names = data["nodes"], data["frames"], data["names"]
         self.values = [_num(n["value"]) for n in self.nodes]
         self.locals = [[_num(g) for g in n["locals"]] for n in self.nodes]
+        self.forward = data.get("mode") == "forward"  # tangents ż = ∂z/∂wrt carried up, not grads down
+        self.wrt = data.get("wrt")
+
+    def row(self, i: int) -> str:
+        """The word the derivative row of node i starts with: "grad", or ∂z/∂θ = in forward mode."""
+        return f"∂{self.names[i]}/∂{self.names[self.wrt]} =" if self.forward else "grad"
 
     def state(self, k: int) -> tuple[set[int], dict[int, float]]:
-        """After frame k: which nodes have their value, and each gradient so far."""
+        """After frame k: which nodes have their value, and each gradient (or tangent) so far."""
         known: set[int] = set()
         grad: dict[int, float] = {}
         for f in self.frames[:k + 1]:
             if f["kind"] == "forward":
                 known.add(f["node"])
+            elif self.forward:
+                if f["kind"] == "seed":  # θ̇ = 1, every other leaf held fixed
+                    grad.update((i, 0.0) for i, n in enumerate(self.nodes) if not n["op"])
+                    grad[f["node"]] = 1.0
+                else:
+                    terms = [self.locals[f["node"]][slot] * grad[p] for p, slot in zip(f["parents"], f["slots"])]
+                    total = terms[0] if terms else 0.0
+                    for term in terms[1:]:
+                        total += term
+                    grad[f["node"]] = total
             elif f["kind"] == "seed":
                 grad[f["node"]] = 1.0
             else:
@@ -82,6 +99,11 @@ class Replay:
     def label(self, k: int) -> str:
         f = self.frames[k]
         name = self.names[f["node"]]
+        if self.forward:
+            if f["kind"] == "forward":
+                return f"value: {name}"
+            return f"seed: {_dotted(name, self)} = 1" if f["kind"] == "seed" else \
+                f"tangent: ∂{name}/∂{self.names[self.wrt]}"
         if f["kind"] == "forward":
             return f"forward: {name}"
         if f["kind"] == "seed":
@@ -97,6 +119,8 @@ class Replay:
         if f["kind"] == "forward":
             value = fmt(self.values[i])
             return [f"{name} = {n['expr']} = {value}" if n["op"] else f"{name} = {value}  (a leaf)"]
+        if self.forward:
+            return [self._tangent(k)]
         if f["kind"] == "seed":
             return [f"∂{name}/∂{name} = 1: backward starts at {name}"]
         _, grad = self.state(k - 1)
@@ -112,6 +136,33 @@ class Replay:
                          f"({n['partials'][slot]}) × {fmt(up)} = {fmt(local)} × {fmt(up)}"
                          f"   → {self.names[p]}.grad = {sum_text}{fmt(grad[p])}")
         return lines
+
+
+    def _tangent(self, k: int) -> str:
+        f = self.frames[k]
+        i, n = f["node"], self.nodes[f["node"]]
+        name, w = self.names[i], self.names[self.wrt]
+        if f["kind"] == "seed":
+            return (f"{_dotted(w, self)} = ∂{w}/∂{w} = 1: forward mode starts at {w} "
+                    "(every other leaf is held fixed, its tangent 0)")
+        if not f["parents"]:
+            return f"{_dotted(name, self)} = 0: {name} does not depend on {w}"
+        _, tan = self.state(k - 1)
+        symbols, formulas, numbers = [], [], []
+        for p, slot in zip(f["parents"], f["slots"]):
+            symbols.append(f"∂{name}/∂{self.names[p]} · {_dotted(self.names[p], self)}")
+            formulas.append(f"({n['partials'][slot]}) × {fmt(tan[p])}")
+            numbers.append(f"{fmt(self.locals[i][slot])} × {fmt(tan[p])}")
+        after = self.state(k)[1][i]
+        return (f"{_dotted(name, self)} = {' + '.join(symbols)} = {' + '.join(formulas)} = {' + '.join(numbers)}"
+                f" = {fmt(after)}   (∂{name}/∂{w})")
+
+
+def _dotted(name: str, replay: Replay) -> str:
+    """ż, θ̇1 (a combining dot on the first letter), or ∂[a3 − 1]/∂θ1 for a folded name, as the page writes it."""
+    if name and ("A" <= name[0] <= "Z" or "a" <= name[0] <= "z" or "\u0370" <= name[0] <= "\u03ff"):
+        return name[0] + "\u0307" + name[1:]
+    return f"∂{name}/∂{replay.names[replay.wrt]}"
 
 
 def _num(v: Any) -> float:
@@ -134,16 +185,17 @@ def graph_svg(svg: str, replay: Replay, k: int) -> ET.Element:
         g = boxes[n["box"]]
         value = replay.values[i] if i in known else None
         g.set("data-value", "" if value is None else repr(value))
-        g.set("data-grad", "" if i not in grad else repr(grad[i]))
+        g.set("data-tangent" if replay.forward else "data-grad", "" if i not in grad else repr(grad[i]))
         middle = _middle(g)
         for t in g.iter(_q("text")):
-            word = (t.text or "").split(" ", 1)[0]
-            if word in ("data", "grad") and (t.text or "").startswith(word + " "):
-                shown = value if word == "data" else grad.get(i)
+            for word, shown in (("data", value), (replay.row(i), grad.get(i))):
+                if not (t.text or "").startswith(word + " "):
+                    continue
                 t.text = f"{word} {'?' if shown is None else fmt(shown)}"
                 if middle is not None:
                     t.set("x", f"{middle:.2f}")
                     t.set("text-anchor", "middle")
+                break
             if value is None:
                 t.set("fill", UNKNOWN)
     f = replay.frames[k]
@@ -151,12 +203,12 @@ def graph_svg(svg: str, replay: Replay, k: int) -> ET.Element:
     if here is not None:
         _outline(here, NOW, 4)
         here.set("data-highlight", "now")
-    if f["kind"] == "backward":
+    if f["kind"] in ("backward", "tangent"):
         for p, slot in zip(f["parents"], f["slots"]):
             box = boxes.get(replay.nodes[p]["box"])
             if box is not None and box is not here:
-                _outline(box, GETS, 3)
-                box.set("data-highlight", "gets")
+                _outline(box, READS if replay.forward else GETS, 3)
+                box.set("data-highlight", "reads" if replay.forward else "gets")
             e = replay.data["stepEdge"].get(f"{f['node']}:{slot}")
             if e is not None:
                 _outline(edges[str(e)], NOW, 4, fill_arrow=True)
@@ -235,15 +287,12 @@ def save(player: Any, path: str | os.PathLike, frames: Frames = None, duration: 
     or one per frame; ``width`` pixels wide) or .pdf (one 16:9 page a frame)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if player._data.get("mode") == "forward":
-        raise ValueError("save: GIF, WebP, APNG and PDF play reverse mode (backward); this player is in "
-                         "forward mode: save it as .html")
     count = len(player.frames)
     if isinstance(frames, str):
         kinds = ("forward", "backward")
         if frames not in kinds:
             raise ValueError(f"frames: {frames!r} is not 'forward' or 'backward'")
-        wanted = ("seed", "backward") if frames == "backward" else ("forward",)
+        wanted = ("seed", "backward", "tangent") if frames == "backward" else ("forward",)
         frames = [k for k, f in enumerate(player.frames) if f.kind in wanted]
     chosen = pick(count, frames)
     if suffix not in ANIMATIONS + (".pdf",):

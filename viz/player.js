@@ -178,7 +178,11 @@
   }
 
   // the local factor by its formula, so it never reads like the total derivative: ∂(a3 − 1)/∂a3
-  function factor(node, p) { return "∂(" + nodes[node].expr + ")/∂" + names[p]; }
+  // wrt: the operand as the derivative names it, its slot marked where it is taken twice (x₍₁₎, x₍₂₎)
+  function factor(node, p, slot) {
+    var wrt = slot === undefined || !nodes[node].wrt ? names[p] : nodes[node].wrt[slot];
+    return "∂(" + nodes[node].expr + ")/∂" + wrt;
+  }
 
   function describe(k) {
     var f = frames[k], n = nodes[f.node], name = names[f.node];
@@ -195,7 +199,7 @@
       var local = locals[f.node][f.slots[u]], up = state.grad[f.node];
       var before = state.grad[p];
       state.grad[p] = p in state.grad ? state.grad[p] + local * up : local * up;
-      var head = names[p] + ".grad += " + factor(f.node, p) + " × " + name + ".grad = ";
+      var head = names[p] + ".grad += " + factor(f.node, p, f.slots[u]) + " × " + name + ".grad = ";
       var q = quiz && Q.asking(k, p);
       if (q) {  // the question: the factor's formula and number only as hints give them, no product
         lines.push(head + (q.hints >= 1 ? "(" + n.partials[f.slots[u]] + ")" : "?") + " × " + fmt(up) +

@@ -287,6 +287,8 @@ def _node_data(n: Value, index: dict[Value, int], box: dict[Value, str | None], 
         # a partial with its constants multiplied out (2·r, not 2.0·r^(2.0−1))
         "expr": text_powers(op.render(*[notation.number(p.data) if p.is_constant else o
                                         for p, o in zip(n.parents, operands)])) if op else "",
+        "wrt": [names[p] + (f"₍{i + 1}₎".translate(notation.SUBSCRIPT) if n.parents.count(p) > 1 else "")
+                if not p.is_constant else notation.number(p.data) for i, p in enumerate(n.parents)],
         "partials": [text_powers(notation.join_formula([notation.local_formula(n, i, lambda p: names[p])]))
                      for i in range(len(n.parents))] if op else [],
     }

@@ -67,6 +67,8 @@ def latex_text(text: str) -> str:
         if is_math != math:
             out.append("$")
             math = is_math
+        elif is_math:
+            out.append(" ")  # \cdot then a_{1}: never \cdota (spaces mean nothing in math)
         out.append(piece)
     return "".join(out) + ("$" if math else "")
 

@@ -19,6 +19,7 @@ EXPECTED = {
     "chain_rule_theta1.svg": ["from J to θ1"],
     "chain_rule_three_paths.svg": ["from J to x"],
     "weight_init_forward.svg": ["2 inputs", "3 sigmoid units", "a sigmoid output", "x1 = 0", "x2 = 1"],
+    "weight_init_backward.svg": ["coloured by the sign of ∂J/∂w"],
 }
 
 
@@ -27,6 +28,7 @@ def test_every_caption_says_what_its_figure_draws(name: str, tmp_path, capsys) -
     demos.load(name).run(tmp_path, quick=True, seed=0)
     section = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
     figures = [b for b in section["blocks"] if b["kind"] == "figure" and b["file"].endswith(".svg")]
+    figures += [item for b in section["blocks"] if b["kind"] == "figures" for item in b["items"]]
     for figure in figures:
         svg = (tmp_path / figure["file"]).read_text(encoding="utf-8")
         checked, wrong = captions.check(figure["caption"], svg)
@@ -56,3 +58,34 @@ def test_a_caption_that_drifted_from_its_figure_is_caught() -> None:
     w = nn.MLP(2, [3, 1], activation="sigmoid", seed=0).layers[1].neurons[0].w[0].data
     assert captions.check(f"θ1 = {viz.fmt(w)}", linear)[1] == [f"θ1 = {viz.fmt(w)}"]
     assert captions.check(f"θ1 = {viz.fmt(w)}", network_svg("linear", label=True))[1] == []
+
+
+def test_colours_said_to_follow_the_gradient_are_read_back() -> None:
+    model = nn.MLP(2, [3, 1], activation="sigmoid", seed=0)
+    nn.mse([model([0.5, -1.0])], [1.0]).backward()
+    caption = "each edge labelled with ∂J/∂w and coloured by its sign"
+    svg = viz.render(viz.draw_network(model, show_grad=True).source, "svg").decode("utf-8")
+    assert captions.check(caption, svg) == (["coloured by the sign of ∂J/∂w"], [])
+    # the old drawing: coloured by the sign of w while labelled with ∂J/∂w
+    weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
+    assert any(w.grad * w.data < 0 for w in weights)
+    old = viz.render(_colour_by_weight(model).source, "svg").decode("utf-8")
+    assert captions.check(caption, old)[1] == ["coloured by the sign of ∂J/∂w"]
+
+
+def _colour_by_weight(model):
+    """draw_network as it was: labels ∂J/∂w, colours by the sign of w."""
+    import re
+
+    drawing = viz.draw_network(model, show_grad=True)
+    weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
+    from viz.network import sign_colour
+
+    lines = drawing.body
+    k = 0
+    for i, line in enumerate(lines):
+        if " -> " in line and "label=" in line:
+            colour = sign_colour(weights[k].data)
+            lines[i] = re.sub(r'color="#[0-9a-f]+"', f'color="{colour}"', line)
+            k += 1
+    return drawing

@@ -21,7 +21,7 @@ def test_demo_runs_quick_and_its_claims_hold(name: str, tmp_path, capsys) -> Non
         assert ET.parse(svg).getroot().tag == "{http://www.w3.org/2000/svg}svg"
     section = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
     figures = [b["file"] for b in section["blocks"] if b["kind"] == "figure"]
-    figures += [i["file"] for b in section["blocks"] if b["kind"] == "figures" for i in b["items"]]  # side by side
+    figures += [item["file"] for b in section["blocks"] if b["kind"] == "figures" for item in b["items"]]
     assert sorted(figures) == sorted(p.name for p in svgs)
     claims = [item for b in section["blocks"] if b["kind"] == "claims" for item in b["items"]]
     assert claims, "every demo checks at least one claim"

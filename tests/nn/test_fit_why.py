@@ -54,3 +54,27 @@ def test_a_loss_that_is_already_nan_names_the_leaf_in_the_error() -> None:
     message = str(error.value)
     assert "the loss became nan" in message and "says nan: not finite here" in message
     assert "w1 is a leaf that holds nan" in message
+
+
+def test_through_a_tape_the_nan_gradient_is_diagnosed_on_the_batch_rebuilt_by_the_scalar_engine() -> None:
+    # a tape's loss has the model's outputs as leaves: the verdict comes from the same batch's loss
+    # built again by the scalar engine
+    model = nn.Neuron(2, activation="sigmoid", seed=0)
+    model.w[0].data, model.w[1].data = -720.0, 1.0
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(FloatingPointError) as error:
+        nn.fit(model, _neg_log_likelihood, [[1.0, 0.0]], [1.0], lr=0.1, epochs=3, quiet=True, batched=True)
+    message = str(error.value)
+    assert "epoch 1" in message and "says inf: not finite here" in message and "log" in message
+    assert [p.data for p in model.parameters()] == before
+
+
+def test_through_a_tape_a_stalled_loss_warns_with_the_verdict() -> None:
+    model = nn.MLP(2, [3, 1], activation="relu", output_activation="relu", seed=0)
+    model.layers[1].neurons[0].b.data = -50.0
+    X, y = nn.datasets.xor()
+    with pytest.warns(RuntimeWarning, match="has not changed for 5 epochs") as record:
+        nn.fit(model, nn.mse, X, y, lr=0.1, epochs=8, quiet=True, batched=True)
+    text = str(record[0].message)
+    assert "says zero: " in text and "dead relu: " in text and "layer1/neuron1/w1" in text
+    assert all(p.grad == 0.0 for p in model.parameters())  # the diagnosis changed no .grad

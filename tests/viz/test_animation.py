@@ -29,7 +29,7 @@ def player() -> viz.Player:
 
 def highlighted(svg: str) -> dict[str, list[ET.Element]]:
     root = ET.fromstring(svg)
-    out: dict[str, list[ET.Element]] = {"now": [], "gets": [], "edge": []}
+    out: dict[str, list[ET.Element]] = {"now": [], "gets": [], "reads": [], "edge": []}
     for g in root.iter(f"{NS}g"):
         if g.get("data-highlight"):
             out[g.get("data-highlight")].append(g)
@@ -78,6 +78,31 @@ def test_each_frame_shows_the_engines_step() -> None:
             if nodes[index[n]]["drawn"]:
                 shown = drawn[box_of[n]].get("data-grad")
                 assert shown == ("" if n not in grads else repr(grads[n])), (k, n.label)
+
+
+def test_forward_mode_frames_show_the_engines_tangents(tmp_path) -> None:
+    v = notes_network()
+    p = viz.step_through(v["J"], mode="forward", wrt=v["θ1"])
+    order = topological(p.J)
+    index = {n: i for i, n in enumerate(order)}
+    nodes = p._data["nodes"]
+    box_of = {n: nodes[index[n]]["box"] for n in order}
+    for k, frame in enumerate(p.frames):
+        svg = animation.frame_svg(p, k)
+        marks, drawn = highlighted(svg), boxes(svg)
+        assert [g.get("data-node") for g in marks["now"]] == [box_of[frame.node]], k
+        text = "".join(ET.fromstring(svg).itertext())
+        if frame.kind == "seed":
+            assert drawn[box_of[frame.node]].get("data-tangent") == repr(1.0)
+        elif frame.kind == "tangent":
+            if nodes[index[frame.node]]["drawn"]:
+                assert drawn[box_of[frame.node]].get("data-tangent") == repr(frame.value), k
+            assert viz.fmt(frame.value) in text and "tangent: ∂" in text
+            reads = {box_of[u[0]] for u in frame.updates} - {None, box_of[frame.node]}
+            assert {g.get("data-node") for g in marks["reads"]} == reads and marks["gets"] == []
+    assert p.frames[-1].node is p.J and p.frames[-1].value == pytest.approx(v["θ1"].grad, rel=1e-12)
+    gif = Image.open(p.save(tmp_path / "forward.gif", frames="backward", duration=0.5))
+    assert gif.n_frames == sum(1 for f in p.frames if f.kind != "forward")
 
 
 def test_gif_frames_are_the_slides_in_order(tmp_path) -> None:

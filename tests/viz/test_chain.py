@@ -69,7 +69,7 @@ def test_notes_text_and_latex() -> None:
     assert rule.latex() == (
         r"\frac{\mathrm{d}J}{\mathrm{d}\theta_{2}} = \frac{\partial J}{\partial a_{3}} \cdot "
         r"\frac{\partial a_{3}}{\partial z_{3}} \cdot \frac{\partial z_{3}}{\partial \theta_{2}} = "
-        r"(a_{3}-1) \cdot (\sigma(z_{3}) \cdot (1-\sigma(z_{3}))) \cdot a_{2} = "
+        r"(a_{3} - 1) \cdot (\sigma(z_{3}) \cdot (1 - \sigma(z_{3}))) \cdot a_{2} = "
         f"({n(a3 - 1)})({n(a3 * (1 - a3))})({n(a2)}) = {n((a3 - 1) * a3 * (1 - a3) * a2)}")
     assert str(rule) == rule.text()
 
@@ -105,7 +105,7 @@ def test_integer_powers_print_as_integers() -> None:
     rule = viz.chain_rule(J, x)
     # 2·r: the constant comes out; d(u³)/du = 3·u², never 3·u^(3−1) nor u^2.0
     assert rule.text() == ("dJ/dx = ∂J/∂r · ∂r/∂x\n   = 2·(3·(x − 1)²)\n   = (2)(12)\n   = 24   (= x.grad ✓)")
-    assert r"3 \cdot (x-1)^{2}" in rule.latex()
+    assert r"3 \cdot (x - 1)^{2}" in rule.latex()
     assert "<I>(x − 1)³</I>" in viz.draw_chain_rule(rule).source
 
 

@@ -54,11 +54,11 @@ def _graph() -> tuple[Value, Value, Value]:
 def test_a_defined_op_in_the_drawing_its_expr_in_the_box_its_formula_on_the_edge() -> None:
     J, a, _ = _graph()
     source = viz.draw(J).source
-    assert "<B>z</B> = <I>n2^3</I>" in source and "<I>hypot(z, a)</I>" in source
+    assert "<B>z</B> = <I>n2³</I>" in source and "<I>hypot(z, a)</I>" in source  # x^3 written as a power
     folded = viz.draw_chain_rule(J, a).source
-    assert "<B>z</B> = <I>(a · b)^3</I>" in folded  # a · b folded into z's box, bracketed as x^3 needs
-    assert 'tooltip="∂z/∂a = 3·(a · b)^2 · b = −0.8438"' in folded  # cubed's partial, in the drawn names
-    assert 'tooltip="∂J/∂z = 1 · z/hypot(z, a) = −0.2707"' in folded
+    assert "<B>z</B> = <I>(a · b)³</I>" in folded  # a · b folded into z's box, bracketed as x^3 needs
+    assert 'tooltip="∂z/∂a = 3·(a · b)² · b = 3·(a · b)²·b = −0.8438"' in folded  # cubed's partial, in the names
+    assert 'tooltip="∂J/∂z = 1 · z/hypot(z, a) = z/hypot(z, a) = −0.2707"' in folded
 
 
 def test_a_defined_op_in_chain_rule_text_and_latex() -> None:
@@ -66,7 +66,10 @@ def test_a_defined_op_in_chain_rule_text_and_latex() -> None:
     J.backward()
     rule = viz.chain_rule(J, a)
     assert rule.matches_grad and rule.count == 2  # through z, and straight into hypot
-    assert "(= a.grad ✓)" in rule.text()
+    text = rule.text()
+    assert "(= a.grad ✓)" in text
+    assert "(z/hypot(z, a))·(3·(a · b)²·b) + a/hypot(z, a)" in text  # the defined ops' formulas, in the names
+    assert r"\mathrm{hypot}(z, a)" in rule.latex()
     mathtext = pytest.importorskip("matplotlib.mathtext")
     mathtext.MathTextParser("path").parse(f"${rule.latex()}$")
 

@@ -269,3 +269,21 @@ def test_node_text_keeps_clear_of_its_box() -> None:
                     viz.draw_network(model, x=[-0.25, 1.0])):
         margins = _margins(viz.render(drawing.source, "svg").decode("utf-8"))
         assert len(margins) >= 8 and min(margins) >= 3, sorted(margins)[:4]
+
+
+def test_edge_labels_start_clear_of_their_line() -> None:
+    """The ∂ that starts a label beside a vertical edge sits to the right of the line, not under it."""
+    import re as _re
+
+    v = notes_network()
+    svg = viz.render(viz.draw_chain_rule(v["J"], v["θ2"]).source, "svg").decode("utf-8")
+    checked = 0
+    for body in svg.split('<g id="edge')[1:]:
+        body = body.split("<!--")[0]
+        line = _re.search(r'<path[^>]*d="([^"]+)"', body).group(1)
+        xs = [float(x) for x in _re.findall(r"(-?[\d.]+),-?[\d.]+", line)]
+        starts = [float(x) for x in _re.findall(r'<text[^>]*text-anchor="start" x="([\d.]+)"[^>]*>∂', body)]
+        if starts and max(xs) - min(xs) < 1:  # a vertical line with a label
+            assert min(starts) - max(xs) >= 4, (starts, xs)
+            checked += 1
+    assert checked >= 2

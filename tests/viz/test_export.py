@@ -73,7 +73,7 @@ def test_pdf_without_system_graphviz_is_vector_with_every_glyph(tmp_path, monkey
     doc = pdfium.PdfDocument(str(path))
     assert len(doc) == 1 and doc[0].get_size() == pytest.approx((2 * w, 2 * h), abs=0.01)
     text = doc[0].get_textpage().get_text_range()
-    for word in ("∂J/∂θ1", "θ1.grad", "✓", "σ(z3)", "−0.6932"):
+    for word in ("∂z2/∂θ1", "θ1.grad", "✓", "σ(z3)", "−0.6932", "(a3 − 1)"):
         assert word in text  # text kept as text, not outlines or pixels
     (page,) = pdf_pages_as_png(path, tmp_path)
     assert page.size == (round(2 * w), round(2 * h))

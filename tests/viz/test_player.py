@@ -213,3 +213,18 @@ def test_the_op_tables_javascript_computes_what_the_engine_does(browser) -> None
                 g = float(g.replace("Infinity", "inf"))
                 assert g == w or math.isclose(g, w, rel_tol=1e-14) or (math.isnan(g) and math.isnan(w)), (
                     name, x, y, g, w)
+
+
+def test_the_player_writes_the_drawings_notation() -> None:
+    """Constants as the boxes write them (2, not 2.0), powers raised, a partial's constants multiplied
+    out, and an operand taken twice marked by its slot, as text() marks it."""
+    x = Value(3.0, label="x")
+    r = x ** 2
+    r.label = "r"
+    J = r * r + x
+    J.label = "J"
+    nodes = viz.step_through(J)._data["nodes"]
+    by_expr = {n["expr"]: n for n in nodes if n["op"]}
+    assert by_expr["x²"]["partials"] == ["2·x", "x²·ln x"] and by_expr["x²"]["wrt"] == ["x", "2"]
+    assert by_expr["r · r"]["wrt"] == ["r₍₁₎", "r₍₂₎"] and by_expr["r · r"]["partials"] == ["r", "r"]
+    assert not any("2.0" in n["expr"] or "^" in n["expr"] for n in nodes)
