@@ -322,12 +322,18 @@
     document.addEventListener("keydown", function (e) {
       if (e.defaultPrevented || typing(e) || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
       if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+      // how much of a player is in view: the share of it that can be seen (a small player wholly in view
+      // beats a big one half in view), then its visible height
       var seen = function (p) {
         var r = p.root.getBoundingClientRect(), h = window.innerHeight || document.documentElement.clientHeight;
-        return Math.max(0, Math.min(r.bottom, h) - Math.max(r.top, 0));
+        var px = Math.max(0, Math.min(r.bottom, h) - Math.max(r.top, 0));
+        return [px / Math.max(1, Math.min(r.height, h)), px];
       };
-      var target = registry.last && seen(registry.last) > 0 ? registry.last : null;
-      if (!target) registry.list.forEach(function (p) { if (seen(p) > 0 && (!target || seen(p) > seen(target))) target = p; });
+      var more = function (a, b) { return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]); };
+      var target = registry.last && seen(registry.last)[1] > 0 ? registry.last : null;
+      if (!target) registry.list.forEach(function (p) {
+        if (seen(p)[1] > 0 && (!target || more(seen(p), seen(target)))) target = p;
+      });
       if (!target) return;
       e.preventDefault();
       registry.last = target;

@@ -183,3 +183,38 @@ def test_the_arrow_keys_go_to_the_player_in_view_without_a_click(browser, tmp_pa
     browser.execute_script("window.scrollTo(0, document.body.scrollHeight)")
     body.send_keys(Keys.ARROW_RIGHT)
     assert (first.get_attribute("data-frame"), second.get_attribute("data-frame")) == ("1", "1")
+
+
+def test_the_keys_go_to_a_small_player_wholly_in_view_not_a_big_one_half_in_view(browser, tmp_path) -> None:  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    x = Value(3.0, label="x")
+    J = x * x + x
+    J.label = "J"
+    v = network(1.5, 1.0, 0.5, -1.2)
+    page = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body>'
+            f'{viz.step_through(J).fragment()}{viz.step_through(v["J"]).fragment()}'
+            '<div style="height:3000px"></div></body></html>')
+    (tmp_path / "stacked.html").write_text(page, encoding="utf-8")
+    size = browser.get_window_size()
+    browser.set_window_size(1100, 900)  # the big player's lower part below the fold
+    try:
+        _small_wholly_in_view(browser, tmp_path, By, Keys)
+    finally:
+        browser.set_window_size(size["width"], size["height"])
+
+
+def _small_wholly_in_view(browser, tmp_path, By, Keys) -> None:  # noqa: F811, N803
+    browser.get((tmp_path / "stacked.html").as_uri())
+    small, big = browser.find_elements(By.CSS_SELECTOR, ".chainrule-player")
+    view = browser.execute_script("return window.innerHeight")
+    top, height = browser.execute_script(
+        "var r = arguments[0].getBoundingClientRect(); return [r.top, r.height];", big)
+    assert top < view < top + height and browser.execute_script(
+        "return arguments[0].getBoundingClientRect().bottom", small) <= view  # the setting the test is about
+    shown_big = (view - top) if top + height > view else height
+    # more of the big one is in view than the whole small one: the most pixels would pick the big one
+    assert shown_big > browser.execute_script("return arguments[0].getBoundingClientRect().height", small)
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
+    assert (small.get_attribute("data-frame"), big.get_attribute("data-frame")) == ("1", "0")
