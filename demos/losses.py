@@ -64,7 +64,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     axes[1].scatter(pts[t == 1, 0], pts[t == 1, 1], color="#b2182b", edgecolors="k", s=18, label="class 1")
     axes[1].legend(fontsize=8, loc="lower left")  # the moons leave that corner empty
     right = sum((model(p).data > 0.5) == (t > 0.5) for p, t in zip(X, y)) / len(X)
-    axes[1].set(title=f"two classes: sigmoid + cross-entropy\naccuracy {right:.0%}", xlabel="x1", ylabel="x2")
+    axes[1].set(title=f"two classes: sigmoid + cross-entropy\naccuracy {right:.1%}", xlabel="x1", ylabel="x2")
     curves.plot(h.loss, label="binary cross-entropy")
     s.number(f"binary: cross-entropy {viz.fmt(h.loss[0])} → {viz.fmt(h.loss[-1])}, accuracy after training "
              f"{right:.1%} (the moons overlap: noise 0.15)")
@@ -81,7 +81,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     pts, t = np.array(X), np.array(y)
     for k, color in enumerate(("#1f77b4", "#ff7f0e", "#2ca02c")):
         axes[2].scatter(pts[t == k, 0], pts[t == k, 1], color=color, edgecolors="k", s=18, label=f"class {k}")
-    axes[2].set(title=f"three classes: softmax + cross-entropy\naccuracy {h.accuracy[-1]:.0%}",
+    axes[2].set(title=f"three classes: softmax + cross-entropy\naccuracy {h.accuracy[-1]:.1%}",
                 xlabel="x1", ylabel="x2")
     axes[2].legend(fontsize=8)
     curves.plot(h.loss, label="cross-entropy (3 classes)")
