@@ -163,7 +163,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     layers = range(1, depth + 2)
     for name, values in norms.items():
         ax.plot(layers, values, "o-", label=name)
-    ax.set(yscale="log", xlabel="layer (1 = next to the input; backward runs right to left)",
+    ax.set(yscale="log", xlabel=f"layer (1 = next to the input, {depth + 1} = the output; backward runs right to left)",
            ylabel="RMS of ∂J/∂z", title=f"the backward signal per layer, {depth} hidden layers of 16")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     s.plot(fig, "weight_init_gradients.svg", "How big ∂J/∂z is at each layer, as backward carries it from the "
@@ -174,7 +174,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     big = norms["ReLU, N(0, 1.5²)"]
     hidden = big[:-1]
     s.claim(all(a > b for a, b in zip(hidden, hidden[1:])) and hidden[0] > 100 * hidden[-1],
-            "ReLU with large weights: ∂J/∂z grows at every layer toward the input, "
+            "ReLU with large weights: ∂J/∂z grows at every hidden layer toward the input, "
             f"{viz.fmt(hidden[0] / hidden[-1], 2)}× from the last hidden layer to the first: exploding")
     s.say(
         "Large weights make sigmoid and tanh units saturate: z lands far out on the flat tails, where "
