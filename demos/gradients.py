@@ -128,8 +128,9 @@ def nan_through_log(s: Section, seed: int) -> None:
     s.say(
         "A loss that turns NaN through log(0). The engine refuses log(0) outright, but a probability can be 0 to a "
         "float's precision without being 0: σ(z) for z below about −710 is a subnormal number. Its log is finite, "
-        "yet the derivative of log there, 1/p, is too large for a float: ∞. One step further down, ∞ meets the "
-        "input x2 = 0, and ∞ · 0 is NaN. viz.why names the node where it starts, and nn.fit stops before the "
+        "yet the derivative of log there, 1/p, is too large for a float: ∞ (and J = −log p carries it down as −∞). "
+        "One step further down, −∞ meets the input x2 = 0, and −∞ × 0 is NaN. viz.why names the node where it "
+        "starts, and nn.fit stops before the "
         "update that would have made every weight NaN."
     )
     rng = np.random.default_rng(seed)
@@ -149,7 +150,8 @@ def nan_through_log(s: Section, seed: int) -> None:
     s.claim(r.verdict == "nan" and first is not None and first.kind == "not finite here"
             and first.nodes[:2] == (log_node, p), "why(J, w2) is nan, traced to the log of p")
     s.graph(r.draw(), "gradients_nan.svg",
-            "viz.why(J, w2): ∂log(p)/∂p = 1/p = ∞ where p underflowed, and ∞ · x2 = ∞ · 0 = NaN at w2 (red).")
+            "viz.why(J, w2): ∂log(p)/∂p = 1/p = ∞ where p underflowed; carried down as −∞, it is multiplied at w2 "
+            "by the input x2, which is 0: −∞ × 0 = NaN (red).")
     neuron = nn.Neuron(2, activation="sigmoid", seed=seed)
     neuron.w[0].data, neuron.w[1].data = w[0].data, w[1].data
     try:
