@@ -300,8 +300,8 @@ MUTANTS: list[Mutant] = [
     # equivalent, as quiz-short-at-figures: the page's rule is the same test in JavaScript
     m("quiz-js-short-at-figures", "viz/quiz.js", "var short = n < FIGURES &&", "var short = n <= FIGURES &&",
       VZ + "test_quiz_rule.py"),
-    m("domain-js-log-zero", "viz/domain.js", "log: [function (x) { return x > 0; }]",
-      "log: [function (x) { return x >= 0; }]", VZ + "test_player_leaves.py", VZ + "test_page_numbers.py"),
+    m("domain-js-log-zero", "autograd/ops.py", 'js="x > 0"),),', 'js="x >= 0"),),',
+      VZ + "test_player_leaves.py", VZ + "test_page_numbers.py"),
     m("domain-js-repr-exponent-16", "viz/domain.js", "if (exp < -4 || exp >= 16) {", "if (exp < -4 || exp > 16) {",
       VZ + "test_player_leaves.py", VZ + "test_page_numbers.py"),
     m("player-quiz-more-hints", "viz/player_quiz.js", "more.disabled = q.hints >= 2;", "more.disabled = q.hints > 2;",
