@@ -153,18 +153,24 @@ def test_a_leaf_that_is_not_a_number_says_so_beside_its_input(browser, tmp_path,
     assert math.isclose(float(nodes["J"].get_attribute("data-value")), fresh["J"].data, rel_tol=1e-15)
 
 
-def test_the_arrow_keys_go_to_the_player_in_view_without_a_click(browser, tmp_path) -> None:  # noqa: F811
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-
+def _two_players(path, spaced: bool) -> None:
+    """A page of two players: J = x·x + x (6 frames) above the notes' network, 3000 px apart or not."""
     x = Value(3.0, label="x")
     J = x * x + x
     J.label = "J"
     v = network(1.5, 1.0, 0.5, -1.2)
+    gap = '<div style="height:3000px"></div>'
     page = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body>'
-            f'{viz.step_through(J).fragment()}<div style="height:3000px"></div>'
-            f'{viz.step_through(v["J"]).fragment()}<div style="height:3000px"></div></body></html>')
-    (tmp_path / "two.html").write_text(page, encoding="utf-8")
+            f'{viz.step_through(J).fragment()}{gap if spaced else ""}{viz.step_through(v["J"]).fragment()}'
+            f'{gap}</body></html>')
+    path.write_text(page, encoding="utf-8")
+
+
+def test_the_arrow_keys_go_to_the_player_in_view_without_a_click(browser, tmp_path) -> None:  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _two_players(tmp_path / "two.html", spaced=True)
     browser.get((tmp_path / "two.html").as_uri())
     first, second = browser.find_elements(By.CSS_SELECTOR, ".chainrule-player")
     body = browser.find_element(By.TAG_NAME, "body")
@@ -189,14 +195,7 @@ def test_the_keys_go_to_a_small_player_wholly_in_view_not_a_big_one_half_in_view
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    x = Value(3.0, label="x")
-    J = x * x + x
-    J.label = "J"
-    v = network(1.5, 1.0, 0.5, -1.2)
-    page = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body>'
-            f'{viz.step_through(J).fragment()}{viz.step_through(v["J"]).fragment()}'
-            '<div style="height:3000px"></div></body></html>')
-    (tmp_path / "stacked.html").write_text(page, encoding="utf-8")
+    _two_players(tmp_path / "stacked.html", spaced=False)
     size = browser.get_window_size()
     browser.set_window_size(1100, 900)  # the big player's lower part below the fold
     try:
