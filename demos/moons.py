@@ -79,8 +79,9 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     twin.plot(range(made + 1), accuracies, color="#2ca02c", label="accuracy")
     twin.set(ylabel="accuracy", ylim=(0, 1.05))
     twin.grid(False)
-    right.legend(loc="lower left", fontsize=8)
-    twin.legend(loc="lower right", fontsize=8)
+    # one legend for both curves, where neither runs (the loss has fallen, the accuracy is at the top)
+    lines = right.get_lines() + twin.get_lines()
+    twin.legend(lines, [line.get_label() for line in lines], loc="center right", fontsize=8)
     s.plot(fig, "moons.svg", "The trained network's decision boundary, and its loss and accuracy after each step.")
 
     s.say(
