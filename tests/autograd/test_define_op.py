@@ -167,8 +167,9 @@ def test_a_built_in_domain_names_its_rule_in_the_engine_and_on_the_tape() -> Non
 
 
 def test_a_domain_may_carry_its_javascript_for_the_player() -> None:
-    op = define_op(**_ok(name="root_js", expr="√x", value=lambda x: r.sqrt(x), partials=(lambda x, out: 0.5 / out,),
-                         formulas=("1/(2·√x)",), js=("Math.sqrt(x)", "0.5 / out"),
+    op = define_op(**_ok(name="root_js", expr="sqrt(x)", value=lambda x: r.sqrt(x),
+                         partials=(lambda x, out: 0.5 / out,), formulas=("1/(2·sqrt(x))",),
+                         js=("Math.sqrt(x)", "0.5 / out"),
                          domain=(lambda x: x >= 0, "needs x >= 0", "x >= 0")))
     (d,) = OPS["root_js"].domain
     assert (d.message, d.js) == ("needs x >= 0", "x >= 0")
