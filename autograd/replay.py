@@ -1,196 +1,41 @@
-"""The replay behind a tape: a recorded graph as a few batched steps, and each op for a batch.
+"""The plan of a tape's replay: what a recorded graph folds into, and its schedule of batched steps.
 
 ``make_plan`` finds what can be folded (chains of additions into sums; sums of parameter ×
 value products into matrix products) and which nodes need no row of values; ``schedule``
-groups the rest by depth and op, so that one numpy call computes a group for every row.
-Each op's kernel comes from its entry in the op table (value, partials, domain), with the
-scalar engine's rules at its edges (NaN through, overflow), naming the row where one
-fails.  :mod:`autograd.tape` drives it.
+groups the rest by depth and op, so that one numpy call computes a group for every row, and
+lays the rows out so that every group reads and writes contiguous blocks.  The steps
+themselves are in :mod:`autograd.groups`; :mod:`autograd.tape` drives them.
+
+This module is loaded with the first tape, never by ``import autograd`` (it needs numpy).
 """
 
 from __future__ import annotations
 
+import numbers
 from collections import Counter
 from typing import Any
 
-from .ops import OPS, Op
+import numpy as np
+
+from .groups import _Group, _MatMul
 from .value import Value
 
 _ADD = "add"
 
 
-# -- the schedule: nodes grouped by depth and op ------------------------------------------
-
-
-class _Group:
-    """Nodes of one op at one depth, computed together for every row.  ``sum`` groups are
-    chains of additions folded into one summed step (operands in the chain's order)."""
-
-    def __init__(self, op: str, nodes: list[int], operands: list[list[int]], constant: list[tuple[bool, ...]],
-                 np: Any) -> None:
-        self.op = op
-        self.nodes = np.array(nodes, dtype=np.intp)
-        self.out = _rows_of(self.nodes, np)  # where the group's values go (a slice: see schedule)
-        self.kept_per_row = 0 if op in ("sum", "add", "sub", "neg") else len(nodes) * len(operands[0])
-        if op == "sum":  # every sum of a group has the same number of terms (see _schedule)
-            self.terms = np.array(operands, dtype=np.intp)  # (nodes, terms)
-            self.columns = [_rows_of(self.terms[:, j], np) for j in range(self.terms.shape[1])]
-            self.flat = self.terms.ravel()
-            self.owner = np.repeat(np.arange(len(nodes)), self.terms.shape[1])
-            self.scatter = (_Scatter(self.flat, np),)
-        else:
-            self.p0 = np.array([ops[0] for ops in operands], dtype=np.intp)
-            self.p1 = np.array([ops[1] for ops in operands], dtype=np.intp) if len(operands[0]) > 1 else None
-            self.a = _rows_of(self.p0, np)
-            self.b = _rows_of(self.p1, np) if self.p1 is not None else None
-            self.constant = np.array(constant, dtype=bool)  # (nodes, operands): which operands are constants
-            self.entry = OPS[op]
-            self.scatter = tuple(_Scatter(p, np) for p in (self.p0, self.p1) if p is not None)
-
-    def forward(self, V: Any, np: Any, params: Any = None) -> tuple[Any, ...]:
-        if self.op == "sum":
-            out = V[self.out]  # the sums are written in place, term by term
-            np.copyto(out, V[self.columns[0]])
-            for column in self.columns[1:]:  # left to right, as the chain of additions does
-                out += V[column]
-            if not isinstance(self.out, slice):  # (a group's rows are one block: see schedule)
-                V[self.out] = out
-            hit = np.isinf(out)
-            if hit.any():
-                finite = np.isfinite(V[self.terms]).all(axis=1)  # (nodes, rows)
-                if (hit & finite).any():  # finite terms, infinite sum
-                    _, row = _first(hit & finite, np)
-                    raise OverflowError(f"add: result out of range for finite operands, at row {row}")
-            return ()
-        a = V[self.a]
-        b = V[self.b] if self.b is not None else None
-        out, local = _kernel(self.entry, a, b, self, np)
-        V[self.out] = out
-        return local
-
-    def backward(self, G: Any, local: tuple[Any, ...], np: Any, dP: Any = None) -> None:
-        g = G[self.out]
-        if self.op == "sum":
-            self.scatter[0].add(G, g[self.owner], np)
-            return
-        if self.op in ("add", "sub"):
-            shares = (g, g if self.op == "add" else -g)
-        elif self.op == "neg":
-            shares = (-g,)
-        else:
-            shares = tuple(part * g for part in local)
-        for scatter, share in zip(self.scatter, shares):
-            scatter.add(G, share, np)
-
-
-class _Scatter:
-    """Adds rows of shares into G at given node indices, some of which may repeat (an input
-    every neuron of a layer reads): repeated ones are summed first, with one reduceat."""
-
-    def __init__(self, where: Any, np: Any) -> None:
-        self.where = where
-        self.unique = len(np.unique(where)) == len(where)
-        if self.unique:
-            self.where = _rows_of(where, np)
-        else:
-            self.order = np.argsort(where, kind="stable")
-            sorted_where = where[self.order]
-            self.starts = np.flatnonzero(np.r_[True, sorted_where[1:] != sorted_where[:-1]])
-            self.targets = sorted_where[self.starts]
-
-    def add(self, G: Any, shares: Any, np: Any) -> None:
-        if self.unique:
-            G[self.where] += shares
-        else:
-            G[self.targets] += np.add.reduceat(shares[self.order], self.starts, axis=0)
-
-
-class _MatMul:
-    """Sums of parameter × row-value products that read the same row-values in the same order
-    (an MLP layer: every neuron's b + w1·x1 + … + wm·xm), lifted into one matrix product
-    W @ A; its backward is two, Wᵀ @ g into the row-values and g @ Aᵀ into the weights.  The
-    products are never made one by one.  A matrix product adds in its own order, so these
-    sums agree with the scalar engine to rounding (about 1e-15 relative), not to the last bit."""
-
-    op = "matmul"
-
-    def __init__(self, nodes: list[int], weights: list[list[int]], operands: list[int], rest: list[list[int]],
-                 biases: list[int], np: Any) -> None:
-        self.nodes = np.array(nodes, dtype=np.intp)
-        self.out = _rows_of(self.nodes, np)
-        self.W = np.array(weights, dtype=np.intp)  # (k, m): the weights' places in the parameters' vector
-        self.A = np.array(operands, dtype=np.intp)  # (m,): the row-values every sum reads
-        self.a = _rows_of(self.A, np)
-        self.rest = np.array(rest, dtype=np.intp) if rest and rest[0] else None  # (k, r): other terms (a bias)
-        self.columns = [_rows_of(self.rest[:, j], np) for j in range(self.rest.shape[1])] if self.rest is not None \
-            else []
-        self.scatter_a = _Scatter(self.A, np)
-        self.scatter_rest = _Scatter(self.rest.ravel(), np) if self.rest is not None else None
-        self.owner = np.repeat(np.arange(len(nodes)), self.rest.shape[1]) if self.rest is not None else None
-        places = self.W.ravel()
-        block = _rows_of(places, np)
-        # the weights' gradients go back into the parameters' vector: a slice when the weights
-        # are one block of it (a layer's, in order), an index when each weight is used once
-        self.weight_places = block if isinstance(block, slice) else places
-        self.weight_block = block if isinstance(block, slice) else None
-        self.weights_unique = len(np.unique(places)) == len(places)
-        # the biases' places in the parameters' vector (one per sum), or None
-        self.bias = np.array(biases, dtype=np.intp) if biases else None
-        self.bias_unique = self.bias is not None and len(np.unique(self.bias)) == len(self.bias)
-        if self.bias_unique:
-            self.bias = _rows_of(self.bias, np)
-        self.kept_per_row = len(operands)
-
-    def forward(self, V: Any, np: Any, params: Any = None) -> tuple[Any, ...]:
-        A = V[self.a]
-        W = params[self.weight_block].reshape(self.W.shape) if self.weight_block is not None else params[self.W]
-        out = np.matmul(W, A, out=V[self.out]) if isinstance(self.out, slice) else W @ A
-        for column in self.columns:
-            out += V[column]
-        if self.bias is not None:
-            out += params[self.bias][:, None]
-        hit = np.isinf(out)
-        if hit.any():  # finite operands and an infinite sum: a product or the sum overflowed
-            finite = np.isfinite(A).all(axis=0) & np.isfinite(W).all()
-            if self.rest is not None:
-                finite = finite & np.isfinite(V[self.rest]).all(axis=(0, 1))
-            if self.bias is not None:
-                finite = finite & bool(np.isfinite(params[self.bias]).all())
-            if (hit & finite).any():
-                _, row = _first(hit & finite, np)
-                raise OverflowError(f"add: result out of range for finite operands, at row {row}")
-        if not isinstance(self.out, slice):
-            V[self.out] = out
-        return (A, W)
-
-    def backward(self, G: Any, local: tuple[Any, ...], np: Any, dP: Any = None) -> None:
-        A, W = local
-        g = G[self.out]
-        self.scatter_a.add(G, W.T @ g, np)
-        dW = (g @ A.T).ravel()  # a weight's gradient, summed over the rows
-        if self.weights_unique:
-            dP[self.weight_places] += dW
-        else:
-            np.add.at(dP, self.weight_places, dW)
-        if self.bias is not None:
-            if self.bias_unique:
-                dP[self.bias] += g.sum(axis=1)
-            else:
-                np.add.at(dP, self.bias, g.sum(axis=1))
-        if self.rest is not None:
-            self.scatter_rest.add(G, g[self.owner], np)
-
-
 class Plan:
     """What the schedule folds away: additions folded into sums (``inner``), sums lifted into
-    matrix products (``lifted``: weights, row-values, other terms), the products inside them,
-    and the nodes that need no row of values (those products, and parameters read only as
-    lifted weights)."""
+    matrix products (``lifted``: weights, row-values, other terms, bias), the products inside
+    them, and the nodes that need no row of values (those products, and parameters read only
+    as lifted weights); ``consumers`` counts each node's readers (an output counts as one),
+    ``as_weight`` each parameter's uses as a lifted weight or bias."""
 
     def __init__(self, inner: set[Value],
                  lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]],
-                 products: set[Value], rowless: set[Value]) -> None:
+                 products: set[Value], rowless: set[Value], consumers: Counter[Value],
+                 as_weight: Counter[Value]) -> None:
         self.inner, self.lifted, self.products, self.rowless = inner, lifted, products, rowless
+        self.consumers, self.as_weight = consumers, as_weight
 
 
 def make_plan(order: list[Value], params: set[Value], outputs: tuple[Value, ...] = ()) -> Plan:
@@ -235,18 +80,19 @@ def make_plan(order: list[Value], params: set[Value], outputs: tuple[Value, ...]
             products.update(used)
             as_weight.update(weights)
     rowless = products | inner | {w for w, k in as_weight.items() if k == consumers[w]}
-    return Plan(inner, lifted, products, rowless)
+    return Plan(inner, lifted, products, rowless, consumers, as_weight)
 
 
-def schedule(order: list[Value], parameters: list[Value], plan: Plan,
-             np: Any) -> tuple[dict[Value, int], list[Any], list[Value]]:
+def schedule(order: list[Value], inputs: list[Value], parameters: list[Value],
+             plan: Plan) -> tuple[dict[Value, int], list[Any], list[Value]]:
     """The rows of one replay and its groups, in an order that computes every operand first:
     nodes of one op at one depth together, sums folded, weighted sums of one depth that read
-    the same row-values as one matrix product.  ``order`` holds the nodes that have rows (see
-    Plan.rowless).  Rows are laid out leaves first, then group by group, so that a group's
-    nodes are one contiguous block (read and written as a slice, not gathered); likewise the
-    parameters' vector holds each matrix product's weights (row by row) and then its biases
-    as one block, then the other parameters: the third result is that order."""
+    the same row-values as one matrix product (with the relus that alone read them).  ``order``
+    holds the nodes that have rows (see Plan.rowless).  Rows are laid out inputs first, then
+    the other leaves, then group by group, so that a group's nodes are one contiguous block
+    (read and written as a slice, not gathered); likewise the parameters' vector holds each
+    matrix product's weights (row by row) and then its biases as one block, then the other
+    parameters: the third result is that order."""
     inner, lifted = plan.inner, plan.lifted
     level: dict[Value, int] = {}
     leaves: list[Value] = []
@@ -287,7 +133,10 @@ def schedule(order: list[Value], parameters: list[Value], plan: Plan,
         ops.append(operands_)
         const.append(tuple(p._tag.constant for p in operands_))
     keys = sorted([(d, op, k) for d, op, k in steps] + [(d, "matmul", k) for d, k in lifts])
-    index = {n: i for i, n in enumerate(leaves)}
+    rowed_inputs = [x for x in dict.fromkeys(inputs) if x in level]
+    index = {n: i for i, n in enumerate(rowed_inputs)}
+    for n in leaves:
+        index.setdefault(n, len(index))
     for d, op, k in keys:
         for n in (lifts[(d, k)][0] if op == "matmul" else steps[(d, op, k)][0]):
             index[n] = len(index)
@@ -301,25 +150,37 @@ def schedule(order: list[Value], parameters: list[Value], plan: Plan,
         position.setdefault(p, len(position))
     vector = sorted(position, key=position.__getitem__)
     groups: list[Any] = []
+    consumers, as_weight, given = plan.consumers, plan.as_weight, set(inputs)
     for d, op, k in keys:
         if op == "matmul":
             nodes, ws, operands, rest, biases = lifts[(d, k)]
+            own = (all(consumers[x] == len(nodes) for x in operands),  # read by this group's products only
+                   all(as_weight[w] == 1 for row in ws for w in row), all(as_weight[b] == 1 for b in biases))
             groups.append(_MatMul([index[n] for n in nodes], [[position[w] for w in row] for row in ws],
                                   [index[x] for x in operands], [[index[t] for t in r] for r in rest],
-                                  [position[b] for b in biases], np))
+                                  [position[b] for b in biases], own, all(x in given for x in operands)))
         else:
             nodes, ops, const = steps[(d, op, k)]
-            groups.append(_Group(op, [index[n] for n in nodes], [[index[p] for p in o] for o in ops], const, np))
-    return index, groups, vector
+            groups.append(_Group(op, [index[n] for n in nodes], [[index[p] for p in o] for o in ops], const))
+    return index, _fuse_relus(groups, index, consumers), vector
 
 
-def _rows_of(where: Any, np: Any) -> Any:
-    """An index array as a slice when it is one contiguous ascending block (a view, not a copy)."""
-    flat = np.asarray(where).ravel()
-    if flat.size and (flat.size == 1 or (np.diff(flat) == 1).all()):
-        if np.asarray(where).ndim == 1:
-            return slice(int(flat[0]), int(flat[-1]) + 1)
-    return where
+def _fuse_relus(groups: list[Any], index: dict[Value, int], consumers: Counter[Value]) -> list[Any]:
+    """Each group of relus that reads exactly a matrix product's sums, in order, when nothing
+    else reads them, is computed by that product (one step fewer each way): see _MatMul.relu."""
+    alone = {index[n] for n, k in consumers.items() if k == 1 and n in index}  # rows read once
+    by_rows = {(g.out.start, g.out.stop): g for g in groups
+               if g.op == "matmul" and isinstance(g.out, slice)}
+    fused = []
+    for g in groups:
+        if g.op == "relu" and isinstance(g.out, slice) and isinstance(g.a, slice):
+            m = by_rows.get((g.a.start, g.a.stop))
+            if m is not None and m.relu is None and all(int(r) in alone for r in g.p0):
+                m.relu = g.out
+                m.kept_per_row += len(g.p0)  # its mask, kept for backward
+                continue
+        fused.append(g)
+    return fused
 
 
 def _terms(n: Value, inner: set[Value]) -> list[Value]:
@@ -335,48 +196,44 @@ def _terms(n: Value, inner: set[Value]) -> list[Value]:
     return out
 
 
-# -- each op, for a whole group at once, from its entry of the table ----------------------------
+# -- a batch's rows, checked as the scalar engine checks its numbers ------------------------------
 
 
-def _first(mask: Any, np: Any) -> tuple[int, int]:
-    k, row = np.argwhere(mask)[0]
-    return int(k), int(row)
-
-
-def _kernel(op: Op, a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    """One op of the table for a whole group, every row: its domain checks (naming the first row
-    outside), its value, the overflow rule, and its partials, all from the op's entry."""
-    xs = (a,) if b is None else (a, b)
-    for d in op.domain:
-        bad = ~np.broadcast_to(np.asarray(d.ok(*xs), dtype=bool), a.shape)
-        if d.nan_passes:
-            for x in xs:
-                bad = bad & ~np.isnan(x)
-        if d.unless_constant is not None:
-            bad = bad & ~group.constant[:, d.unless_constant][:, None]
-        if bad.any():
-            _, row = _first(bad, np)
-            raise d.error(f"{op.name}: {d.message}, at row {row}")
+def rows(X: Any, n_inputs: int) -> Any:
+    """A batch X as a float array of shape (N, n_inputs), refusing what the scalar engine refuses."""
+    if isinstance(X, np.ma.MaskedArray):
+        raise TypeError("X is a masked array: the tape would drop its mask; fill it (X.filled(...)) or drop rows")
     try:
-        out = op.forward(*xs)
-    except TypeError:  # a user's value written for floats only: row by row
-        out = np.vectorize(op.value, otypes=[float])(*xs)
-    if out.__class__ is not np.ndarray or out.shape != a.shape or out.dtype != float:
-        out = np.broadcast_to(np.asarray(out, dtype=float), a.shape)
-    hit = np.isinf(out)
-    if hit.any():
-        for x in xs:
-            hit = hit & np.isfinite(x)
-        if hit.any():
-            _, row = _first(hit, np)
-            raise OverflowError(f"{op.name}: result out of range for finite operands, at row {row}")
-    if op.name in _SHARES:
-        return out, ()
+        A = np.asarray(X)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"X must be an array of numbers, shape (N, {n_inputs}): {error}") from None
+    if A.dtype.kind == "O":
+        for where, v in np.ndenumerate(A):
+            if not isinstance(v, numbers.Real):
+                raise TypeError(f"X{list(where)} must be a real number (int or float), got "
+                                f"{type(v).__name__}: {v!r}")
+    elif A.dtype.kind not in "biuf":
+        raise TypeError(f"X must hold real numbers (int or float), shape (N, {n_inputs}); got an array of "
+                        f"{A.dtype} ({_KINDS.get(A.dtype.kind, A.dtype.kind)})")
     try:
-        local = op.local(*xs, out)
-    except TypeError:
-        local = np.vectorize(op.rule, otypes=[float] * op.arity)(*xs, out)
-    return out, tuple(local)
+        X = A.astype(float)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise TypeError(f"X must be an array of numbers, shape (N, {n_inputs}): {error}") from None
+    if X.ndim != 2 or X.shape[1] != n_inputs or X.shape[0] == 0:
+        raise ValueError(f"X must have shape (N, {n_inputs}) with N >= 1, got {X.shape}")
+    bad = ~np.isfinite(X)
+    if bad.any():
+        i, j = map(int, np.argwhere(bad)[0])
+        raise ValueError(f"X[{i}][{j}] is {X[i, j]!r}: every input must be finite")
+    return X
 
 
-_SHARES = ("add", "sub", "neg")  # constant partials: backward passes the gradient on as it is, or negated
+_KINDS = {"c": "complex numbers", "U": "strings", "S": "bytes", "m": "time spans", "M": "dates", "V": "records"}
+
+
+def shift_row(message: str, first_row: int) -> str:
+    head, sep, tail = message.rpartition("row ")
+    digits = "".join(ch for ch in tail[:20] if ch.isdigit()) if sep else ""
+    if not digits or not tail.startswith(digits):
+        return message
+    return f"{head}row {int(digits) + first_row}{tail[len(digits):]}"

@@ -539,11 +539,15 @@ def test_an_mlp_replays_from_contiguous_blocks_with_no_rows_for_folded_nodes() -
 
     model = nn.MLP(3, [4, 2], seed=0)
     tape = trace(lambda *xs: model(list(xs)), 3)
-    assert [g.op for g in tape._groups] == ["matmul", "relu", "matmul"]
-    assert all(isinstance(g.out, slice) for g in tape._groups)
-    assert all(isinstance(g.a, slice) for g in tape._groups)
-    assert all(isinstance(g.weight_block, slice) and g.bias is not None
-               for g in tape._groups if g.op == "matmul")
+    # two steps: the first layer's matrix product computes its relus too (nothing else reads its sums)
+    assert [g.op for g in tape._groups] == ["matmul", "matmul"]
+    first, last = tape._groups
+    assert isinstance(first.relu, slice) and last.relu is None
+    assert all(isinstance(g.out, slice) and isinstance(g.a, slice) for g in tape._groups)
+    assert all(isinstance(g.weight_block, slice) and g.bias is not None for g in tape._groups)
+    # each layer's row-values, weights and biases are its own: backward writes them, adding nothing
+    assert all(g.own_a and g.own_w and g.own_b for g in tape._groups)
+    assert first.inputs_only and not last.inputs_only
     assert tape._nodes == 3 + 4 + 4 + 2  # the inputs, then each group's outputs
     X = np.random.default_rng(1).normal(size=(7, 3))
     tape(X)
