@@ -107,8 +107,10 @@ class _MatMul:
     """Sums of parameter × row-value products that read the same row-values in the same order
     (an MLP layer: every neuron's b + w1·x1 + … + wm·xm), lifted into one matrix product
     W @ A; its backward is two, Wᵀ @ g into the row-values and g @ Aᵀ into the weights.  The
-    products are never made one by one.  A matrix product adds in its own order, so these
-    sums agree with the scalar engine to rounding (about 1e-15 relative), not to the last bit.
+    products are never made one by one.  (np.dot, not matmul: with a transposed operand and
+    one side of one row, numpy's matmul leaves BLAS and is several times slower.)  A matrix
+    product adds in its own order, so these sums agree with the scalar engine to rounding
+    (about 1e-15 relative), not to the last bit.
 
     ``relu``: the rows of the relus that read this group's sums, one each in order, when
     nothing else reads the sums; they are then computed here too (see fuse_relus).
@@ -157,7 +159,7 @@ class _MatMul:
     def forward(self, V: Any, P: Any) -> tuple[Any, ...]:
         A = V[self.a]
         W = P[self.weight_block].reshape(self.shape) if self.weight_block is not None else P[self.W]
-        out = np.matmul(W, A, out=V[self.out]) if isinstance(self.out, slice) else W @ A
+        out = np.dot(W, A, out=V[self.out]) if isinstance(self.out, slice) else np.dot(W, A)
         for column in self.columns:
             out += V[column]
         if self.bias is not None:
@@ -172,7 +174,10 @@ class _MatMul:
             return (A, W)
         h = V[self.relu]  # relu(z) for every sum z, as the engine's relu gives it
         np.maximum(out, 0.0, out=h)
-        h += 0.0  # −0.0 becomes 0.0
+        # −0.0 becomes 0.0; a sum with a bias is −0.0 only where the bias is −0.0 (x + y is −0.0
+        # only when both are), so a layer whose biases are not is spared the pass
+        if self.bias is None or self.rest is not None or (P[self.bias].view(np.int64) == _MINUS_ZERO).any():
+            h += 0.0
         return (A, W, out > 0.0 if clean else positive(out))  # relu's derivative: NaN at NaN
 
     def _overflow(self, out: Any, A: Any, W: Any, V: Any, P: Any) -> None:
@@ -198,15 +203,15 @@ class _MatMul:
             g = np.multiply(G[self.relu], mask, out=G[self.out])
         if inputs or not self.inputs_only:
             if self.own_a:
-                np.matmul(W.T, g, out=G[self.a])
+                np.dot(W.T, g, out=G[self.a])
             else:
-                self.scatter_a.add(G, W.T @ g)
+                self.scatter_a.add(G, np.dot(W.T, g))
         if self.own_w:
-            np.matmul(g, A.T, out=dP[self.weight_block].reshape(self.shape))
+            np.dot(g, A.T, out=dP[self.weight_block].reshape(self.shape))
         elif self.weights_unique:
-            dP[self.weight_places] += (g @ A.T).ravel()
+            dP[self.weight_places] += np.dot(g, A.T).ravel()
         else:
-            np.add.at(dP, self.weight_places, (g @ A.T).ravel())
+            np.add.at(dP, self.weight_places, np.dot(g, A.T).ravel())
         if self.bias is not None:
             if self.own_b:
                 np.sum(g, axis=1, out=dP[self.bias])
@@ -271,4 +276,5 @@ def _kernel(op: Op, a: Any, b: Any, group: _Group) -> tuple[Any, tuple]:
     return out, tuple(local)
 
 
+_MINUS_ZERO = np.float64(-0.0).view(np.int64)  # −0.0's bits
 _SHARES = ("add", "sub", "neg")  # constant partials: backward passes the gradient on as it is, or negated

@@ -37,7 +37,6 @@ from __future__ import annotations
 import gc
 import math
 import threading
-from collections import deque
 from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
@@ -48,7 +47,6 @@ from .value import Value, backward_runs
 np: Any = None  # numpy and the replay's module, imported by the first tape (see _load):
 _replay: Any = None  # ``import autograd`` loads no numpy
 _data = attrgetter("data")
-_set_data = Value.data.__set__  # type: ignore[attr-defined]  # the slot's own setter, for one pass in C
 
 
 def _load() -> Any:
@@ -97,6 +95,15 @@ class Tape:
         self._nodes = len(kept)
         self._outs = np.array([self.index[o] for o in self.outputs], dtype=np.intp)
         self._outs_unique = len(set(self._outs.tolist())) == len(self._outs)
+        # the rows of G that backward writes before anything adds into them (the outputs' seeds, the
+        # row-values of a layer that owns them, the sums under fused relus) need no zeros first
+        written = set(self._outs.tolist()) if self._outs_unique else set()
+        for g in self._groups:
+            if g.op == "matmul" and g.own_a:
+                written.update(range(g.a.start, g.a.stop))
+            if g.op == "matmul" and g.relu is not None:
+                written.update(range(g.out.start, g.out.stop))
+        self._zero_rows = _runs([r for r in range(self._nodes) if r not in written])
         self._state = threading.local()  # each thread's last forward pass
         # what one row costs while replayed: values and gradients of every node, and the
         # local derivatives each group keeps for backward
@@ -135,8 +142,8 @@ class Tape:
     def set_parameters(self, vector: Any) -> None:
         """Write ``vector`` (one number per parameter, in the order of ``tape.parameters``) into the
         parameters' ``.data``, in one pass: the write-back of a training loop on the vector."""
-        values = self._vector(vector, "set_parameters").tolist()
-        deque(map(_set_data, self.parameters, values), maxlen=0)
+        for p, v in zip(self.parameters, self._vector(vector, "set_parameters").tolist()):
+            p.data = v
 
     def _vector(self, vector: Any, who: str) -> Any:
         try:
@@ -278,14 +285,17 @@ class Tape:
         return dP
 
     def _zeros(self, shape: tuple[int, int]) -> Any:
-        """Zeros of this shape for a backward's gradients: a small buffer is kept per thread and
-        zeroed again (cheaper than new memory every step); a large one is new each time."""
+        """The gradients' array for a backward, zero in every row that backward adds into (the
+        others it writes first): a small buffer is kept per thread (cheaper than new memory every
+        step); a large one is new each time."""
         if 8 * shape[0] * shape[1] > 2**24:
-            return np.zeros(shape)
-        buffer = getattr(self._state, "zeros", None)
-        if buffer is None or buffer.shape != shape:
-            buffer = self._state.zeros = np.empty(shape)
-        buffer.fill(0.0)
+            buffer = np.empty(shape)
+        else:
+            buffer = getattr(self._state, "zeros", None)
+            if buffer is None or buffer.shape != shape:
+                buffer = self._state.zeros = np.empty(shape)
+        for rows in self._zero_rows:
+            buffer[rows] = 0.0
         return buffer
 
     # -- checking ---------------------------------------------------------------------
@@ -367,6 +377,17 @@ def trace(fn: Callable[..., Any], n_inputs: int, at: Sequence[float] | None = No
     finally:
         if collecting:
             gc.enable()
+
+
+def _runs(rows: list[int]) -> list[slice]:
+    """Ascending row numbers as slices, one per run of consecutive ones."""
+    runs: list[slice] = []
+    for r in rows:
+        if runs and runs[-1].stop == r:
+            runs[-1] = slice(runs[-1].start, r + 1)
+        else:
+            runs.append(slice(r, r + 1))
+    return runs
 
 
 def _close(got: float, want: float, rtol: float, atol: float, what: str) -> None:
