@@ -86,11 +86,10 @@ class _Scatter:
     every neuron of a layer reads): repeated ones are summed first, with one reduceat."""
 
     def __init__(self, where: Any) -> None:
-        self.where = where
-        self.unique = len(np.unique(where)) == len(where)
-        if self.unique:
-            self.where = _rows_of(where)
-        else:
+        self.where = _rows_of(where)
+        self.unique = self.where.__class__ is slice or _distinct(where)
+        if not self.unique:
+            self.where = where
             self.order = np.argsort(where, kind="stable")
             sorted_where = where[self.order]
             self.starts = np.flatnonzero(np.r_[True, sorted_where[1:] != sorted_where[:-1]])
@@ -141,10 +140,10 @@ class _MatMul:
         # are one block of it (a layer's, in order), an index when each weight is used once
         self.weight_places = block if isinstance(block, slice) else places
         self.weight_block = block if isinstance(block, slice) else None
-        self.weights_unique = len(np.unique(places)) == len(places)
+        self.weights_unique = self.weight_block is not None or _distinct(places)
         # the biases' places in the parameters' vector (one per sum), or None
         self.bias = np.array(biases, dtype=np.intp) if biases else None
-        self.bias_unique = self.bias is not None and len(np.unique(self.bias)) == len(self.bias)
+        self.bias_unique = self.bias is not None and _distinct(self.bias)
         if self.bias_unique:
             self.bias = _rows_of(self.bias)
         own_a, own_w, own_b = own
@@ -159,26 +158,28 @@ class _MatMul:
     def forward(self, V: Any, P: Any) -> tuple[Any, ...]:
         A = V[self.a]
         W = P[self.weight_block].reshape(self.shape) if self.weight_block is not None else P[self.W]
-        out = np.dot(W, A, out=V[self.out]) if isinstance(self.out, slice) else np.dot(W, A)
+        sliced = self.out.__class__ is slice
+        out = np.dot(W, A, out=V[self.out]) if sliced else np.dot(W, A)
         for column in self.columns:
             out += V[column]
         if self.bias is not None:
             out += P[self.bias][:, None]
-        total = out.sum()
+        total = _sum(out, None)
         clean = total - total == 0.0  # no inf, no NaN (a sum too large also says no: look closer)
         if not clean:
             self._overflow(out, A, W, V, P)
-        if not isinstance(self.out, slice):
+        if not sliced:
             V[self.out] = out
         if self.relu is None:
             return (A, W)
         h = V[self.relu]  # relu(z) for every sum z, as the engine's relu gives it
         np.maximum(out, 0.0, out=h)
-        # −0.0 becomes 0.0; a sum with a bias is −0.0 only where the bias is −0.0 (x + y is −0.0
-        # only when both are), so a layer whose biases are not is spared the pass
-        if self.bias is None or self.rest is not None or (P[self.bias].view(np.int64) == _MINUS_ZERO).any():
+        # −0.0 becomes 0.0.  A sum with a bias is −0.0 only where the bias is −0.0 (x + y is −0.0
+        # only when both are), so a large layer whose biases are not is spared the pass
+        if out.shape[1] < 256 or self.bias is None or self.rest is not None \
+                or (P[self.bias].view(np.int64) == _MINUS_ZERO).any():
             h += 0.0
-        return (A, W, out > 0.0 if clean else positive(out))  # relu's derivative: NaN at NaN
+        return (A, W, out, clean)  # relu's derivative is taken from the sums by backward
 
     def _overflow(self, out: Any, A: Any, W: Any, V: Any, P: Any) -> None:
         """Raise where finite operands gave a sum that is not finite (a product or the sum overflowed)."""
@@ -199,7 +200,8 @@ class _MatMul:
             A, W = local
             g = G[self.out]
         else:  # the sums are read by their relus only: their gradient is the relus', masked
-            A, W, mask = local
+            A, W, z, clean = local
+            mask = z > 0.0 if clean else positive(z)  # relu's derivative: 1, 0, NaN at NaN
             g = np.multiply(G[self.relu], mask, out=G[self.out])
         if inputs or not self.inputs_only:
             if self.own_a:
@@ -221,6 +223,12 @@ class _MatMul:
                 np.add.at(dP, self.bias, g.sum(axis=1))
         if self.rest is not None:
             self.scatter_rest.add(G, g[self.owner])
+
+
+def _distinct(where: Any) -> bool:
+    """Whether no index repeats."""
+    flat = np.sort(np.asarray(where).ravel())
+    return bool((flat[1:] != flat[:-1]).all())
 
 
 def _rows_of(where: Any) -> Any:
@@ -276,5 +284,6 @@ def _kernel(op: Op, a: Any, b: Any, group: _Group) -> tuple[Any, tuple]:
     return out, tuple(local)
 
 
+_sum = np.add.reduce
 _MINUS_ZERO = np.float64(-0.0).view(np.int64)  # −0.0's bits
 _SHARES = ("add", "sub", "neg")  # constant partials: backward passes the gradient on as it is, or negated

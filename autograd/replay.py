@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numbers
 from collections import Counter
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -24,40 +25,104 @@ _ADD = "add"
 
 
 class Plan:
-    """What the schedule folds away: additions folded into sums (``inner``), sums lifted into
-    matrix products (``lifted``: weights, row-values, other terms, bias), the products inside
-    them, and the nodes that need no row of values (those products, and parameters read only
-    as lifted weights); ``consumers`` counts each node's readers (an output counts as one),
-    ``as_weight`` each parameter's uses as a lifted weight or bias."""
+    """What the schedule folds away: additions folded into sums (``inner``; ``chains`` holds each
+    remaining chain's terms, left to right), sums lifted into matrix products (``lifted``:
+    weights, row-values, other terms, bias), and the nodes that need no row of values
+    (``rowless``: the products inside those, the folded additions, and parameters read only as
+    lifted weights); ``kept`` are the others, parents first, ``parameters`` the leaves that are
+    not inputs or constants; ``consumers`` counts each node's readers (an output counts as
+    one), ``as_weight`` each parameter's uses as a lifted weight or bias."""
 
-    def __init__(self, inner: set[Value],
+    def __init__(self, inner: set[Value], chains: dict[Value, list[Value]],
                  lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]],
-                 products: set[Value], rowless: set[Value], consumers: Counter[Value],
-                 as_weight: Counter[Value]) -> None:
-        self.inner, self.lifted, self.products, self.rowless = inner, lifted, products, rowless
-        self.consumers, self.as_weight = consumers, as_weight
+                 rowless: set[Value], kept: list[Value], parameters: list[Value],
+                 consumers: dict[Value, int], as_weight: Counter[Value]) -> None:
+        self.inner, self.chains, self.lifted, self.rowless = inner, chains, lifted, rowless
+        self.kept, self.parameters, self.consumers, self.as_weight = kept, parameters, consumers, as_weight
 
 
-def make_plan(order: list[Value], params: set[Value], outputs: tuple[Value, ...] = ()) -> Plan:
-    consumers = Counter([n._p0 for n in order])
-    consumers.update([n._p1 for n in order])
-    consumers.update(outputs)  # an output is read by the caller: it is never folded away
+def walk(outputs: list[Value]) -> tuple[list[Value], dict[Value, int]]:
+    """Every node the outputs depend on, parents before the nodes made from them, and how many
+    readers each has (an output counts as one).  Two passes of a few dict operations a node
+    (find and count, then peel off the nodes whose readers are all placed), no recursion, so
+    the work grows with the graph's size and nothing else."""
+    count: dict[Value, int] = {}
+    for o in outputs:
+        count[o] = count.get(o, 0) + 1
+    stack = list(count)
+    get = count.get
+    while stack:  # find every node once, counting its readers
+        n = stack.pop()
+        p = n._p0
+        if p is None:
+            continue
+        c = get(p)
+        if c is None:
+            count[p] = 1
+            stack.append(p)
+        else:
+            count[p] = c + 1
+        p = n._p1
+        if p is not None:
+            c = get(p)
+            if c is None:
+                count[p] = 1
+                stack.append(p)
+            else:
+                count[p] = c + 1
+    left = dict(count)
+    for o in outputs:
+        left[o] -= 1
+    ready = [o for o in dict.fromkeys(outputs) if not left[o]]
+    order = []
+    while ready:  # a node is placed once every reader is: readers first, then reversed
+        n = ready.pop()
+        order.append(n)
+        p = n._p0
+        if p is None:
+            continue
+        c = left[p] - 1
+        left[p] = c
+        if not c:
+            ready.append(p)
+        p = n._p1
+        if p is not None:
+            c = left[p] - 1
+            left[p] = c
+            if not c:
+                ready.append(p)
+    order.reverse()
+    return order, count
+
+
+def make_plan(order: list[Value], count: dict[Value, int], inputs: list[Value]) -> Plan:
+    given = set(inputs)
+    parameters = [n for n in order if n._p0 is None and not n._tag.constant and n not in given]
+    params = set(parameters)
     # an addition used only as the left operand of another addition is folded into that
     # one's sum: ((a + b) + c) + d is summed a, b, c, d from the left, as the engine adds it.
     # A right operand that is itself a sum, a + (b + c), is computed first (summing it into
     # the left-to-right chain would re-associate it, and floats are not associative).
-    adds = [n for n in order if n.op == _ADD]
-    inner = {p for p in (n._p0 for n in adds) if p.op == _ADD and consumers[p] == 1}
+    inner: set[Value] = set()
+    chains: dict[Value, list[Value]] = {}
     # sums of at least two parameter × value products become matrix products (see _MatMul)
     lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]] = {}
     products: set[Value] = set()
     as_weight: Counter[Value] = Counter()
-    for n in adds:
-        if n in inner:
+    for n in reversed(order):  # readers first: a chain's last addition before those folded into it
+        if n.op != _ADD or n in inner:
             continue
+        terms = [n._p1]
+        node = n._p0
+        while node.op == _ADD and count[node] == 1:  # read only here, as the left operand
+            inner.add(node)
+            terms.append(node._p1)
+            node = node._p0
+        terms.append(node)
+        terms.reverse()
         weights, operands, rest, used = [], [], [], []
-        for t in _terms(n, inner):
-            if t.op == "mul" and consumers[t] == 1:
+        for t in terms:
+            if t.op == "mul" and count[t] == 1:
                 p0, p1 = t._p0, t._p1
                 if p0 in params:
                     weights.append(p0)
@@ -79,37 +144,45 @@ def make_plan(order: list[Value], params: set[Value], outputs: tuple[Value, ...]
             lifted[n] = (weights, operands, rest, bias)
             products.update(used)
             as_weight.update(weights)
-    rowless = products | inner | {w for w, k in as_weight.items() if k == consumers[w]}
-    return Plan(inner, lifted, products, rowless, consumers, as_weight)
+        elif len(terms) > 2:
+            chains[n] = terms
+    rowless = products | inner
+    rowless.update(w for w, k in as_weight.items() if k == count[w])
+    kept = [n for n in order if n not in rowless]
+    return Plan(inner, chains, lifted, rowless, kept, parameters, count, as_weight)
 
 
-def schedule(order: list[Value], inputs: list[Value], parameters: list[Value],
-             plan: Plan) -> tuple[dict[Value, int], list[Any], list[Value]]:
+def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[Any], list[Value]]:
     """The rows of one replay and its groups, in an order that computes every operand first:
     nodes of one op at one depth together, sums folded, weighted sums of one depth that read
-    the same row-values as one matrix product (with the relus that alone read them).  ``order``
-    holds the nodes that have rows (see Plan.rowless).  Rows are laid out inputs first, then
+    the same row-values as one matrix product (with the relus that alone read them), for the
+    nodes that have rows (``plan.kept``).  Rows are laid out inputs first, then
     the other leaves, then group by group, so that a group's nodes are one contiguous block
     (read and written as a slice, not gathered); likewise the parameters' vector holds each
     matrix product's weights (row by row) and then its biases as one block, then the other
     parameters: the third result is that order."""
-    inner, lifted = plan.inner, plan.lifted
+    chains, lifted = plan.chains, plan.lifted
     level: dict[Value, int] = {}
     leaves: list[Value] = []
     steps: dict[tuple[int, str, int], tuple[list[Value], list[list[Value]], list[tuple[bool, ...]]]] = {}
     shapes: dict[tuple[tuple[Value, ...], int, bool], int] = {}  # a lifted sum's row-values and extra terms → an id
+    deepest: dict[int, int] = {}  # a shape's row-values → the level of the deepest
     lifts: dict[tuple[int, int], tuple[list[Value], list[list[Value]], list[Value], list[list[Value]], list[Value]]]
     lifts = {}
-    for n in order:
+    for n in plan.kept:
         if n._p0 is None:
             level[n] = 0
             leaves.append(n)
             continue
         if n in lifted:
             weights, operands, rest, bias = lifted[n]
-            depth = 1 + max(level[t] for t in (*operands, *rest))
+            key = (tuple(operands), len(rest), bias is None)
+            shape = shapes.get(key)
+            if shape is None:  # the first sum that reads these row-values: how deep they are
+                shape = shapes[key] = len(shapes)
+                deepest[shape] = max(level[t] for t in operands)
+            depth = 1 + max(deepest[shape], max((level[t] for t in rest), default=0))
             level[n] = depth
-            shape = shapes.setdefault((tuple(operands), len(rest), bias is None), len(shapes))
             nodes, ws, _, others, biases = lifts.setdefault((depth, shape), ([], [], operands, [], []))
             nodes.append(n)
             ws.append(weights)
@@ -117,8 +190,8 @@ def schedule(order: list[Value], inputs: list[Value], parameters: list[Value],
             if bias is not None:
                 biases.append(bias)
             continue
-        if n.op == _ADD and (n._p0 in inner or n._p1 in inner):
-            terms = _terms(n, inner)
+        if n in chains:
+            terms = chains[n]
             key, operands_ = ("sum", len(terms)), terms
             depth = 1 + max(level[t] for t in terms)
         elif n._p1 is None:
@@ -140,35 +213,37 @@ def schedule(order: list[Value], inputs: list[Value], parameters: list[Value],
     for d, op, k in keys:
         for n in (lifts[(d, k)][0] if op == "matmul" else steps[(d, op, k)][0]):
             index[n] = len(index)
-    position: dict[Value, int] = {}
+    placed: dict[Value, None] = {}  # each parameter once, where it is first placed
     for d, op, k in keys:
         if op == "matmul":
             _, ws, _, _, biases = lifts[(d, k)]
-            for w in (*(w for row in ws for w in row), *biases):
-                position.setdefault(w, len(position))
-    for p in parameters:
-        position.setdefault(p, len(position))
-    vector = sorted(position, key=position.__getitem__)
+            placed.update(dict.fromkeys(chain.from_iterable(ws)))
+            placed.update(dict.fromkeys(biases))
+    placed.update(dict.fromkeys(plan.parameters))
+    vector = list(placed)
+    position = dict(zip(vector, range(len(vector))))
     groups: list[Any] = []
     consumers, as_weight, given = plan.consumers, plan.as_weight, set(inputs)
     for d, op, k in keys:
         if op == "matmul":
             nodes, ws, operands, rest, biases = lifts[(d, k)]
             own = (all(consumers[x] == len(nodes) for x in operands),  # read by this group's products only
-                   all(as_weight[w] == 1 for row in ws for w in row), all(as_weight[b] == 1 for b in biases))
-            groups.append(_MatMul([index[n] for n in nodes], [[position[w] for w in row] for row in ws],
+                   max(map(as_weight.__getitem__, chain.from_iterable(ws))) == 1,
+                   all(as_weight[b] == 1 for b in biases))
+            groups.append(_MatMul([index[n] for n in nodes], [list(map(position.__getitem__, row)) for row in ws],
                                   [index[x] for x in operands], [[index[t] for t in r] for r in rest],
                                   [position[b] for b in biases], own, all(x in given for x in operands)))
         else:
             nodes, ops, const = steps[(d, op, k)]
             groups.append(_Group(op, [index[n] for n in nodes], [[index[p] for p in o] for o in ops], const))
-    return index, _fuse_relus(groups, index, consumers), vector
+    return index, _fuse_relus(groups, index, plan.kept, consumers), vector
 
 
-def _fuse_relus(groups: list[Any], index: dict[Value, int], consumers: Counter[Value]) -> list[Any]:
+def _fuse_relus(groups: list[Any], index: dict[Value, int], kept: list[Value],
+                consumers: dict[Value, int]) -> list[Any]:
     """Each group of relus that reads exactly a matrix product's sums, in order, when nothing
     else reads them, is computed by that product (one step fewer each way): see _MatMul.relu."""
-    alone = {index[n] for n, k in consumers.items() if k == 1 and n in index}  # rows read once
+    alone = {index[n] for n in kept if consumers[n] == 1}  # rows read once
     by_rows = {(g.out.start, g.out.stop): g for g in groups
                if g.op == "matmul" and isinstance(g.out, slice)}
     fused = []
@@ -181,19 +256,6 @@ def _fuse_relus(groups: list[Any], index: dict[Value, int], consumers: Counter[V
                 continue
         fused.append(g)
     return fused
-
-
-def _terms(n: Value, inner: set[Value]) -> list[Value]:
-    """The operands of a chain of additions, left to right: ((a + b) + c) + d → a, b, c, d.
-    Only left operands are ever folded (see make_plan), so the chain is its left spine."""
-    out = [n._p1]
-    node = n._p0
-    while node in inner:
-        out.append(node._p1)
-        node = node._p0
-    out.append(node)
-    out.reverse()
-    return out
 
 
 # -- a batch's rows, checked as the scalar engine checks its numbers ------------------------------

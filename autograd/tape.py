@@ -41,7 +41,7 @@ from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
 
-from .graph import _lock, grad, topological
+from .graph import _lock, grad
 from .value import Value, backward_runs
 
 np: Any = None  # numpy and the replay's module, imported by the first tape (see _load):
@@ -70,20 +70,13 @@ class Tape:
         self.n_inputs = len(inputs)
         self.single = isinstance(out, Value)
         self.outputs: list[Value] = [out] if isinstance(out, Value) else list(out)
-        order, seen = [], set()  # every output's graph, parents first; shared nodes once
-        for o in self.outputs:
-            for node in topological(o):
-                if node not in seen:
-                    seen.add(node)
-                    order.append(node)
-        input_set = set(inputs)
-        self.parameters = [n for n in order if n._p0 is None and not n._tag.constant and n not in input_set]
-        plan = replay.make_plan(order, set(self.parameters), tuple(self.outputs))
+        order, count = replay.walk(self.outputs)  # every output's graph, parents first; shared nodes once
+        plan = replay.make_plan(order, count, inputs)
         # a row of values (and of gradients) for every node but the products lifted into matrix
-        # products and the parameters read only as their weights (those are read from a vector)
-        kept = [n for n in order if n not in plan.rowless]
-        # (the parameters are reordered so that each layer's weights are one block of their vector)
-        self.index, self._groups, self.parameters = replay.schedule(kept, inputs, self.parameters, plan)
+        # products and the parameters read only as their weights (those are read from a vector),
+        # and the parameters reordered so that each layer's weights are one block of their vector
+        self.index, self._groups, self.parameters = replay.schedule(plan, inputs)
+        kept = plan.kept
         position = {p: i for i, p in enumerate(self.parameters)}
         self.inputs = [self.index.get(x, -1) for x in inputs]
         # the inputs' rows, as one block when they are rows 0, 1, … in order (they are laid out first)
@@ -116,9 +109,13 @@ class Tape:
     @property
     def chunk_rows(self) -> int:
         """How many rows one chunk of a replay holds (see ``max_bytes``)."""
-        if isinstance(self.max_bytes, bool) or not isinstance(self.max_bytes, int) or self.max_bytes < 1:
-            raise ValueError(f"Tape.max_bytes must be a positive int, got {self.max_bytes!r}")
-        return max(1, self.max_bytes // self._row_bytes)
+        limit = self.max_bytes
+        if limit.__class__ is not int:  # (the common case, checked first: a plain int)
+            if isinstance(limit, bool) or not isinstance(limit, int):
+                raise ValueError(f"Tape.max_bytes must be a positive int, got {limit!r}")
+        if limit < 1:
+            raise ValueError(f"Tape.max_bytes must be a positive int, got {limit!r}")
+        return max(1, limit // self._row_bytes)
 
     @property
     def _last(self) -> dict[str, Any] | None:
