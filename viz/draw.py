@@ -34,6 +34,10 @@ MAX_NODES = 300  # past this, graphs are collapsed by scope (a few seconds of la
 PATH_COLOR = "#c62828"
 FADED = "#b0b0b0"
 FONT = "Helvetica"
+# with tagged=True (the player's drawing) each box's DOT id is its name (n<i>) and each edge's
+# e<k>, k its place in the order written; graphviz gives the SVG groups those ids and classes
+BOX_CLASS = "cr-box"
+LINK_CLASS = "cr-link"
 
 
 class GraphTooLarge(ValueError):
@@ -84,19 +88,24 @@ def _node_label(node: Value, names: dict[Value, str], folding: Folding, show_gra
 
 def _add_nodes(g: Drawing, order: list[Value], ids: dict[Value, str], names: dict[Value, str],
                folding: Folding, show_grad: bool, lit: set[Value] | None,
-               grads: dict[Value, float] | None = None, rows: dict[Value, str] | None = None) -> None:
+               grads: dict[Value, float] | None = None, rows: dict[Value, str] | None = None,
+               tagged: bool = False) -> None:
     """A box per node; ``grads`` overrides the gradients shown (the player's, before backward ran),
-    ``rows`` replaces the gradient row (forward mode's ∂node/∂θ; a node not in it gets none)."""
+    ``rows`` replaces the gradient row (forward mode's ∂node/∂θ; a node not in it gets none);
+    ``tagged`` gives each box its DOT id and class."""
     for node in order:
         on = None if lit is None else node in lit
+        tag = {"id": ids[node], "class": BOX_CLASS} if tagged else {}
         if node.is_constant:
             color = FADED if on is False else "#555555"
-            g.node(ids[node], label=f"<{dot_html(fmt(node.data))}>", shape="plain", fontcolor=color, fontsize="10")
+            g.node(ids[node], label=f"<{dot_html(fmt(node.data))}>", shape="plain", fontcolor=color, fontsize="10",
+                   **tag)
         else:
             named = bool(node.label) or names[node] in ("J", "θ")
             grad = node.grad if grads is None else grads.get(node, 0.0)
             row = None if rows is None else rows.get(node, "")
-            g.node(ids[node], label=_node_label(node, names, folding, show_grad, on, named, grad, row), shape="plain")
+            g.node(ids[node], label=_node_label(node, names, folding, show_grad, on, named, grad, row), shape="plain",
+                   **tag)
 
 
 def _edge_label(edge: FoldedEdge, names: dict[Value, str], folding: Folding) -> dict[str, str]:
@@ -178,9 +187,11 @@ class Drawn:
 
 def _draw(root: Value, *, show_grad: bool = True, rankdir: str = "LR", highlight: Highlight = None,
           max_nodes: int = MAX_NODES, show_local: bool = False, fold: bool = False,
-          grads: dict[Value, float] | None = None, rows: dict[Value, str] | None = None) -> Drawn:
+          grads: dict[Value, float] | None = None, rows: dict[Value, str] | None = None,
+          tagged: bool = False) -> Drawn:
     """draw()'s work; ``grads`` overrides the gradients the boxes show (the player's, before
-    backward ran) and ``rows`` replaces the gradient row (forward mode's ∂node/∂θ)."""
+    backward ran), ``rows`` replaces the gradient row (forward mode's ∂node/∂θ) and ``tagged``
+    gives boxes and edges DOT ids and classes (see BOX_CLASS)."""
     if not isinstance(root, Value):
         raise TypeError(f"draw() needs a Value, got {type(root).__name__}")
     max_nodes = _check_max(max_nodes)
@@ -192,19 +203,19 @@ def _draw(root: Value, *, show_grad: bool = True, rankdir: str = "LR", highlight
     if len(shown) > max_nodes:
         return Drawn(_draw_collapsed(order, rankdir, max_nodes, lit, show_grad), {}, (), folding, names)
     return _compose(order, shown, rankdir, "", names, folding, show_grad, lit, lit_edges,
-                    label_all=show_local, grads=grads, rows=rows)
+                    label_all=show_local, grads=grads, rows=rows, tagged=tagged)
 
 
 def _compose(full: list[Value], shown: list[Value], rankdir: str, caption: str, names: dict[Value, str],
              folding: Folding, show_grad: bool, lit: set[Value] | None, lit_edges: set[tuple[Value, int]], *,
              label_all: bool, grads: dict[Value, float] | None = None,
-             rows: dict[Value, str] | None = None) -> Drawn:
+             rows: dict[Value, str] | None = None, tagged: bool = False) -> Drawn:
     """A box per node of ``shown`` (ids n<i>, i its place in ``full``) and their edges."""
     kept = set(shown)
     ids = {node: f"n{i}" for i, node in enumerate(full) if node in kept}
     g = _new_drawing(rankdir, caption, ids)
-    _add_nodes(g, shown, ids, names, folding, show_grad, lit, grads, rows)
-    written = _add_edges(g, shown, ids, names, folding, lit, lit_edges, label_all=label_all)
+    _add_nodes(g, shown, ids, names, folding, show_grad, lit, grads, rows, tagged=tagged)
+    written = _add_edges(g, shown, ids, names, folding, lit, lit_edges, label_all=label_all, tagged=tagged)
     return Drawn(g, g.node_ids, tuple(written), folding, names)
 
 
@@ -214,7 +225,8 @@ def _shown(order: list[Value], folding: Folding) -> list[Value]:
 
 
 def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dict[Value, str], folding: Folding,
-               lit: set[Value] | None, lit_edges: set[tuple[Value, int]], label_all: bool) -> list[FoldedEdge]:
+               lit: set[Value] | None, lit_edges: set[tuple[Value, int]], label_all: bool,
+               tagged: bool = False) -> list[FoldedEdge]:
     """One edge per (folded) operand of each drawn node; a constant, when drawn, gets its own edge.
     Returns the edges in the order they were written."""
     written = []
@@ -233,6 +245,8 @@ def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dic
                     attrs.update(_edge_label(edge, names, folding))
             elif label_all:
                 attrs.update(_edge_label(edge, names, folding))
+            if tagged:
+                attrs.update({"id": f"e{len(written)}", "class": LINK_CLASS})
             g.edge(ids[edge.lower], ids[edge.upper], **attrs)
             written.append(edge)
     return written

@@ -17,18 +17,18 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from xml.dom import minidom
 
 from autograd import OPS, Value, backward_steps, forward_steps, topological
 from autograd.files import write_atomic
 
 from . import forward, notation
 from .chain import node_names
-from .draw import MAX_NODES, Drawn, GraphTooLarge, _check_max, _draw
+from .draw import BOX_CLASS, LINK_CLASS, MAX_NODES, Drawn, GraphTooLarge, _check_max, _draw
 from .notation import text_powers
 from .rendering import render
 from .text import escape_surrogates
@@ -184,7 +184,7 @@ def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False, mode:
         for _, p, _, _, after in updates:
             final[p] = after
     # boxes sized for the gradients backward will show, whatever .grad holds now
-    drawn = _draw(J, fold=True, max_nodes=max_nodes, grads=final)
+    drawn = _draw(J, fold=True, max_nodes=max_nodes, grads=final, tagged=True)
     index = {node: i for i, node in enumerate(order)}
     frames = [Frame("forward", n, value=n.data) for n in order if not n.is_constant]
     frames.append(Frame("seed", J, value=J.data))
@@ -206,7 +206,7 @@ def _forward_player(J: Value, wrt: Value, order: list[Value], max_nodes: int, qu
     tangents.update((node, t) for node, _, t in steps)
     # boxes sized for the tangents the frames will show; every named node gets the row
     names = node_names(order)  # as _draw names them
-    drawn = _draw(J, fold=True, max_nodes=max_nodes,
+    drawn = _draw(J, fold=True, max_nodes=max_nodes, tagged=True,
                   rows=forward.rows(names, wrt, {n: tangents.get(n, 0.0) for n in order}))
     index = {node: i for i, node in enumerate(order)}
     frames = [Frame("forward", n, value=n.data) for n in order if not n.is_constant]
@@ -304,21 +304,17 @@ def _num(x: float) -> float | str:
     return x if x == x and abs(x) != float("inf") else repr(x)
 
 
-_NODE = re.compile(r'<g id="(node\d+)" class="node">\s*<title>(\w+)</title>')
-_EDGE = re.compile(r'<g id="edge\d+" class="edge">\s*<title>([^<]*)</title>')
-
-
 def _svg(drawn: Drawn) -> str:
-    """The drawing as inline SVG, each node's group carrying data-node, each edge's data-edge."""
+    """The drawing as inline SVG, each box's group carrying data-node (its DOT id) and the numbers
+    the page writes (data-value, data-grad), each edge's data-edge (its place in the order written,
+    which its DOT id e<k> gives: dot writes edges in an order of its own)."""
     svg = render(drawn.drawing.source, "svg").decode("utf-8")
-    svg = svg[svg.index("<svg"):]  # no XML prolog or DOCTYPE inside HTML
-    svg = _NODE.sub(lambda m: f'<g id="{m.group(1)}" class="node" data-node="{m.group(2)}" data-value="" '
-                              f'data-grad="">\n<title>{m.group(2)}</title>', svg)
-    # dot writes edges in an order of its own: match each to the edge written, by its ends (title
-    # "n2->n4"), parallel edges in the order written
-    waiting: dict[str, list[int]] = {}
-    for k, edge in enumerate(drawn.edges):
-        ends = f"{drawn.node_ids[edge.lower]}&#45;&gt;{drawn.node_ids[edge.upper]}"
-        waiting.setdefault(ends, []).append(k)
-    return _EDGE.sub(
-        lambda m: f'<g class="edge" data-edge="{waiting[m.group(1)].pop(0)}">\n<title>{m.group(1)}</title>', svg)
+    document = minidom.parseString(svg[svg.index("<svg"):])  # no XML prolog or DOCTYPE inside HTML
+    for g in document.getElementsByTagName("g"):
+        kinds, name = g.getAttribute("class").split(), g.getAttribute("id")
+        if BOX_CLASS in kinds:
+            for key, value in (("data-node", name), ("data-value", ""), ("data-grad", "")):
+                g.setAttribute(key, value)
+        elif LINK_CLASS in kinds:
+            g.setAttribute("data-edge", name.removeprefix("e"))
+    return document.documentElement.toxml()
