@@ -24,9 +24,10 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .checks import real
 from .ops import OPS
 from .tags import _Tag
-from .value import Number, Value, _as_float, _lift, _node, backward_runs
+from .value import Number, Value, _lift, _node, backward_runs
 
 _lock = threading.RLock()
 
@@ -61,7 +62,7 @@ def topological(root: Value) -> list[Value]:
 
 def backward(root: Value, grad: Number = 1.0, create_graph: bool = False) -> None:
     """``root.backward(grad, create_graph)``: see :meth:`Value.backward`."""
-    seed = _as_float(grad, "backward grad")
+    seed = real(grad, "backward grad")
     with _lock:
         if create_graph:
             leaves = {}
@@ -253,7 +254,7 @@ def hessian(f: Callable[..., Value], xs: Sequence[float]) -> list[list[float]]:
     """
     if isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
         raise TypeError(f"xs must be a sequence of numbers, got {type(xs).__name__}")
-    point = [Value(_as_float(x, f"xs[{i}]"), label=f"x{i}") for i, x in enumerate(xs)]
+    point = [Value(real(x, f"xs[{i}]"), label=f"x{i}") for i, x in enumerate(xs)]
     out = f(*point)
     if not isinstance(out, Value):
         raise TypeError(f"f must return a Value, got {type(out).__name__}")

@@ -28,10 +28,10 @@ the first such node.
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import Union
 
+from .checks import real
 from .tags import _current, _current_constant
 
 Number = Union[int, float]
@@ -45,21 +45,6 @@ Number = Union[int, float]
 backward_runs = [0]
 
 _BIG = 1.7976931348623157e308  # the largest float: a result beyond it, either way, overflowed
-
-
-def _as_float(data: object, what: str) -> float:
-    if type(data) is float:
-        return data
-    if isinstance(data, numbers.Real):  # int, bool, Fraction, numpy real scalars
-        try:
-            return float(data)
-        except OverflowError:
-            # digits from the bit length: str() of a huge int is itself refused past 4,300 digits
-            digits = int(abs(int(data)).bit_length() * math.log10(2)) + 1
-            raise OverflowError(
-                f"{what} is too large for a float: {type(data).__name__} of about {digits} digits"
-            ) from None
-    raise TypeError(f"{what} must be a real number (int or float), got {type(data).__name__}: {data!r}")
 
 
 def _overflow(op: str, out: float, *operands: float) -> float:
@@ -85,7 +70,7 @@ class Value:
     # computes grad): any later backward has another number, so the Value is stale.
 
     def __init__(self, data: Number, label: str = "") -> None:
-        self.data = _as_float(data, "Value data")
+        self.data = real(data, "Value data")
         self.grad = 0.0
         self.op = ""
         self._tag = _current()
@@ -306,7 +291,7 @@ def _lift(x: object) -> Value:
         return x
     t = type(x)
     if t is float or t is int or isinstance(x, numbers.Real):
-        c = _node(_as_float(x, "operand"), "", None, None, 0.0, 0.0)
+        c = _node(real(x, "operand"), "", None, None, 0.0, 0.0)
         c._tag = _current_constant()
         return c
     return NotImplemented  # type: ignore[return-value]
@@ -315,4 +300,4 @@ def _lift(x: object) -> Value:
 def _data_of(x: object) -> float:
     if isinstance(x, Value):
         return x.data
-    return _as_float(x, "comparison operand")
+    return real(x, "comparison operand")
