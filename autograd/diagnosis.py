@@ -20,9 +20,9 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from . import checks
+from .backward import _float_partials, _lock, _push
 from .diagnosis_text import SHOWN_FACTORS, Sentences, exact, num
-from .graph import _float_partials, _lock, _push, topological
-from .value import Value
+from .value import Value, topological
 
 VERDICTS = ("ok", "zero", "tiny", "huge", "nan", "inf", "no path")
 KINDS = ("dead relu", "step", "saturated", "vanishing product", "exploding product", "paths cancel",

@@ -24,7 +24,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import checks
-from .graph import _float_partials, _lock, _push, _value_partials, grad
+from .backward import _float_partials, _lock, _push, _value_partials
+from .derivatives import grad
 from .value import Value, _lift
 
 MODES = ("reverse", "forward", "auto")

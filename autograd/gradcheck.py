@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from . import checks
-from .graph import check_finite
+from .finite import check_finite
 from .value import Value
 
 Function = Callable[..., Value]
