@@ -188,7 +188,7 @@ def define_op(
                              f"({', '.join('xy'[:arity])}, out), it takes {_arity(p, '')}")
     texts = _strings(formulas, arity, "formulas", "one text per partial")
     scripts = () if js is None else _strings(js, arity + 1, "js", "the value, then each partial")
-    op = Op(name, name, expr, texts, _rule(tuple(partials)), scripts, value=value,
+    op = Op(name, expr, texts, _rule(tuple(partials)), scripts, value=value,
             domain=_domains(domain, arity), builtin=False)
     OPS[name] = op
     _USER.add(name)

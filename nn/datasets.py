@@ -74,15 +74,3 @@ def spirals(
     X = np.column_stack([r * np.sin(theta), r * np.cos(theta)])
     order = rng.permutation(n)
     return X[order].tolist(), labels[order].astype(int).tolist()
-
-
-def regression_line(
-    n: int = 50, slope: float = 2.0, intercept: float = -1.0, noise: float = 0.1, seed: int | None = 0
-) -> tuple[list, list]:
-    """Points on y = slope·x + intercept plus Gaussian noise; x uniform in [−1, 1]; X rows have one entry."""
-    n = checks.integer(n, "n")
-    noise = _noise(noise)
-    rng = _rng(seed)
-    x = rng.uniform(-1.0, 1.0, size=n)
-    y = float(slope) * x + float(intercept) + rng.normal(scale=noise, size=n)
-    return x[:, None].tolist(), y.tolist()
