@@ -18,7 +18,7 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
-from autograd import OPS, Value
+from autograd import OPS, Value, checks
 
 from .rendering import Drawing
 from .text import dot_html, fmt
@@ -79,8 +79,7 @@ def draw_network(model: Any, x: Sequence[float] | None = None, show_grad: bool =
         if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) != nin:
             raise ValueError(f"draw_network: x must be a sequence of {nin} numbers")
         x = [float(v) for v in x]
-    if isinstance(max_weights, bool) or not isinstance(max_weights, int) or max_weights < 1:
-        raise ValueError(f"max_weights must be an int >= 1, got {max_weights!r}")
+    checks.integer(max_weights, "max_weights", type_error=ValueError)
     values = _forward(layers, x) if x is not None else None
     weights = sum(len(n.w) for layer in layers for n in layer)
     g = Drawing(name="network", format="svg")

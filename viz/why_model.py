@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd import Value, topological
+from autograd import Value, checks, topological
 from autograd.backward import _float_partials, _lock, _push
 from autograd.diagnosis import Cause, check_thresholds, diagnose
 
@@ -71,8 +71,7 @@ class ModelWhy(ShowsEquation):
 
     def __init__(self, J: Value, model: Any, *, tiny: float, huge: float, saturated: float, spread: float) -> None:
         layers = _layers(model)
-        if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not spread > 1:
-            raise ValueError(f"spread must be a number > 1, got {spread!r}")
+        checks.number(spread, "spread", above=1, type_error=ValueError)
         check_thresholds(tiny, huge, saturated)
         self.J, self.model, self.saturated_at, self.spread = J, model, saturated, spread
         with _lock:
