@@ -41,9 +41,10 @@ from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
 
-from .graph import _lock, grad, topological
+from .backward import _lock
+from .derivatives import grad
 from .replay import make_plan, schedule
-from .value import Value, backward_runs
+from .value import Value, backward_runs, topological
 
 _data = attrgetter("data")
 

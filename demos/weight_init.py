@@ -28,15 +28,6 @@ def normal(std: float) -> nn.init.Initializer:
     return init
 
 
-def layer_grad_rms(model: nn.MLP) -> list[float]:
-    """The root mean square of ∂J/∂w over each layer's weights."""
-    out = []
-    for layer in model.layers:
-        grads = [w.grad for n in layer.neurons for w in n.w]
-        out.append(math.sqrt(sum(g * g for g in grads) / len(grads)))
-    return out
-
-
 def backward_signal(model: nn.MLP, inputs: list, targets: list) -> list[float]:
     """The root mean square of ∂J/∂z over each layer's pre-activations z, for an MSE loss on a batch:
     the signal backward carries from the loss down towards the input, layer by layer."""

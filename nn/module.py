@@ -16,7 +16,7 @@ from typing import Union
 
 import numpy as np
 
-from autograd import OPS, Value, scope
+from autograd import OPS, Value, checks, scope
 
 from . import init as initializers
 
@@ -77,22 +77,12 @@ def _check_activation(name: object) -> str:
     return name
 
 
-def _check_size(n: object, what: str, least: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{what} must be an int, got {type(n).__name__}")
-    if n < least:
-        raise ValueError(f"{what} must be >= {least}, got {n}")
-    return int(n)
-
-
 def _rng(seed: object) -> np.random.Generator:
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"seed must be an int, a numpy Generator or None, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
-    return np.random.default_rng(seed)
+    return np.random.default_rng(checks.integer(seed, "seed", least=0))
 
 
 def check_inputs(xs: object, n: int, who: str) -> Sequence[Input]:
@@ -145,12 +135,11 @@ class Neuron(Module):
         seed: int | np.random.Generator | None = None,
         fan_out: int = 1,
     ) -> None:
-        self.nin = _check_size(nin, "nin")
+        self.nin = checks.integer(nin, "nin")
         self.activation = _check_activation(activation)
-        if not isinstance(bias, bool):
-            raise TypeError(f"bias must be True or False, got {type(bias).__name__}")
+        checks.flag(bias, "bias")
         make = initializers.resolve(init)
-        fan_out = _check_size(fan_out, "fan_out")
+        fan_out = checks.integer(fan_out, "fan_out")
         rng = _rng(seed)
         self.init = initializers.name_of(init)
         self.w = [Value(_weight(make, self.nin, fan_out, rng), label=f"w{i + 1}") for i in range(self.nin)]
@@ -194,8 +183,8 @@ class Layer(Module):
         seed: int | np.random.Generator | None = None,
         bias: bool = True,
     ) -> None:
-        self.nin = _check_size(nin, "nin")
-        self.nout = _check_size(nout, "nout")
+        self.nin = checks.integer(nin, "nin")
+        self.nout = checks.integer(nout, "nout")
         self.activation = _check_activation(activation)
         rng = _rng(seed)
         self._scopes = [f"neuron{j + 1}" for j in range(self.nout)]  # named once, entered on every call
@@ -239,10 +228,10 @@ class MLP(Module):
         seed: int | np.random.Generator | None = None,
         bias: bool = True,
     ) -> None:
-        self.nin = _check_size(nin, "nin")
+        self.nin = checks.integer(nin, "nin")
         if isinstance(nouts, (int, str)) or not hasattr(nouts, "__iter__"):
             raise TypeError(f"nouts must be a list of layer sizes, got {type(nouts).__name__}")
-        nouts = [_check_size(n, "each layer size") for n in nouts]
+        nouts = [checks.integer(n, "each layer size") for n in nouts]
         if not nouts:
             raise ValueError("nouts must name at least one layer")
         self.activation = _check_activation(activation)
@@ -296,7 +285,7 @@ class Perceptron(Neuron):
         """
         rows = _check_dataset(X, y, self.nin)
         lr = _check_lr(lr)
-        epochs = _check_size(epochs, "epochs")
+        epochs = checks.integer(epochs, "epochs")
         targets = []
         for i, t in enumerate(y):
             if t not in (0, 1):
@@ -322,11 +311,7 @@ class Perceptron(Neuron):
 
 
 def _check_lr(lr: object) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        raise TypeError(f"lr must be a number, got {type(lr).__name__}")
-    if not lr > 0 or not np.isfinite(lr):
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-    return float(lr)
+    return checks.number(lr, "lr", above=0.0, finite=True)
 
 
 def _check_dataset(X: object, y: object, nin: int) -> list[list[float]]:

@@ -16,8 +16,10 @@ import shutil
 import subprocess
 import sysconfig
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import graphviz
@@ -243,17 +245,22 @@ class Drawing(graphviz.Digraph):
     """A graphviz Digraph that shows itself in Jupyter through chainrule's renderer
     (see viz.notebook), with a caption.
 
-    graphviz's own ``render()`` and ``pipe()`` need a system ``dot``; ``viz.save``
-    and ``viz.render`` also work with graphviz-pure.
+    ``node_ids`` says which Value each box is (its DOT id); empty for a drawing whose boxes
+    are not single Values (one collapsed by scope, a network).  graphviz's own ``render()``
+    and ``pipe()`` need a system ``dot``; ``viz.save`` and ``viz.render`` also work with
+    graphviz-pure.
     """
 
-    caption: str = ""
-    # set by draw() and draw_chain_rule(), for the player: which Value is which DOT id, and
-    # which (folded) edge each DOT edge is, in the order written
-    node_ids: dict = {}
-    edges_written: list = []
-    folding: Any = None
-    names: dict = {}
+    def __init__(self, *, caption: str = "", node_ids: Mapping[Any, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.caption = caption
+        self.node_ids: Mapping[Any, str] = MappingProxyType(dict(node_ids or {}))
+
+    def _copy_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        # copy() and subgraph() make a Drawing from these: keep the caption and the ids
+        copied: dict[str, Any] = super()._copy_kwargs(**kwargs)
+        copied.update(caption=self.caption, node_ids=self.node_ids)
+        return copied
 
     def counts(self) -> tuple[int, int]:
         """How many graphviz nodes and edges the drawing has."""

@@ -187,7 +187,7 @@ class Why:
         # wrapped, so that a long sentence does not make the figure wider than its graph
         caption = "\n".join(textwrap.fill(line, CAPTION_WIDTH, subsequent_indent="     ")
                             for line in caption.split("\n"))
-        g = _new_drawing(rankdir, caption)
+        g = _new_drawing(rankdir, caption, {n: ids[n] for n in shown})
         g.attr(ranksep="0.3")  # a long vanishing chain stays a readable height
         on = d.on_path | {d.theta}
         for n in shown:
@@ -208,7 +208,6 @@ class Why:
                 else:
                     attrs = {"color": FADED}
                 g.edge(ids[edge.lower], ids[edge.upper], **attrs)
-        g.node_ids, g.folding, g.names = {n: ids[n] for n in shown}, folding, names
         return g
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:

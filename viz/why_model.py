@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value, topological
+from autograd.backward import _float_partials, _lock, _push
 from autograd.diagnosis import Cause, check_thresholds, diagnose
-from autograd.graph import _float_partials, _lock, _push
 
 from .network import _layers, draw_network
 from .rendering import Drawing

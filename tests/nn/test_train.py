@@ -88,7 +88,8 @@ def test_sgd_momentum() -> None:
 
 
 def test_fit_history_and_regression() -> None:
-    X, y = nn.datasets.regression_line(40, slope=2.0, intercept=-1.0, noise=0.0, seed=0)
+    xs = np.random.default_rng(0).uniform(-1.0, 1.0, size=40)
+    X, y = [[float(x)] for x in xs], [2.0 * float(x) - 1.0 for x in xs]  # points on y = 2x − 1
     model = nn.MLP(1, [1], output_activation="linear", seed=0)
     history = nn.fit(model, nn.mse, X, y, lr=0.3, epochs=150, quiet=True)
     assert len(history) == 150 and history.accuracy is None
