@@ -8,14 +8,20 @@
 5.0
 """
 
+from .backward import backward_steps
 from .define import define_op, op_function  # first: it gives Value the table's methods
+from .derivatives import grad, hessian
+from .finite import check_finite
 from .forward import Jacobian, forward_steps, hvp, jacobian, jvp
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad
-from .graph import backward_steps, check_finite, grad, hessian, topological
 from .ops import OPS, Domain, Op
-from .tags import scope
+from .scopes import scope
 from .tape import Tape, trace
-from .value import Value
+from .value import Value, topological
+from .warmup import warm_up
+
+warm_up()
+del warm_up
 
 __all__ = [
     "OPS",

@@ -14,6 +14,7 @@ import keyword
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import checks
 from .ops import OPS, Domain, Op
 from .value import _BIG, Value, _lift, _node
 
@@ -171,8 +172,7 @@ def define_op(
         raise ValueError(f"define_op: {name!r} clashes with the Value attribute of that name")
     if not isinstance(expr, str) or not expr.strip():
         raise TypeError(f"define_op: expr must be a non-empty str (the op written in x and y), got {expr!r}")
-    if not callable(value):
-        raise TypeError(f"define_op: value must be callable, got {type(value).__name__}")
+    checks.function(value, "define_op: value")
     arity = _arity(value, "value")
     if arity not in (1, 2):
         raise ValueError(f"define_op: value must take one operand (x) or two (x, y), it takes {arity}")
@@ -182,14 +182,13 @@ def define_op(
         raise ValueError(f"define_op: value takes {arity} operand{'s' * (arity > 1)}, so partials needs {arity} "
                          f"function{'s' * (arity > 1)}, got {len(partials)}")
     for i, p in enumerate(partials):
-        if not callable(p):
-            raise TypeError(f"define_op: partials[{i}] must be callable, got {type(p).__name__}")
+        checks.function(p, f"define_op: partials[{i}]")
         if _arity(p, f"partials[{i}]") != arity + 1:
             raise ValueError(f"define_op: partials[{i}] must take {arity + 1} arguments "
                              f"({', '.join('xy'[:arity])}, out), it takes {_arity(p, '')}")
     texts = _strings(formulas, arity, "formulas", "one text per partial")
     scripts = () if js is None else _strings(js, arity + 1, "js", "the value, then each partial")
-    op = Op(name, name, expr, texts, _rule(tuple(partials)), scripts, value=value,
+    op = Op(name, expr, texts, _rule(tuple(partials)), scripts, value=value,
             domain=_domains(domain, arity), builtin=False)
     OPS[name] = op
     _USER.add(name)

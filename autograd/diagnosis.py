@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import checks
+from .backward import _float_partials, _lock, _push
 from .diagnosis_text import SHOWN_FACTORS, Sentences, exact, num
-from .graph import _float_partials, _lock, _push, topological
-from .value import Value
+from .value import Value, topological
 
 VERDICTS = ("ok", "zero", "tiny", "huge", "nan", "inf", "no path")
 KINDS = ("dead relu", "step", "saturated", "vanishing product", "exploding product", "paths cancel",
@@ -69,19 +71,13 @@ def node_names(order: list[Value], J: Value, theta: Value) -> dict[Value, str]:
     return names
 
 
-def _threshold(x: object, what: str, upper: float = math.inf) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not (0 < x < upper):
-        raise ValueError(f"{what} must be a number > 0{' and < ' + num(upper) if upper < math.inf else ''}, "
-                         f"got {x!r}")
-    return float(x)
-
-
 def check_thresholds(tiny: object, huge: object, saturated: object) -> tuple[float, float, float]:
-    """The three thresholds as floats, or ValueError naming the one that is wrong."""
-    t, h = _threshold(tiny, "tiny"), _threshold(huge, "huge")
+    """The three thresholds as floats, or an error naming the one that is wrong."""
+    t = checks.number(tiny, "tiny", above=0.0, finite=True)
+    h = checks.number(huge, "huge", above=0.0, finite=True)
     if h <= t:
         raise ValueError(f"huge must be larger than tiny, got tiny={tiny!r}, huge={huge!r}")
-    return t, h, _threshold(saturated, "saturated", 1.0)
+    return t, h, checks.number(saturated, "saturated", above=0.0, below=1.0)
 
 
 def diagnose(J: Value, theta: Value, *, tiny: float = TINY, huge: float = HUGE,
@@ -193,7 +189,7 @@ class _Walk(Sentences):
                 causes.append(cause)
         return causes
 
-    def first_in_backward(self, wanted: object) -> Cause | None:
+    def first_in_backward(self, wanted: Callable[[float], bool]) -> Cause | None:
         """The first node (from J down) whose ∂J/∂node is NaN (or not finite) while every share
         reaching it is not: the multiplication or the sum where it appears."""
         for p in reversed(self.order):
@@ -226,7 +222,8 @@ class _Walk(Sentences):
         first (seen from θ), so together they explain all of them; each is counted exactly."""
         grads, theta = self.grads, self.theta
         seen, queue, walked = {theta}, deque([theta]), []
-        blocks, underflows, cancels = [], [], {}
+        blocks, underflows = [], []
+        cancels: dict[Value, list[tuple[Value, int]]] = {}
         while queue:
             p = queue.popleft()
             for c, s in self.consumers.get(p, []):

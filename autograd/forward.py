@@ -23,8 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .graph import _float_partials, _lock, _push, _value_partials, grad
-from .value import Value, _as_float, _lift
+from . import checks
+from .backward import _float_partials, _lock, _push, _value_partials
+from .derivatives import grad
+from .value import Value, _lift
 
 MODES = ("reverse", "forward", "auto")
 
@@ -113,23 +115,20 @@ def _value_tangents(order: Sequence[Value], seeds: dict[Value, Value]) -> dict[V
 
 
 def _inputs(xs: Sequence[float | Value]) -> list[Value]:
-    if isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
-        raise TypeError(f"xs must be a sequence of numbers (or Values), got {type(xs).__name__}")
     point = []
-    for i, x in enumerate(xs):
+    for i, x in enumerate(checks.sequence(xs, "xs", of="numbers (or Values)")):
         if isinstance(x, Value) and not x.is_leaf:
             # an inner node and its ancestors would both be seeded: their tangents would mix
             raise ValueError(f"xs[{i}] is not a leaf (it was made by {x.op}): give numbers or leaf Values")
-        point.append(x if isinstance(x, Value) else Value(_as_float(x, f"xs[{i}]"), label=f"x{i}"))
+        point.append(x if isinstance(x, Value) else Value(checks.real(x, f"xs[{i}]"), label=f"x{i}"))
     if not point:
         raise ValueError("xs is empty: give f at least one input")
     return point
 
 
 def _direction(v: Sequence[float], n: int) -> list[float]:
-    if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"):
-        raise TypeError(f"the direction v must be a sequence of numbers, got {type(v).__name__}")
-    direction = [x.data if isinstance(x, Value) else _as_float(x, f"v[{i}]") for i, x in enumerate(v)]
+    v = checks.sequence(v, "the direction v")
+    direction = [x.data if isinstance(x, Value) else checks.real(x, f"v[{i}]") for i, x in enumerate(v)]
     if len(direction) != n:
         raise ValueError(f"the direction v has {len(direction)} entries but xs has {n}: give one per input")
     return direction
@@ -149,11 +148,6 @@ def _outputs(result: object) -> tuple[list[Value], bool]:
     raise TypeError(f"f must return a Value or a list of Values, got {type(result).__name__}: {result!r}")
 
 
-def _check_f(f: object) -> None:
-    if not callable(f):
-        raise TypeError(f"f must be a function of Values, got {type(f).__name__}")
-
-
 def jvp(
     f: Callable[..., Value | Sequence[Value]],
     xs: Sequence[float | Value],
@@ -168,11 +162,10 @@ def jvp(
     whose graph computes it from the same leaves, so it can be differentiated again.  Nothing
     in the graph changes (no ``.grad``).
     """
-    _check_f(f)
+    checks.function(f, "f", "a function of Values")
     point = _inputs(xs)
     direction = _direction(v, len(point))
-    if not isinstance(create_graph, bool):
-        raise TypeError(f"create_graph must be True or False, got {type(create_graph).__name__}")
+    checks.flag(create_graph, "create_graph")
     outs, single = _outputs(f(*point))
     order = order_of(outs)
     if create_graph:
@@ -180,7 +173,7 @@ def jvp(
         for x, d in zip(point, direction):
             seeds[x] = seeds[x] + _lift(d) if x in seeds else _lift(d)
         tan = _value_tangents(order, seeds)
-        result = [tan[o] if o in tan else _lift(0.0) for o in outs]
+        result: list[Any] = [tan[o] if o in tan else _lift(0.0) for o in outs]
     else:
         floats: dict[Value, float] = {}
         for x, d in zip(point, direction):
@@ -227,9 +220,8 @@ def jacobian(f: Callable[..., Value | Sequence[Value]], xs: Sequence[float | Val
     result's ``mode``.  Both give the same matrix (to rounding).  A single Value output gives
     one row.  Nothing in the graph changes.
     """
-    _check_f(f)
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    checks.function(f, "f", "a function of Values")
+    checks.one_of(mode, MODES, "mode")
     point = _inputs(xs)
     outs, _ = _outputs(f(*point))
     order = order_of(outs)
@@ -262,7 +254,7 @@ def hvp(f: Callable[..., Value], xs: Sequence[float | Value], v: Sequence[float]
     One backward pass with ``create_graph`` builds the gradient ∇f as Values; one forward pass
     over their graphs along ``v`` gives ∂(∇f)/∂v = H·v.  The n×n Hessian is never formed.
     """
-    _check_f(f)
+    checks.function(f, "f", "a function of Values")
     point = _inputs(xs)
     direction = _direction(v, len(point))
     outs, single = _outputs(f(*point))

@@ -6,30 +6,23 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .graph import check_finite
-from .value import Value, _as_float
+from . import checks
+from .finite import check_finite
+from .value import Value
 
 Function = Callable[..., Value]
 
 
 def _evaluate(f: Function, xs: Sequence[float]) -> float:
-    out = f(*[Value(x) for x in xs])
-    if not isinstance(out, Value):
-        raise TypeError(f"f must return a Value, got {type(out).__name__}")
-    return out.data
+    return checks.returned(f(*[Value(x) for x in xs]), Value, "f").data
 
 
 def _floats(xs: Sequence[float]) -> list[float]:
-    if isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
-        raise TypeError(f"xs must be a sequence of numbers, got {type(xs).__name__}")
-    return [_as_float(x, f"xs[{i}]") for i, x in enumerate(xs)]
+    return [checks.real(x, f"xs[{i}]") for i, x in enumerate(checks.sequence(xs, "xs"))]
 
 
 def _check_eps(eps: float) -> float:
-    eps = _as_float(eps, "eps")
-    if not eps > 0.0:
-        raise ValueError(f"eps must be > 0, got {eps!r}")
-    return eps
+    return checks.number(eps, "eps", above=0.0)
 
 
 def numerical_grad(f: Function, xs: Sequence[float], eps: float = 1e-6) -> list[float]:
@@ -97,14 +90,12 @@ def gradcheck(
     (PyTorch's tolerances by default).
     """
     point = _floats(xs)
-    atol = _as_float(atol, "atol")
-    rtol = _as_float(rtol, "rtol")
+    atol = checks.real(atol, "atol")
+    rtol = checks.real(rtol, "rtol")
     if atol < 0.0 or rtol < 0.0:
         raise ValueError(f"atol and rtol must be >= 0, got atol={atol!r}, rtol={rtol!r}")
     inputs = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
-    out = f(*inputs)
-    if not isinstance(out, Value):
-        raise TypeError(f"f must return a Value, got {type(out).__name__}")
+    out = checks.returned(f(*inputs), Value, "f")
     out.backward()
     analytic = [v.grad for v in inputs]
     numeric = numerical_grad(f, point, eps)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import rules as r
@@ -64,12 +64,11 @@ class Op:
     """
 
     name: str
-    symbol: str
     expr: str
     partials: tuple[str, ...]
     rule: Callable[..., tuple[Any, ...]]
     js: tuple[str, ...] = ()
-    value: Callable[..., Any] | None = None
+    value: Callable[..., Any] = field(kw_only=True)  # by keyword: the value on floats
     array_value: Callable[..., Any] | None = None
     array_rule: Callable[..., tuple[Any, ...]] | None = None
     domain: tuple[Domain, ...] = ()
@@ -168,86 +167,86 @@ def _pow_checks() -> tuple[Domain, ...]:
 
 
 _BUILTIN = (
-    Op("add", "+", "x + y", ("1", "1"), lambda x, y, out: (1.0, 1.0), ("x + y", "1", "1"),
+    Op("add", "x + y", ("1", "1"), lambda x, y, out: (1.0, 1.0), ("x + y", "1", "1"),
        value=lambda x, y: x + y,
        torch="x + y"),
-    Op("sub", "−", "x − y", ("1", "−1"), lambda x, y, out: (1.0, -1.0), ("x - y", "1", "-1"),
+    Op("sub", "x − y", ("1", "−1"), lambda x, y, out: (1.0, -1.0), ("x - y", "1", "-1"),
        value=lambda x, y: x - y,
        torch="x - y"),
-    Op("mul", "·", "x · y", ("y", "x"), lambda x, y, out: (y, x), ("x * y", "y", "x"), value=lambda x, y: x * y,
+    Op("mul", "x · y", ("y", "x"), lambda x, y, out: (y, x), ("x * y", "y", "x"), value=lambda x, y: x * y,
        torch="x * y"),
-    Op("div", "/", "x / y", ("1/y", "−x/y²"), lambda x, y, out: (1.0 / y, -out / y),
+    Op("div", "x / y", ("1/y", "−x/y²"), lambda x, y, out: (1.0 / y, -out / y),
        ("x / y", "1 / y", "-out / y"), value=lambda x, y: x / y,
        domain=(Domain(lambda x, y: y != 0, "division by zero", ZeroDivisionError, nan_passes=False, js="y !== 0"),),
        torch="x / y"),
-    Op("neg", "−", "−x", ("−1",), lambda x, out: (-1.0,), ("-x", "-1"), value=lambda x: -x,
+    Op("neg", "−x", ("−1",), lambda x, out: (-1.0,), ("-x", "-1"), value=lambda x: -x,
        torch="-x"),
-    Op("pow", "^", "x^y", ("y·x^(y−1)", "x^y·ln x"), _pow_rule,
+    Op("pow", "x^y", ("y·x^(y−1)", "x^y·ln x"), _pow_rule,
        ("Math.pow(x, y)", _JS_POW_DX, "x > 0 ? out * Math.log(x) : 0"),
        value=lambda x, y: x**y, array_value=lambda x, y: r._np().power(x, y), array_rule=_pow_array_rule,
        domain=_pow_checks(), edges=((0.0, 0.5), (0.0, 2.0), (0.0, 0.0), (0.0, 1.0), (2.0, 0.0)),
        torch="x ** y"),
-    Op("exp", "exp", "exp(x)", ("exp(x)",), lambda x, out: (out,), ("Math.exp(x)", "out"),
+    Op("exp", "exp(x)", ("exp(x)",), lambda x, out: (out,), ("Math.exp(x)", "out"),
        value=math.exp, array_value=r.exp, edges=((709.0,), (-800.0,)),
        torch="torch.exp(x)"),
-    Op("log", "log", "log(x)", ("1/x",), lambda x, out: (1.0 / x,), ("Math.log(x)", "1 / x"),
+    Op("log", "log(x)", ("1/x",), lambda x, out: (1.0 / x,), ("Math.log(x)", "1 / x"),
        value=math.log, array_value=r.log,
        edges=((1e-300,), (1e-10,)), domain=(Domain(lambda x: x > 0, "undefined for x <= 0 (needs x > 0)", js="x > 0"),),
        torch="torch.log(x)"),
-    Op("tanh", "tanh", "tanh(x)", ("1 − tanh²(x)",), lambda x, out: (1.0 - out * out,),
+    Op("tanh", "tanh(x)", ("1 − tanh²(x)",), lambda x, out: (1.0 - out * out,),
        ("Math.tanh(x)", "1 - out * out"), value=math.tanh, array_value=r.tanh, edges=((-800.0,), (800.0,), (0.0,)),
        torch="torch.tanh(x)"),
-    Op("sigmoid", "σ", "σ(x)", ("σ(x)·(1 − σ(x))",), lambda x, out: (out * (1.0 - out),),
+    Op("sigmoid", "σ(x)", ("σ(x)·(1 − σ(x))",), lambda x, out: (out * (1.0 - out),),
        (_JS_SIGMOID, "out * (1 - out)"), value=r.sigmoid_float, array_value=r.sigmoid_array,
        edges=((-800.0,), (800.0,), (0.0,)),
        torch="torch.sigmoid(x)"),
-    Op("relu", "ReLU", "relu(x)", ("1 if x > 0 else 0",), lambda x, out: (r.positive(x),),
+    Op("relu", "relu(x)", ("1 if x > 0 else 0",), lambda x, out: (r.positive(x),),
        ("x > 0 ? x : (x <= 0 ? 0 : x)", "x > 0 ? 1 : (x <= 0 ? 0 : NaN)"),
        value=lambda x: x if x > 0.0 else (0.0 if x <= 0.0 else x), array_value=_relu_array,
        edges=((0.0,), (-0.0,), (5e-324,), (-5e-324,)),
        torch="torch.relu(x)"),
-    Op("leaky_relu", "LReLU", "leaky_relu(x, y)", ("1 if x > 0 else y", "0 if x > 0 else x"),
+    Op("leaky_relu", "leaky_relu(x, y)", ("1 if x > 0 else y", "0 if x > 0 else x"),
        lambda x, s, out: (1.0, 0.0) if x > 0 else (s, x), ("x > 0 ? x : y * x", "x > 0 ? 1 : y", "x > 0 ? 0 : x"),
        value=lambda x, s: r.where(x > 0, x, s * x), edges=((0.0, 0.01), (-0.0, 0.5), (5e-324, 0.1)),
        array_rule=lambda x, s, out: (r.where(x > 0, 1.0, s), r.where(x > 0, 0.0, x)),
        torch="torch.where(x > 0, x, y * x)"),
-    Op("step", "step", "step(x)", ("0",), lambda x, out: (r.where(x == x, 0.0, math.nan),),
+    Op("step", "step(x)", ("0",), lambda x, out: (r.where(x == x, 0.0, math.nan),),
        ("x >= 0 ? 1 : (x < 0 ? 0 : x)", "x === x ? 0 : NaN"),
        value=lambda x: r.where(x >= 0, 1.0, r.where(x < 0, 0.0, x)), edges=((0.0,), (-0.0,), (-5e-324,)),
        torch="torch.where(x >= 0, 1.0, 0.0).to(x.dtype)"),
     # the ops learners ask for, with PyTorch's values and derivatives at their edges
-    Op("sin", "sin", "sin(x)", ("cos(x)",), lambda x, out: (r.cos(x),), ("Math.sin(x)", "Math.cos(x)"),
+    Op("sin", "sin(x)", ("cos(x)",), lambda x, out: (r.cos(x),), ("Math.sin(x)", "Math.cos(x)"),
        value=r.sin, edges=((0.0,), (1e10,)),
        torch="torch.sin(x)"),
-    Op("cos", "cos", "cos(x)", ("−sin(x)",), lambda x, out: (-r.sin(x),), ("Math.cos(x)", "-Math.sin(x)"),
+    Op("cos", "cos(x)", ("−sin(x)",), lambda x, out: (-r.sin(x),), ("Math.cos(x)", "-Math.sin(x)"),
        value=r.cos, edges=((0.0,), (1e10,)),
        torch="torch.cos(x)"),
-    Op("sqrt", "√", "sqrt(x)", ("1/(2·sqrt(x))",), lambda x, out: (r.div(0.5, out),), ("Math.sqrt(x)", "0.5 / out"),
+    Op("sqrt", "sqrt(x)", ("1/(2·sqrt(x))",), lambda x, out: (r.div(0.5, out),), ("Math.sqrt(x)", "0.5 / out"),
        value=r.sqrt, domain=(Domain(lambda x: x >= 0, "undefined for x < 0 (needs x >= 0)", js="x >= 0"),),
        edges=((0.0,), (5e-324,), (1e-300,)),
        torch="torch.sqrt(x)"),
-    Op("abs", "|·|", "abs(x)", ("sign(x)",), lambda x, out: (r.sign(x),), ("Math.abs(x)", _JS_SIGN),
+    Op("abs", "abs(x)", ("sign(x)",), lambda x, out: (r.sign(x),), ("Math.abs(x)", _JS_SIGN),
        value=r.absolute, edges=((0.0,), (-0.0,), (5e-324,)),
        torch="torch.abs(x)"),
     # softplus as torch's (threshold 20): x past 20, else log(1 + e^x), whose exp never overflows
     # (on arrays the other branch is computed too, so it is fed at most 20)
-    Op("softplus", "softplus", "softplus(x)", ("1 if x > 20 else σ(x)",),
+    Op("softplus", "softplus(x)", ("1 if x > 20 else σ(x)",),
        lambda x, out: (r.where(x > 20.0, 1.0, r.sigmoid(x)),),
        ("x > 20 ? x : Math.log1p(Math.exp(x))", "x > 20 ? 1 : " + _JS_SIGMOID),
        value=lambda x: r.where(x > 20.0, x, r.log1p(r.exp(r.where(x > 20.0, 0.0, x)))),
        edges=((20.0,), (20.000000000000004,), (19.999999999999996,), (-800.0,), (800.0,)),
        torch="F.softplus(x)"),
-    Op("silu", "SiLU", "silu(x)", ("σ(x)·(1 + x·(1 − σ(x)))",),
+    Op("silu", "silu(x)", ("σ(x)·(1 + x·(1 − σ(x)))",),
        lambda x, out: (r.sigmoid(x) * (1.0 + x * (1.0 - r.sigmoid(x))),),
        ("x * " + _JS_SIGMOID, "(function (s) { return s * (1 + x * (1 - s)); })(" + _JS_SIGMOID + ")"),
        value=lambda x: x * r.sigmoid(x), edges=((0.0,), (-800.0,), (800.0,)),
        torch="F.silu(x)"),
-    Op("elu", "ELU", "elu(x)", ("1 if x >= 0 else elu(x) + 1",), lambda x, out: (r.where(x >= 0.0, 1.0, out + 1.0),),
+    Op("elu", "elu(x)", ("1 if x >= 0 else elu(x) + 1",), lambda x, out: (r.where(x >= 0.0, 1.0, out + 1.0),),
        ("x > 0 ? x : Math.expm1(x)", "x >= 0 ? 1 : out + 1"),
        value=lambda x: r.where(x > 0.0, x, r.expm1(r.where(x > 0.0, 0.0, x))),
        edges=((0.0,), (-0.0,), (5e-324,), (-5e-324,), (-800.0,)),
        torch="F.elu(x)"),
-    Op("maximum", "max", "maximum(x, y)",
+    Op("maximum", "maximum(x, y)",
        ("1 if x > y else (½ if x = y else 0)", "0 if x > y else (½ if x = y else 1)"),
        lambda x, y, out: (r.where(x > y, 1.0, r.where(x == y, 0.5, r.where(x < y, 0.0, math.nan))),
                           r.where(x > y, 0.0, r.where(x == y, 0.5, r.where(x < y, 1.0, math.nan)))),
@@ -256,7 +255,7 @@ _BUILTIN = (
        value=lambda x, y: r.where(x >= y, x, r.where(x < y, y, x + y)),  # a tie gives x, as torch (−0.0 or 0.0)
        edges=((1.0, 1.0), (0.0, -0.0), (-0.0, 0.0), (2.0, 1.0), (1.0, 2.0)),
        torch="torch.maximum(x, y)"),
-    Op("minimum", "min", "minimum(x, y)",
+    Op("minimum", "minimum(x, y)",
        ("1 if x < y else (½ if x = y else 0)", "0 if x < y else (½ if x = y else 1)"),
        lambda x, y, out: (r.where(x < y, 1.0, r.where(x == y, 0.5, r.where(x > y, 0.0, math.nan))),
                           r.where(x < y, 0.0, r.where(x == y, 0.5, r.where(x > y, 1.0, math.nan)))),

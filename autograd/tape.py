@@ -41,7 +41,8 @@ from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
 
-from .graph import _lock, grad
+from .backward import _lock
+from .derivatives import grad
 from .value import Value, backward_runs
 
 np: Any = None  # numpy and the replay's module, imported by the first tape (see _load):

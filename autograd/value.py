@@ -1,7 +1,7 @@
 """Value: a scalar that remembers how it was made.
 
 Every node records, in the forward pass, its parents and the local derivatives
-∂node/∂parent as plain numbers.  Backward (in :mod:`autograd.graph`) is then one
+∂node/∂parent as plain numbers.  Backward (in :mod:`autograd.backward`) is then one
 pass of multiply-and-add over the graph, and anything (viz, a learner at the
 REPL) can read the numbers the chain rule multiplies.
 
@@ -28,11 +28,12 @@ the first such node.
 
 from __future__ import annotations
 
-import math
 import numbers
-from typing import Union
+from typing import Any, Union
 
-from .tags import _current, _current_constant
+from .checks import instance, real
+from .methods import OpMethods
+from .scopes import _current, _current_constant, _Tag
 
 Number = Union[int, float]
 
@@ -47,21 +48,6 @@ backward_runs = [0]
 _BIG = 1.7976931348623157e308  # the largest float: a result beyond it, either way, overflowed
 
 
-def _as_float(data: object, what: str) -> float:
-    if type(data) is float:
-        return data
-    if isinstance(data, numbers.Real):  # int, bool, Fraction, numpy real scalars
-        try:
-            return float(data)
-        except OverflowError:
-            # digits from the bit length: str() of a huge int is itself refused past 4,300 digits
-            digits = int(abs(int(data)).bit_length() * math.log10(2)) + 1
-            raise OverflowError(
-                f"{what} is too large for a float: {type(data).__name__} of about {digits} digits"
-            ) from None
-    raise TypeError(f"{what} must be a real number (int or float), got {type(data).__name__}: {data!r}")
-
-
 def _overflow(op: str, out: float, *operands: float) -> float:
     """Called when a result is not finite: raise if finite operands overflowed, else pass it on."""
     if out != out or not all(-_BIG <= x <= _BIG for x in operands):
@@ -70,7 +56,7 @@ def _overflow(op: str, out: float, *operands: float) -> float:
     raise OverflowError(f"{op}: result out of range for finite operands ({shown})")
 
 
-class Value:
+class Value(OpMethods):
     """A scalar node in a computation graph.
 
     ``data`` is the value, ``grad`` is ∂(output of the last backward)/∂self.
@@ -79,13 +65,26 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "op", "_tag", "_p0", "_p1", "_g0", "_g1", "_mark", "_pending", "_gv")
-    # _mark and _pending belong to backward: the run that last counted this node, and its
-    # count of consumers yet to add their share.  _gv, set only by a create_graph backward
-    # (and unset until then, which costs nothing), is (that run's number, the Value that
-    # computes grad): any later backward has another number, so the Value is stale.
+    data: float
+    grad: float
+    op: str
+    _tag: _Tag
+    _p0: Value | None
+    _p1: Value | None
+    _g0: float
+    _g1: float
+    _mark: object
+    _pending: int
+    _gv: tuple[int, Value]
+    # One slot, one meaning.  _mark and _pending belong to backward (autograd.backward):
+    # _mark is the token of the run that last counted this node, _pending that run's count
+    # of consumers yet to add their share (read only by the run whose token _mark holds).
+    # _gv, set only by a create_graph backward (and unset until then, which costs nothing),
+    # is (that run's number, the Value that computes grad): any later backward has another
+    # number, so the Value is stale.
 
     def __init__(self, data: Number, label: str = "") -> None:
-        self.data = _as_float(data, "Value data")
+        self.data = real(data, "Value data")
         self.grad = 0.0
         self.op = ""
         self._tag = _current()
@@ -167,8 +166,6 @@ class Value:
     # -- pickling and copying: flat, so that any depth works (see _flatten) -------------
 
     def __reduce__(self) -> tuple:
-        from .graph import _flatten, _leaf, _unflatten
-
         if self._p0 is None:
             return (_leaf, (self.data, self.grad, self._tag))
         return (_unflatten, (_flatten(self),))
@@ -204,10 +201,10 @@ class Value:
         return _node(out, "add", self, other, 1.0, 1.0)
 
     def __radd__(self, other: Number) -> Value:
-        other = _lift(other)
-        if other is NotImplemented:
+        o = _lift(other)
+        if o is NotImplemented:
             return NotImplemented
-        return other.__add__(self)
+        return o.__add__(self)
 
     def __sub__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value:
@@ -220,10 +217,10 @@ class Value:
         return _node(out, "sub", self, other, 1.0, -1.0)
 
     def __rsub__(self, other: Number) -> Value:
-        other = _lift(other)
-        if other is NotImplemented:
+        o = _lift(other)
+        if o is NotImplemented:
             return NotImplemented
-        return other.__sub__(self)
+        return o.__sub__(self)
 
     def __mul__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value:
@@ -236,10 +233,10 @@ class Value:
         return _node(out, "mul", self, other, other.data, self.data)
 
     def __rmul__(self, other: Number) -> Value:
-        other = _lift(other)
-        if other is NotImplemented:
+        o = _lift(other)
+        if o is NotImplemented:
             return NotImplemented
-        return other.__mul__(self)
+        return o.__mul__(self)
 
     # -- unary ops --------------------------------------------------------------
 
@@ -270,7 +267,7 @@ class Value:
         also gets ``grad_value``, a Value computing its gradient from the same leaves,
         which can be differentiated again; ``grad`` stays the same float.
         """
-        from .graph import backward
+        from .backward import backward
 
         backward(self, grad, create_graph)
 
@@ -306,13 +303,84 @@ def _lift(x: object) -> Value:
         return x
     t = type(x)
     if t is float or t is int or isinstance(x, numbers.Real):
-        c = _node(_as_float(x, "operand"), "", None, None, 0.0, 0.0)
+        c = _node(real(x, "operand"), "", None, None, 0.0, 0.0)
         c._tag = _current_constant()
         return c
-    return NotImplemented  # type: ignore[return-value]
+    return NotImplemented
 
 
 def _data_of(x: object) -> float:
     if isinstance(x, Value):
         return x.data
-    return _as_float(x, "comparison operand")
+    return real(x, "comparison operand")
+
+
+# -- the graph a Value heads -----------------------------------------------------
+
+
+def topological(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, parents before the nodes made from them.
+
+    Deterministic: parents are visited in recorded order.  Iterative, so any depth works.
+    """
+    instance(root, Value, "topological()")
+    order: list[Value] = []
+    done: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in done:
+            continue
+        done.add(node)
+        stack.append((node, True))
+        p0, p1 = node._p0, node._p1
+        # pushed last is popped first: p0 is explored before p1
+        if p1 is not None and p1 not in done:
+            stack.append((p1, False))
+        if p0 is not None and p0 not in done:
+            stack.append((p0, False))
+    return order
+
+
+# -- pickling and copying, flat so that any depth works ----------------------------
+
+
+def _leaf(data: float, grad: float, tag: _Tag) -> Value:
+    v = _node(data, "", None, None, 0.0, 0.0)
+    v.grad = grad
+    v._tag = tag
+    return v
+
+
+def _flatten(root: Value) -> list[tuple[Any, ...]]:
+    """The inner nodes below ``root`` as a list, parents first; a parent is an index into
+    the list (an inner node) or the leaf Value itself, which pickles on its own (and once,
+    so leaves shared with other pickled objects stay shared).  Inner nodes are rebuilt."""
+    index: dict[Value, int] = {}
+    rows: list[tuple[Any, ...]] = []
+    for node in topological(root):
+        if node._p0 is None:
+            continue
+        index[node] = len(rows)
+        p0, p1 = node._p0, node._p1
+        rows.append((
+            node.data, node.grad, node.op, node._tag,
+            index.get(p0, p0), index.get(p1, p1) if p1 is not None else None,
+            node._g0, node._g1,
+        ))
+    return rows
+
+
+def _unflatten(rows: list[tuple[Any, ...]]) -> Value:
+    if not isinstance(rows, list) or not rows:
+        raise ValueError("a pickled Value graph must be a non-empty list of nodes")
+    nodes: list[Value] = []
+    for data, grad_, op, tag, p0, p1, g0, g1 in rows:
+        v = _node(data, op, nodes[p0] if type(p0) is int else p0, nodes[p1] if type(p1) is int else p1, g0, g1)
+        v.grad = grad_
+        v._tag = tag
+        nodes.append(v)
+    return nodes[-1]

@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .module import _check_size, _rng
+from autograd import checks
+
+from .module import _rng
 
 
 def _noise(noise: float) -> float:
-    noise = float(noise)
-    if not noise >= 0.0:
-        raise ValueError(f"noise must be >= 0, got {noise}")
-    return noise
+    return checks.number(noise, "noise", at_least=0.0)
 
 
 def moons(n: int = 100, noise: float = 0.1, seed: int | None = 0) -> tuple[list, list]:
     """Two interleaving half circles; labels −1 and +1 (the upper moon is −1)."""
-    n = _check_size(n, "n", least=2)
+    n = checks.integer(n, "n", least=2)
     noise = _noise(noise)
     rng = _rng(seed)
     n_top = n // 2
@@ -37,8 +36,8 @@ def blobs(
     n: int = 150, centers: int = 3, spread: float = 0.6, seed: int | None = 0
 ) -> tuple[list, list]:
     """Gaussian clusters around ``centers`` points on a circle of radius 3; labels 0..centers−1."""
-    n = _check_size(n, "n")
-    k = _check_size(centers, "centers")
+    n = checks.integer(n, "n")
+    k = checks.integer(centers, "centers")
     spread = _noise(spread)
     rng = _rng(seed)
     angles = 2.0 * np.pi * np.arange(k) / k
@@ -51,7 +50,7 @@ def blobs(
 
 def xor(n: int = 4, noise: float = 0.0, seed: int | None = 0) -> tuple[list, list]:
     """The XOR truth table (labels 0/1), repeated to ``n`` points with optional jitter."""
-    n = _check_size(n, "n")
+    n = checks.integer(n, "n")
     noise = _noise(noise)
     rng = _rng(seed)
     corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -65,8 +64,8 @@ def spirals(
     n: int = 200, classes: int = 2, noise: float = 0.2, seed: int | None = 0
 ) -> tuple[list, list]:
     """``classes`` interleaved spiral arms; labels 0..classes−1."""
-    n = _check_size(n, "n")
-    k = _check_size(classes, "classes", least=2)
+    n = checks.integer(n, "n")
+    k = checks.integer(classes, "classes", least=2)
     noise = _noise(noise)
     rng = _rng(seed)
     labels = np.arange(n) % k
@@ -75,15 +74,3 @@ def spirals(
     X = np.column_stack([r * np.sin(theta), r * np.cos(theta)])
     order = rng.permutation(n)
     return X[order].tolist(), labels[order].astype(int).tolist()
-
-
-def regression_line(
-    n: int = 50, slope: float = 2.0, intercept: float = -1.0, noise: float = 0.1, seed: int | None = 0
-) -> tuple[list, list]:
-    """Points on y = slope·x + intercept plus Gaussian noise; x uniform in [−1, 1]; X rows have one entry."""
-    n = _check_size(n, "n")
-    noise = _noise(noise)
-    rng = _rng(seed)
-    x = rng.uniform(-1.0, 1.0, size=n)
-    y = float(slope) * x + float(intercept) + rng.normal(scale=noise, size=n)
-    return x[:, None].tolist(), y.tolist()

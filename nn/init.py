@@ -18,6 +18,8 @@ from typing import Union
 
 import numpy as np
 
+from autograd import checks
+
 Initializer = Callable[[int, int, np.random.Generator], float]
 
 
@@ -28,11 +30,7 @@ def zeros(fan_in: int, fan_out: int, rng: np.random.Generator) -> float:
 
 def constant(c: float) -> Initializer:
     """An initialiser giving every weight the value ``c``."""
-    if isinstance(c, bool) or not isinstance(c, (int, float, np.floating, np.integer)):
-        raise TypeError(f"constant() needs a number, got {type(c).__name__}")
-    value = float(c)
-    if not math.isfinite(value):
-        raise ValueError(f"constant() needs a finite number, got {value}")
+    value = checks.number(c, "constant()'s c", finite=True)
 
     def init(fan_in: int, fan_out: int, rng: np.random.Generator) -> float:
         return value

@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence, Set
-from typing import Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
-from autograd import OPS, Value, scope
+from autograd import OPS, Value, checks, scope
 
 from . import init as initializers
 
@@ -77,25 +77,15 @@ def _check_activation(name: object) -> str:
     return name
 
 
-def _check_size(n: object, what: str, least: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{what} must be an int, got {type(n).__name__}")
-    if n < least:
-        raise ValueError(f"{what} must be >= {least}, got {n}")
-    return int(n)
-
-
 def _rng(seed: object) -> np.random.Generator:
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"seed must be an int, a numpy Generator or None, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
-    return np.random.default_rng(seed)
+    return np.random.default_rng(checks.integer(seed, "seed", least=0))
 
 
-def check_inputs(xs: object, n: int, who: str) -> Sequence[Input]:
+def check_inputs(xs: Any, n: int, who: str) -> Sequence[Input]:
     """xs as a sequence of n Values or real numbers, or a clear error."""
     if isinstance(xs, (Value, numbers.Real)):
         xs = [xs]
@@ -112,7 +102,14 @@ def check_inputs(xs: object, n: int, who: str) -> Sequence[Input]:
 
 
 class Module:
-    """Anything with parameters: ``parameters()``, ``zero_grad()``."""
+    """Anything with parameters: ``parameters()``, ``zero_grad()``.
+
+    Every model here takes ``nin`` inputs and is called on one row of them."""
+
+    nin: int
+
+    if TYPE_CHECKING:  # each model defines it
+        def __call__(self, xs: Sequence[Input]) -> Value | list[Value]: ...
 
     def parameters(self) -> list[Value]:
         return []
@@ -145,12 +142,11 @@ class Neuron(Module):
         seed: int | np.random.Generator | None = None,
         fan_out: int = 1,
     ) -> None:
-        self.nin = _check_size(nin, "nin")
+        self.nin = checks.integer(nin, "nin")
         self.activation = _check_activation(activation)
-        if not isinstance(bias, bool):
-            raise TypeError(f"bias must be True or False, got {type(bias).__name__}")
+        checks.flag(bias, "bias")
         make = initializers.resolve(init)
-        fan_out = _check_size(fan_out, "fan_out")
+        fan_out = checks.integer(fan_out, "fan_out")
         rng = _rng(seed)
         self.init = initializers.name_of(init)
         self.w = [Value(_weight(make, self.nin, fan_out, rng), label=f"w{i + 1}") for i in range(self.nin)]
@@ -165,7 +161,7 @@ class Neuron(Module):
         z = self.b
         for wi, xi in zip(self.w, xs):
             z = wi * xi if z is None else z + wi * xi
-        return self._act(z)
+        return self._act(z)  # type: ignore[arg-type]  # not None: nin >= 1, so the loop ran
 
     def parameters(self) -> list[Value]:
         return self.w + [self.b] if self.b is not None else list(self.w)
@@ -194,8 +190,8 @@ class Layer(Module):
         seed: int | np.random.Generator | None = None,
         bias: bool = True,
     ) -> None:
-        self.nin = _check_size(nin, "nin")
-        self.nout = _check_size(nout, "nout")
+        self.nin = checks.integer(nin, "nin")
+        self.nout = checks.integer(nout, "nout")
         self.activation = _check_activation(activation)
         rng = _rng(seed)
         self._scopes = [f"neuron{j + 1}" for j in range(self.nout)]  # named once, entered on every call
@@ -239,10 +235,10 @@ class MLP(Module):
         seed: int | np.random.Generator | None = None,
         bias: bool = True,
     ) -> None:
-        self.nin = _check_size(nin, "nin")
+        self.nin = checks.integer(nin, "nin")
         if isinstance(nouts, (int, str)) or not hasattr(nouts, "__iter__"):
             raise TypeError(f"nouts must be a list of layer sizes, got {type(nouts).__name__}")
-        nouts = [_check_size(n, "each layer size") for n in nouts]
+        nouts = [checks.integer(n, "each layer size") for n in nouts]
         if not nouts:
             raise ValueError("nouts must name at least one layer")
         self.activation = _check_activation(activation)
@@ -264,7 +260,7 @@ class MLP(Module):
         return [self.nin] + [layer.nout for layer in self.layers]
 
     def __call__(self, xs: Sequence[Input]) -> Value | list[Value]:
-        x = check_inputs(xs, self.nin, "MLP")
+        x: Any = check_inputs(xs, self.nin, "MLP")
         for i, layer in enumerate(self.layers):
             with scope(f"layer{i + 1}"):
                 x = layer.forward(x)
@@ -296,13 +292,15 @@ class Perceptron(Neuron):
         """
         rows = _check_dataset(X, y, self.nin)
         lr = _check_lr(lr)
-        epochs = _check_size(epochs, "epochs")
+        epochs = checks.integer(epochs, "epochs")
         targets = []
         for i, t in enumerate(y):
             if t not in (0, 1):
                 raise ValueError(f"Perceptron targets must be 0 or 1, got y[{i}] = {t!r}")
             targets.append(float(t))
         mistakes = []
+        b = self.b
+        assert b is not None  # a Perceptron always has its bias
         for _ in range(epochs):
             wrong = 0
             for x, t in zip(rows, targets):
@@ -311,7 +309,7 @@ class Perceptron(Neuron):
                     wrong += 1
                     for wi, xi in zip(self.w, x):
                         wi.data += lr * error * xi
-                    self.b.data += lr * error
+                    b.data += lr * error
             mistakes.append(wrong)
             if not wrong:
                 break
@@ -322,14 +320,10 @@ class Perceptron(Neuron):
 
 
 def _check_lr(lr: object) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        raise TypeError(f"lr must be a number, got {type(lr).__name__}")
-    if not lr > 0 or not np.isfinite(lr):
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-    return float(lr)
+    return checks.number(lr, "lr", above=0.0, finite=True)
 
 
-def _check_dataset(X: object, y: object, nin: int) -> list[list[float]]:
+def _check_dataset(X: Any, y: Any, nin: int) -> list[list[float]]:
     """X as a list of rows of nin floats, with as many targets in y, or a clear error."""
     for name, seq in (("X", X), ("y", y)):
         if isinstance(seq, (str, bytes)) or not hasattr(seq, "__len__"):

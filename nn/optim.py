@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 
-from autograd import Value
+from autograd import Value, checks
 
 from .module import _check_lr
 
@@ -20,18 +19,11 @@ class SGD:
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0) -> None:
         if isinstance(params, Value) or not hasattr(params, "__iter__"):
             raise TypeError(f"SGD needs a list of Values (model.parameters()), got {type(params).__name__}")
-        self.params = list(params)
-        for i, p in enumerate(self.params):
-            if not isinstance(p, Value):
-                raise TypeError(f"SGD params[{i}] must be a Value, got {type(p).__name__}")
+        self.params = checks.instances(list(params), Value, "SGD params")
         if not self.params:
             raise ValueError("SGD got no parameters to optimise")
         self.lr = _check_lr(lr)
-        if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real):
-            raise TypeError(f"momentum must be a number, got {type(momentum).__name__}")
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        self.momentum = float(momentum)
+        self.momentum = checks.number(momentum, "momentum", at_least=0.0, below=1.0)
         self._velocity = [0.0] * len(self.params)
 
     def step(self) -> None:

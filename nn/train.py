@@ -15,11 +15,11 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from autograd import Tape, Value, trace
+from autograd import Tape, Value, checks, trace
 from autograd.diagnosis import diagnose
 
 from .losses import accuracy
-from .module import Module, _check_dataset, _check_size, _rng
+from .module import Module, _check_dataset, _rng
 from .optim import SGD
 
 
@@ -112,10 +112,8 @@ def fit(
     the same losses and accuracies as the scalar path, to rounding, many times faster.  The model's forward pass is
     traced once, so it must not branch on ``.data`` (nn's models do not).
     """
-    if not isinstance(model, Module):
-        raise TypeError(f"fit needs an nn Module, got {type(model).__name__}")
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    checks.instance(model, Module, "fit")
+    checks.function(loss_fn, "loss_fn")
     nin = model.nin  # every model here knows its input size
     rows = _check_dataset(X, y, nin)
     targets = list(y)
@@ -124,11 +122,10 @@ def fit(
             number = v.data if isinstance(v, Value) else v
             if isinstance(number, numbers.Real) and not math.isfinite(number):
                 raise ValueError(f"y[{i}] is {t!r}: the targets must be finite (drop or fill that row)")
-    epochs = _check_size(epochs, "epochs")
+    epochs = checks.integer(epochs, "epochs")
     if batch_size is not None:
-        batch_size = _check_size(batch_size, "batch_size")
-    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not (math.isfinite(l2) and l2 >= 0):
-        raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
+        batch_size = checks.integer(batch_size, "batch_size")
+    l2 = checks.number(l2, "l2", at_least=0.0, finite=True, type_error=ValueError)
     params = model.parameters()
     optimizer = SGD(params, lr, momentum)
     tape = _tape_of(model, rows[0]) if batched else None
@@ -178,21 +175,21 @@ def _epoch(
     n = len(rows)
     order = rng.permutation(n) if batch_size else range(n)
     size = batch_size or n
-    loss_sum, hits = 0.0, 0
+    loss_sum = 0.0
+    hits: int | None = 0
     for start in range(0, n, size):
         idx = order[start : start + size]
         batch_targets = [targets[i] for i in idx]
         first = epoch == 1 and start == 0  # no update has been made yet
         try:
+            preds: list[Any]  # a Value per row, or a row of Values (a model with several outputs)
             if tape is None:
                 preds = [model(rows[i]) for i in idx]
             else:
                 out = tape(np.asarray([rows[i] for i in idx]))
                 # the tape's outputs become leaves of the loss's graph: a Value per row, or a row of them
                 preds = [Value(float(v)) for v in out] if tape.single else [[Value(float(v)) for v in r] for r in out]
-            loss = loss_fn(preds, batch_targets)
-            if not isinstance(loss, Value):
-                raise TypeError(f"loss_fn must return a Value, got {type(loss).__name__}")
+            loss = checks.returned(loss_fn(preds, batch_targets), Value, "loss_fn")
             if l2:
                 loss = loss + l2 * sum((p * p for p in params), Value(0.0))
         except OverflowError as error:

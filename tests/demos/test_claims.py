@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-import autograd.graph
+import autograd.backward
 from demos.common import ClaimFailed, Section
 
 
@@ -42,7 +42,7 @@ def test_a_demo_whose_engine_is_broken_reports_its_claims_failed(tmp_path, monke
     # backward that does nothing: every claim about a gradient must now fail, not pass
     import demos.chain_rule as chain
 
-    monkeypatch.setattr(autograd.graph, "backward", lambda root, grad=1.0, create_graph=False: None)
+    monkeypatch.setattr(autograd.backward, "backward", lambda root, grad=1.0, create_graph=False: None)
     with pytest.raises(ClaimFailed) as raised:
         chain.run(tmp_path, quick=True)
     section = json.loads((tmp_path / "chain_rule.json").read_text(encoding="utf-8"))

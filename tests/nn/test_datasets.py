@@ -5,8 +5,7 @@ import pytest
 from nn import datasets
 
 
-@pytest.mark.parametrize("make", [datasets.moons, datasets.blobs, datasets.xor, datasets.spirals,
-                                  datasets.regression_line])
+@pytest.mark.parametrize("make", [datasets.moons, datasets.blobs, datasets.xor, datasets.spirals])
 def test_seeded_lists_of_equal_length(make) -> None:
     X, y = make(seed=3)
     again = make(seed=3)
@@ -21,11 +20,6 @@ def test_labels() -> None:
     assert set(datasets.blobs(30, centers=3)[1]) == {0, 1, 2}
     assert datasets.xor()[1] == [0, 1, 1, 0]
     assert set(datasets.spirals(30, classes=3)[1]) == {0, 1, 2}
-
-
-def test_regression_line_follows_its_slope() -> None:
-    X, y = datasets.regression_line(200, slope=2.0, intercept=-1.0, noise=0.0)
-    assert all(abs(yi - (2 * row[0] - 1)) < 1e-12 for row, yi in zip(X, y))
 
 
 @pytest.mark.parametrize("call, error", [
