@@ -34,7 +34,7 @@ class _Group:
             self.terms = np.array(operands, dtype=np.intp)  # (nodes, terms)
             self.columns = [_rows_of(self.terms[:, j]) for j in range(self.terms.shape[1])]
             self.owner = np.repeat(np.arange(len(nodes)), self.terms.shape[1])
-            self.scatter = (_Scatter(self.terms.ravel()),)
+            self.scatter: tuple[_Scatter, ...] = (_Scatter(self.terms.ravel()),)
         else:
             self.p0 = np.array([ops[0] for ops in operands], dtype=np.intp)
             self.p1 = np.array([ops[1] for ops in operands], dtype=np.intp) if len(operands[0]) > 1 else None
@@ -72,7 +72,7 @@ class _Group:
             self.scatter[0].add(G, g[self.owner])
             return
         if self.op in ("add", "sub"):
-            shares = (g, g if self.op == "add" else -g)
+            shares: tuple[Any, ...] = (g, g if self.op == "add" else -g)
         elif self.op == "neg":
             shares = (-g,)
         else:
@@ -132,13 +132,13 @@ class _MatMul:
         self.columns = [_rows_of(self.rest[:, j]) for j in range(self.rest.shape[1])] if self.rest is not None \
             else []
         self.scatter_a = _Scatter(self.A)
-        self.scatter_rest = _Scatter(self.rest.ravel()) if self.rest is not None else None
+        self.scatter_rest: Any = _Scatter(self.rest.ravel()) if self.rest is not None else None
         self.owner = np.repeat(np.arange(len(nodes)), self.rest.shape[1]) if self.rest is not None else None
         places = self.W.ravel()
         block = _rows_of(places)
         # the weights' gradients go back into the parameters' vector: a slice when the weights
         # are one block of it (a layer's, in order), an index when each weight is used once
-        self.weight_places = block if isinstance(block, slice) else places
+        self.weight_places: Any = block if isinstance(block, slice) else places
         self.weight_block = block if isinstance(block, slice) else None
         self.weights_unique = self.weight_block is not None or _distinct(places)
         # the biases' places in the parameters' vector (one per sum), or None

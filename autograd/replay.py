@@ -112,15 +112,18 @@ def make_plan(order: list[Value], count: dict[Value, int], inputs: list[Value]) 
     for n in reversed(order):  # readers first: a chain's last addition before those folded into it
         if n.op != _ADD or n in inner:
             continue
-        terms = [n._p1]
-        node = n._p0
+        terms: list[Any] = [n._p1]
+        node: Any = n._p0
         while node.op == _ADD and count[node] == 1:  # read only here, as the left operand
             inner.add(node)
             terms.append(node._p1)
             node = node._p0
         terms.append(node)
         terms.reverse()
-        weights, operands, rest, used = [], [], [], []
+        weights: list[Any] = []
+        operands: list[Any] = []
+        rest: list[Any] = []
+        used: list[Any] = []
         for t in terms:
             if t.op == "mul" and count[t] == 1:
                 p0, p1 = t._p0, t._p1
@@ -176,10 +179,10 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
             continue
         if n in lifted:
             weights, operands, rest, bias = lifted[n]
-            key = (tuple(operands), len(rest), bias is None)
-            shape = shapes.get(key)
+            reads = (tuple(operands), len(rest), bias is None)
+            shape = shapes.get(reads)
             if shape is None:  # the first sum that reads these row-values: how deep they are
-                shape = shapes[key] = len(shapes)
+                shape = shapes[reads] = len(shapes)
                 deepest[shape] = max(level[t] for t in operands)
             depth = 1 + max(deepest[shape], max((level[t] for t in rest), default=0))
             level[n] = depth
@@ -226,13 +229,13 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
     consumers, as_weight, given = plan.consumers, plan.as_weight, set(inputs)
     for d, op, k in keys:
         if op == "matmul":
-            nodes, ws, operands, rest, biases = lifts[(d, k)]
-            own = (all(consumers[x] == len(nodes) for x in operands),  # read by this group's products only
+            nodes, ws, reads_, rests, biases = lifts[(d, k)]
+            own = (all(consumers[x] == len(nodes) for x in reads_),  # read by this group's products only
                    max(map(as_weight.__getitem__, chain.from_iterable(ws))) == 1,
                    all(as_weight[b] == 1 for b in biases))
             groups.append(_MatMul([index[n] for n in nodes], [list(map(position.__getitem__, row)) for row in ws],
-                                  [index[x] for x in operands], [[index[t] for t in r] for r in rest],
-                                  [position[b] for b in biases], own, all(x in given for x in operands)))
+                                  [index[x] for x in reads_], [[index[t] for t in r] for r in rests],
+                                  [position[b] for b in biases], own, all(x in given for x in reads_)))
         else:
             nodes, ops, const = steps[(d, op, k)]
             groups.append(_Group(op, [index[n] for n in nodes], [[index[p] for p in o] for o in ops], const))
