@@ -184,8 +184,7 @@ class Tape:
         return _replay.rows(X, self.n_inputs)
 
     def _forward(self, X: Any, P: Any, first_row: int = 0) -> tuple[Any, list[tuple[Any, ...]]]:
-        n = X.shape[0]
-        V = np.empty((self._nodes, n))
+        V = self._values(X.shape[0])
         for row, value in self._constants:
             V[row] = value
         if len(self._param_rows):
@@ -282,6 +281,17 @@ class Tape:
             dP[self._param_rowed] += G[self._param_rows].sum(axis=1)
         return dP
 
+    def _values(self, n: int) -> Any:
+        """The values' array for a forward over n rows: this thread's last one when it has n rows
+        (its forward state is replaced by this one anyway; new memory each step would cost page
+        faults), unless it is large."""
+        buffer = getattr(self._state, "values", None)
+        if buffer is None or buffer.shape[1] != n:
+            buffer = np.empty((self._nodes, n))
+            if 8 * buffer.size <= 2**26:
+                self._state.values = buffer
+        return buffer
+
     def _zeros(self, shape: tuple[int, int]) -> Any:
         """The gradients' array for a backward, zero in every row that backward adds into (the
         others it writes first): a small buffer is kept per thread (cheaper than new memory every
@@ -307,11 +317,13 @@ class Tape:
         if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
             raise ValueError(f"tape.check: rows must be a positive int (how many rows to check), got {rows!r}")
         X = _replay.rows(X, self.n_inputs)
-        found = self._last
+        found, values = self._last, getattr(self._state, "values", None)
+        self._state.values = None  # (the forward state's array is not to be reused by the check's)
         try:
             self._check(X, rows, rtol, atol)
         finally:
             self._last = found  # a check leaves the forward state as it found it
+            self._state.values = values
 
     def _check(self, X: Any, rows: int, rtol: float, atol: float) -> None:
         n, k = X.shape[0], len(self.outputs)
