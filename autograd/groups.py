@@ -121,7 +121,7 @@ class _MatMul:
 
     def __init__(self, nodes: list[int], weights: list[list[int]], operands: list[int], rest: list[list[int]],
                  biases: list[int], own: tuple[bool, bool, bool] = (False, False, False),
-                 inputs_only: bool = False) -> None:
+                 inputs_only: bool = False, ones: int | None = None) -> None:
         self.nodes = np.array(nodes, dtype=np.intp)
         self.out = _rows_of(self.nodes)
         self.W = np.array(weights, dtype=np.intp)  # (k, m): the weights' places in the parameters' vector
@@ -152,6 +152,9 @@ class _MatMul:
         self.own_w = own_w and self.weight_block is not None and self.weights_unique
         self.own_b = own_b and isinstance(self.bias, slice)
         self.inputs_only = inputs_only
+        # ``ones``: the row of ones read last, against a last column of weights that are the
+        # biases (W @ A adds them); the row-values proper are the others
+        self.ones = ones
         self.relu: slice | None = None
         self.kept_per_row = len(operands)
 
@@ -176,8 +179,9 @@ class _MatMul:
         np.maximum(out, 0.0, out=h)
         # −0.0 becomes 0.0.  A sum with a bias is −0.0 only where the bias is −0.0 (x + y is −0.0
         # only when both are), so a large layer whose biases are not is spared the pass
-        if out.shape[1] < 256 or self.bias is None or self.rest is not None \
-                or (P[self.bias].view(np.int64) == _MINUS_ZERO).any():
+        biases = P[self.bias] if self.bias is not None else W[:, -1] if self.ones is not None else None
+        if out.shape[1] < 256 or biases is None or self.rest is not None \
+                or (biases.view(np.int64) == _MINUS_ZERO).any():
             h += 0.0
         return (A, W, out, clean)  # relu's derivative is taken from the sums by backward
 

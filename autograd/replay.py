@@ -210,18 +210,36 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
         const.append(tuple(p._tag.constant for p in operands_))
     keys = sorted([(d, op, k) for d, op, k in steps] + [(d, "matmul", k) for d, k in lifts])
     rowed_inputs = [x for x in dict.fromkeys(inputs) if x in level]
-    index = {n: i for i, n in enumerate(rowed_inputs)}
-    for n in leaves:
-        index.setdefault(n, len(index))
+    # a layer whose every sum has its own bias reads, after its row-values, a row of ones, and
+    # its weights' block holds each sum's bias after its weights: W @ A adds the biases too
+    needs_ones = {tuple(lifts[(d, k)][2]) for d, op, k in keys
+                  if op == "matmul" and len(lifts[(d, k)][4]) == len(lifts[(d, k)][0])}
+    ones: dict[tuple[Value, ...], int] = {}  # a block of row-values → the row of ones after it
+    index: dict[Value, int] = {}
+    rows = 0
+
+    def block(nodes: list[Value]) -> None:
+        nonlocal rows
+        for n in nodes:
+            index[n] = rows
+            rows += 1
+        if tuple(nodes) in needs_ones:
+            ones[tuple(nodes)] = rows
+            rows += 1
+
+    block(rowed_inputs)
+    block([n for n in leaves if n not in index])
     for d, op, k in keys:
-        for n in (lifts[(d, k)][0] if op == "matmul" else steps[(d, op, k)][0]):
-            index[n] = len(index)
+        block(lifts[(d, k)][0] if op == "matmul" else steps[(d, op, k)][0])
     placed: dict[Value, None] = {}  # each parameter once, where it is first placed
     for d, op, k in keys:
         if op == "matmul":
-            _, ws, _, _, biases = lifts[(d, k)]
-            placed.update(dict.fromkeys(chain.from_iterable(ws)))
-            placed.update(dict.fromkeys(biases))
+            _, ws, reads_, _, biases = lifts[(d, k)]
+            if tuple(reads_) in ones:
+                placed.update(dict.fromkeys(chain.from_iterable(row + [b] for row, b in zip(ws, biases))))
+            else:
+                placed.update(dict.fromkeys(chain.from_iterable(ws)))
+                placed.update(dict.fromkeys(biases))
     placed.update(dict.fromkeys(plan.parameters))
     vector = list(placed)
     position = dict(zip(vector, range(len(vector))))
@@ -230,12 +248,18 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
     for d, op, k in keys:
         if op == "matmul":
             nodes, ws, reads_, rests, biases = lifts[(d, k)]
+            one = ones.get(tuple(reads_))
+            if one is not None:  # the biases as one more column of weights, read against the ones
+                ws = [row + [b] for row, b in zip(ws, biases)]
+                biases = []
             own = (all(consumers[x] == len(nodes) for x in reads_),  # read by this group's products only
                    max(map(as_weight.__getitem__, chain.from_iterable(ws))) == 1,
                    all(as_weight[b] == 1 for b in biases))
+            read_rows = [index[x] for x in reads_] + ([] if one is None else [one])
             groups.append(_MatMul([index[n] for n in nodes], [list(map(position.__getitem__, row)) for row in ws],
-                                  [index[x] for x in reads_], [[index[t] for t in r] for r in rests],
-                                  [position[b] for b in biases], own, all(x in given for x in reads_)))
+                                  read_rows, [[index[t] for t in r] for r in rests],
+                                  [position[b] for b in biases], own, all(x in given for x in reads_),
+                                  ones=one))
         else:
             nodes, ops, const = steps[(d, op, k)]
             groups.append(_Group(op, [index[n] for n in nodes], [[index[p] for p in o] for o in ops], const))

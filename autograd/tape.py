@@ -86,7 +86,9 @@ class Tape:
         self._param_rows = np.array([self.index[p] for p in rowed], dtype=np.intp)
         self._param_rowed = np.array([position[p] for p in rowed], dtype=np.intp)
         self._constants = [(self.index[n], n.data) for n in kept if n.is_constant]
-        self._nodes = len(kept)
+        ones = sorted({g.ones for g in self._groups if g.op == "matmul" and g.ones is not None})
+        self._constants += [(row, 1.0) for row in ones]  # the rows of ones the layers' biases are read against
+        self._nodes = len(kept) + len(ones)
         self._outs = np.array([self.index[o] for o in self.outputs], dtype=np.intp)
         self._outs_unique = len(set(self._outs.tolist())) == len(self._outs)
         # the rows of G that backward writes before anything adds into them (the outputs' seeds, the

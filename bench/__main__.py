@@ -157,7 +157,7 @@ def batched(micrograd: float | None, reps: int, quick: bool = False) -> None:
         print("  " + f"{'rows':>7}" + "".join(f"{names[k]:>24}" for k in names))
         for n in sizes:
             pair = {"tape": tape_step(n), "numpy": numpy_step(n), "torch": torch_step(n), "jax": jax_step(n)}
-            got = interleaved({k: v for k, v in pair.items() if v is not None}, reps)
+            got = interleaved({k: v for k, v in pair.items() if v is not None}, max(reps, 15))
             cells = [f"{ms(got[k])} ({got[k] / got['numpy']:.2f}x)" if k in got else "not installed" for k in names]
             print("  " + f"{n:>7,}" + "".join(f"{c:>24}" for c in cells))
     trace_times(quick)
@@ -165,14 +165,14 @@ def batched(micrograd: float | None, reps: int, quick: bool = False) -> None:
 
 def interleaved(steps: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
     """Each step's median time: rounds in which every step runs a block of consecutive calls
-    (about 20 ms of them, so that each is timed warm, as in a training loop), one step after
-    the other, so that all see the same machine load."""
+    (at least 3 and about 10 ms of them, so that each is timed warm, as in a training loop), one
+    step after the other, so that all see the same machine load."""
     block = {}
     for name, step in steps.items():
         step()
         start = time.perf_counter()
         step()
-        block[name] = max(1, min(200, int(0.02 / max(time.perf_counter() - start, 1e-6))))
+        block[name] = max(3, min(200, int(0.01 / max(time.perf_counter() - start, 1e-6))))
     times: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(rounds):
         for name, step in steps.items():
