@@ -17,6 +17,8 @@ NUMBER = r"[−-]?\d+(?:\.\d+)?(?:e[−+-]?\d+)?"
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 ACTIVATIONS = {"sigmoid": "σ", "tanh": "tanh", "ReLU": "ReLU", "linear": "linear", "step": "step"}
 _COUNT = r"(\d+|one|two|three|four|five|six)"
+_NAME = r"(?:θ\d+|w\d+|W\d+[₀-₉,]*[₀-₉])(?![\w₀-₉])"  # a weight's name (W1₂₁: W1's row 2, column 1)
+_WEIGHT = rf"(?<![\w/])({_NAME})"
 
 
 @dataclass
@@ -54,7 +56,7 @@ def read_svg(svg: str) -> Drawn:
     for kind, title, body in _GROUP.findall(svg):
         title = html.unescape(title)
         lines = _lines(body)
-        if kind == "edge":
+        if kind == "edge" or re.fullmatch(r"W\d+_\d+_\d+", title):  # draw_network's weight labels are nodes
             drawn.edges.extend(text for text, _ in lines if text)
             fills = re.findall(r'<text[^>]*fill="([^"]+)"[^>]*>', body)
             drawn.colours.extend((text, fills[0] if fills else "black") for text, _ in lines if text)
@@ -110,12 +112,26 @@ def check(caption: str, svg: str) -> tuple[list[str], list[str]]:
     for m in re.finditer(r"\beach unit an? (" + "|".join(ACTIVATIONS) + r")\b", caption):
         units = [u for k in layers for u in drawn.units[k]]
         expect(m.group(0), bool(units) and set(units) == {ACTIVATIONS[m.group(1)]})
-    for m in re.finditer(r"\b((?:θ|w)\d+) = (" + NUMBER + r")", caption):
+    for m in re.finditer(r"\b((?:θ|w)\d+|W\d+[₀-₉,]+) = (" + NUMBER + r")", caption):
         name, value = m.groups()
         on_edge = any(re.fullmatch(rf"{name} = ({NUMBER})", e) and _same_number(e.split(" = ")[1], value)
                       for e in drawn.edges)
         in_box = any(_same_number(v, value) for v in drawn.data.get(name, []))
         expect(m.group(0), on_edge or in_box)
+    if drawn.units:  # a network drawing: every weight the caption names is the name of a drawn edge
+        def value(name: str) -> str | None:
+            for e in drawn.edges:
+                m = re.fullmatch(rf"(?:∂J/∂)?{re.escape(name)} = ({NUMBER})", e)
+                if m:
+                    return m.group(1)
+            return None
+
+        for m in re.finditer(_WEIGHT + r"(?! = [−\d])", caption):
+            expect(m.group(1), value(m.group(1)) is not None)
+        for m in re.finditer(rf"∂J/∂{_NAME}(?: = ∂J/∂{_NAME})+", caption):
+            names = re.findall(r"∂J/∂(" + _NAME + ")", m.group(0))
+            values = [value(n) for n in names]
+            expect(m.group(0), None not in values and len({float(v.replace("−", "-")) for v in values}) == 1)
     for m in re.finditer(r"\b(x\d+) = (" + NUMBER + r")", caption):
         name, value = m.groups()
         expect(m.group(0), any(re.fullmatch(rf"{name} = ({NUMBER})", t) and _same_number(t.split(" = ")[1], value)

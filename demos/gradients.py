@@ -121,7 +121,8 @@ def zero_init(s: Section, seed: int) -> None:
             "after 5 epochs from zero init, the 4 hidden units are still identical, and why says so")
     s.graph(r.draw(), "gradients_zero_init.svg",
             "viz.why(J, model).draw() after training from zero init: the 4 hidden units have the same weights "
-            "(and the same gradients, pen width |∂J/∂w|).")
+            "(and the same gradients, pen width |∂J/∂w|): ∂J/∂W1₁₁ = ∂J/∂W1₂₁ = ∂J/∂W1₃₁ = ∂J/∂W1₄₁, the "
+            "weights from x1 into units 1 to 4.")
 
 
 def nan_through_log(s: Section, seed: int) -> None:

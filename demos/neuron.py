@@ -13,6 +13,7 @@ import nn
 import viz
 from autograd import Value
 
+from . import captions
 from .common import Section, grid, out_folder
 
 TITLE = "1.2 What is a neuron?"
@@ -39,11 +40,14 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     perceptron.b.data = -0.5
     x = [Value(v, label=f"x{i + 1}") for i, v in enumerate([1.0, 0.0, 1.0])]
     drawing = viz.draw_network(perceptron, x=[v.data for v in x])
-    s.graph(drawing, "neuron_perceptron_network.svg",
-            "The notes' picture 1: a perceptron with inputs x1, x2, x3, one weight per input (the edges, blue for "
-            "positive and red for negative, labelled with their values), and one neuron holding the bias b and "
-            "the step activation; its output a is shown.")
-    s.claim(drawing.counts() == (3 + 1, 3), "the picture has a node per input and neuron, and an edge per weight")
+    path = s.graph(drawing, "neuron_perceptron_network.svg",
+            "The notes' picture 1: a perceptron with inputs x1, x2, x3, one weight per input (the edges w1, w2, "
+            "w3, blue for positive and red for negative, labelled with their values), and one neuron holding the "
+            "bias b and the step activation; its output a is shown.")
+    drawn = captions.read_svg(path.read_text(encoding="utf-8"))
+    s.claim(len(drawn.inputs) == 3 and list(drawn.units.values()) == [["step"]]
+            and drawn.edges == [f"w{k + 1} = {viz.fmt(w.data)}" for k, w in enumerate(perceptron.w)],
+            "the picture has a box per input and neuron, and an edge per weight, labelled w1, w2, w3 with its value")
     a = perceptron(x)
     _label_neuron_output(a)
     s.graph(viz.draw(a, show_grad=False, fold=True), "neuron_step.svg",

@@ -118,11 +118,13 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     s.graph(drawing, "weight_init_forward.svg",
             f"The notes' picture 10: forward propagation through the 2-layer network (2 inputs, 3 sigmoid units, "
             f"a sigmoid output) on the example x1 = {viz.fmt(X2[1][0])}, x2 = {viz.fmt(X2[1][1])}: each unit shows "
-            "its output a.")
+            "its output a. Each weight is named by its place in the notes' matrices: W1₂₁ is row 2, column 1 of "
+            "W1, the weight from x1 into unit 2, and W2₁₁, W2₁₂, W2₁₃ carry the three units' outputs into the "
+            "output unit.")
     s.graph(viz.draw_network(net, show_grad=True), "weight_init_backward.svg",
             "The notes' picture 11: backward propagation on the m = 4 XOR examples with the cross-entropy: each "
             "edge is a weight, labelled with ∂J/∂w and coloured by its sign (blue positive, red negative), its pen "
-            "width |∂J/∂w|.")
+            "width |∂J/∂w|; ∂J/∂W1₂₁ is row 2, column 1 of dW1, as the weights are named in picture 10.")
     s.number(f"the largest difference between the engine's gradients and dW1, db1, dW2, db2 from the formulas: "
              f"{worst:.1e}")
     s.claim(worst <= 1e-12, "the engine's gradients equal the notes' matrix formulas to 1e-12")

@@ -14,15 +14,15 @@ refuses with a message saying what to do instead.
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Union
 
-from autograd import Value, topological
+from autograd import Value, checks, topological
 
 from . import forward
 from .chain import ChainRule, chain_rule, node_names
+from .collapse import collapse, is_outside, title
 from .fold import FoldedEdge, Folding
 from .forward import check_mode
 from .notation import SUBSCRIPT, product_formula, steps_text, text_powers
@@ -34,6 +34,10 @@ MAX_NODES = 300  # past this, graphs are collapsed by scope (a few seconds of la
 PATH_COLOR = "#c62828"
 FADED = "#b0b0b0"
 FONT = "Helvetica"
+# with tagged=True (the player's drawing) each box's DOT id is its name (n<i>) and each edge's
+# e<k>, k its place in the order written; graphviz gives the SVG groups those ids and classes
+BOX_CLASS = "cr-box"
+LINK_CLASS = "cr-link"
 
 
 class GraphTooLarge(ValueError):
@@ -43,17 +47,15 @@ class GraphTooLarge(ValueError):
 Highlight = Union[ChainRule, Iterable[Value], None]
 
 
-def _new_drawing(rankdir: str, caption: str = "") -> Drawing:
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
-    g = Drawing(name="chainrule", format="svg")
+def _new_drawing(rankdir: str, caption: str = "", node_ids: Mapping[Value, str] | None = None) -> Drawing:
+    checks.one_of(rankdir, ("LR", "RL", "TB", "BT"), "rankdir")
+    g = Drawing(name="chainrule", format="svg", caption=caption, node_ids=node_ids)
     g.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.45")
     g.attr("node", fontname=FONT, fontsize="11")
     g.attr("edge", fontname=FONT, fontsize="10", arrowsize="0.6")
     if caption:
         lines = "".join(f"{dot_html(line)}<BR ALIGN=\"LEFT\"/>" for line in caption.split("\n"))
         g.attr(label=f"<{lines}>", labelloc="b", labeljust="l", fontsize="12")
-    g.caption = caption
     return g
 
 
@@ -85,19 +87,24 @@ def _node_label(node: Value, names: dict[Value, str], folding: Folding, show_gra
 
 def _add_nodes(g: Drawing, order: list[Value], ids: dict[Value, str], names: dict[Value, str],
                folding: Folding, show_grad: bool, lit: set[Value] | None,
-               grads: dict[Value, float] | None = None, rows: dict[Value, str] | None = None) -> None:
+               grads: dict[Value, float] | None = None, rows: dict[Value, str] | None = None,
+               tagged: bool = False) -> None:
     """A box per node; ``grads`` overrides the gradients shown (the player's, before backward ran),
-    ``rows`` replaces the gradient row (forward mode's ∂node/∂θ; a node not in it gets none)."""
+    ``rows`` replaces the gradient row (forward mode's ∂node/∂θ; a node not in it gets none);
+    ``tagged`` gives each box its DOT id and class."""
     for node in order:
         on = None if lit is None else node in lit
+        tag = {"id": ids[node], "class": BOX_CLASS} if tagged else {}
         if node.is_constant:
             color = FADED if on is False else "#555555"
-            g.node(ids[node], label=f"<{dot_html(fmt(node.data))}>", shape="plain", fontcolor=color, fontsize="10")
+            g.node(ids[node], label=f"<{dot_html(fmt(node.data))}>", shape="plain", fontcolor=color, fontsize="10",
+                   **tag)
         else:
             named = bool(node.label) or names[node] in ("J", "θ")
             grad = node.grad if grads is None else grads.get(node, 0.0)
             row = None if rows is None else rows.get(node, "")
-            g.node(ids[node], label=_node_label(node, names, folding, show_grad, on, named, grad, row), shape="plain")
+            g.node(ids[node], label=_node_label(node, names, folding, show_grad, on, named, grad, row), shape="plain",
+                   **tag)
 
 
 def _edge_label(edge: FoldedEdge, names: dict[Value, str], folding: Folding) -> dict[str, str]:
@@ -135,9 +142,7 @@ def _resolve_highlight(highlight: Highlight) -> tuple[set[Value] | None, set[tup
 
 
 def _check_max(max_nodes: object) -> int:
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"max_nodes must be an int >= 1, got {max_nodes!r}")
-    return max_nodes
+    return checks.integer(max_nodes, "max_nodes", type_error=ValueError)
 
 
 def draw(
@@ -159,27 +164,55 @@ def draw(
     per factor.  Past ``max_nodes`` the graph is collapsed by name scope, or
     refused with GraphTooLarge.
     """
-    return _draw(root, show_grad, rankdir, highlight, max_nodes, show_local, fold, None)
+    return _draw(root, show_grad=show_grad, rankdir=rankdir, highlight=highlight, max_nodes=max_nodes,
+                 show_local=show_local, fold=fold).drawing
 
 
-def _draw(root: Value, show_grad: bool, rankdir: str, highlight: Highlight, max_nodes: int, show_local: bool,
-          fold: bool, grads: dict[Value, float] | None, rows: dict[Value, str] | None = None) -> Drawing:
-    if not isinstance(root, Value):
-        raise TypeError(f"draw() needs a Value, got {type(root).__name__}")
+@dataclass(frozen=True)
+class Drawn:
+    """A drawing of Values and what the player needs to find its way in it: which Value each
+    box is, the edges in the order they were written (DOT ids follow that order), the folding
+    and the names the boxes use.  A drawing collapsed by scope has no boxes of single Values:
+    its ``node_ids`` and ``edges`` are empty."""
+
+    drawing: Drawing
+    node_ids: Mapping[Value, str]
+    edges: tuple[FoldedEdge, ...]
+    folding: Folding
+    names: dict[Value, str]
+
+
+def _draw(root: Value, *, show_grad: bool = True, rankdir: str = "LR", highlight: Highlight = None,
+          max_nodes: int = MAX_NODES, show_local: bool = False, fold: bool = False,
+          grads: dict[Value, float] | None = None, rows: dict[Value, str] | None = None,
+          tagged: bool = False) -> Drawn:
+    """draw()'s work; ``grads`` overrides the gradients the boxes show (the player's, before
+    backward ran), ``rows`` replaces the gradient row (forward mode's ∂node/∂θ) and ``tagged``
+    gives boxes and edges DOT ids and classes (see BOX_CLASS)."""
+    checks.instance(root, Value, "draw()")
     max_nodes = _check_max(max_nodes)
     order = topological(root)
     lit, lit_edges = _resolve_highlight(highlight)
     folding = Folding(order, root, enabled=fold)
     shown = _shown(order, folding)
-    if len(shown) > max_nodes:
-        return _draw_collapsed(order, rankdir, max_nodes, lit, show_grad)
     names = node_names(order)
-    ids = {node: f"n{i}" for i, node in enumerate(order) if node in set(shown)}
-    g = _new_drawing(rankdir)
-    _add_nodes(g, shown, ids, names, folding, show_grad, lit, grads, rows)
-    g.edges_written = _add_edges(g, shown, ids, names, folding, lit, lit_edges, label_all=show_local)
-    g.node_ids, g.folding, g.names = ids, folding, names
-    return g
+    if len(shown) > max_nodes:
+        return Drawn(_draw_collapsed(order, rankdir, max_nodes, lit, show_grad), {}, (), folding, names)
+    return _compose(order, shown, rankdir, "", names, folding, show_grad, lit, lit_edges,
+                    label_all=show_local, grads=grads, rows=rows, tagged=tagged)
+
+
+def _compose(full: list[Value], shown: list[Value], rankdir: str, caption: str, names: dict[Value, str],
+             folding: Folding, show_grad: bool, lit: set[Value] | None, lit_edges: set[tuple[Value, int]], *,
+             label_all: bool, grads: dict[Value, float] | None = None,
+             rows: dict[Value, str] | None = None, tagged: bool = False) -> Drawn:
+    """A box per node of ``shown`` (ids n<i>, i its place in ``full``) and their edges."""
+    kept = set(shown)
+    ids = {node: f"n{i}" for i, node in enumerate(full) if node in kept}
+    g = _new_drawing(rankdir, caption, ids)
+    _add_nodes(g, shown, ids, names, folding, show_grad, lit, grads, rows, tagged=tagged)
+    written = _add_edges(g, shown, ids, names, folding, lit, lit_edges, label_all=label_all, tagged=tagged)
+    return Drawn(g, g.node_ids, tuple(written), folding, names)
 
 
 def _shown(order: list[Value], folding: Folding) -> list[Value]:
@@ -188,7 +221,8 @@ def _shown(order: list[Value], folding: Folding) -> list[Value]:
 
 
 def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dict[Value, str], folding: Folding,
-               lit: set[Value] | None, lit_edges: set[tuple[Value, int]], label_all: bool) -> list[FoldedEdge]:
+               lit: set[Value] | None, lit_edges: set[tuple[Value, int]], label_all: bool,
+               tagged: bool = False) -> list[FoldedEdge]:
     """One edge per (folded) operand of each drawn node; a constant, when drawn, gets its own edge.
     Returns the edges in the order they were written."""
     written = []
@@ -207,6 +241,8 @@ def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dic
                     attrs.update(_edge_label(edge, names, folding))
             elif label_all:
                 attrs.update(_edge_label(edge, names, folding))
+            if tagged:
+                attrs.update({"id": f"e{len(written)}", "class": LINK_CLASS})
             g.edge(ids[edge.lower], ids[edge.upper], **attrs)
             written.append(edge)
     return written
@@ -216,70 +252,17 @@ def _draw_collapsed(
     order: list[Value], rankdir: str, max_nodes: int, lit: set[Value] | None, show_grad: bool
 ) -> Drawing:
     """The deepest grouping by scope that leaves at most max_nodes boxes and as many links."""
-    depth = max((n.scope.count("/") + 1 for n in order if n.scope), default=0)
-    for d in range(depth, 0, -1):  # no scope at all (depth 0): nothing to collapse by
-        key = _keyer(order, d)
-        keys = {key(n) for n in order}
-        if len(keys) > max_nodes:
-            continue
-        links = _links(order, key)
-        if len(links) <= max_nodes:
-            return _collapsed(order, rankdir, d, key, lit, links, show_grad)
-    unscoped = sum(1 for n in order if not n.scope)
-    where = f", {unscoped:,} of them outside any name scope" if unscoped else ""
-    raise GraphTooLarge(
-        f"draw: the graph has {len(order):,} nodes{where}, more than max_nodes={max_nodes} can show readably. "
-        "Draw a smaller graph (one example rather than a whole batch), build it inside autograd.scope() blocks "
-        "so it can be collapsed (nn's layers do this), draw only the paths with draw_chain_rule(J, θ), or raise "
-        "max_nodes (Graphviz needs about 0.3 s for 1,000 nodes and 12 s for 5,000)."
-    )
-
-
-OUTSIDE = "\x00outside"  # the key prefix of the boxes of nodes made outside any scope
-
-
-def _keyer(order: list[Value], depth: int) -> Callable[[Value], str]:
-    """A node's box: its scope cut to ``depth``; a node made outside any scope goes in one box
-    with the others fed by the same top-level scopes (a summed loss after layer3 is one box)."""
-    fed: dict[Value, frozenset[str]] = {}
-    for n in order:  # parents first
-        if not n.scope:
-            sources: set[str] = set()
-            for p in n.parents:
-                if p.scope:
-                    sources.add(p.scope.split("/")[0])
-                else:
-                    sources |= fed[p]
-            fed[n] = frozenset(sources)
-
-    def key(n: Value) -> str:
-        if n.scope:
-            return "/".join(n.scope.split("/")[:depth])
-        return OUTSIDE + ",".join(sorted(fed[n]))
-
-    return key
-
-
-def _links(order: list[Value], key: Callable[[Value], str]) -> Counter:
-    links: Counter[tuple[str, str]] = Counter()
-    for n in order:
-        b = key(n)
-        for p in n.parents:
-            a = key(p)
-            if a != b:
-                links[(a, b)] += 1
-    return links
-
-
-def _collapsed(
-    order: list[Value], rankdir: str, depth: int, key: Callable[[Value], str], lit: set[Value] | None,
-    links: Counter, show_grad: bool
-) -> Drawing:
-    found: dict[str, list[Value]] = {}
-    for n in order:
-        found.setdefault(key(n), []).append(n)
-    # boxes in reading order: layer1 before layer2, neuron2 before neuron10, what is outside first
-    groups = {k: found[k] for k in sorted(found, key=_natural)}
+    grouping = collapse(order, max_nodes)
+    if grouping is None:
+        unscoped = sum(1 for n in order if not n.scope)
+        where = f", {unscoped:,} of them outside any name scope" if unscoped else ""
+        raise GraphTooLarge(
+            f"draw: the graph has {len(order):,} nodes{where}, more than max_nodes={max_nodes} can show readably. "
+            "Draw a smaller graph (one example rather than a whole batch), build it inside autograd.scope() "
+            "blocks so it can be collapsed (nn's layers do this), draw only the paths with draw_chain_rule(J, θ), "
+            "or raise max_nodes (Graphviz needs about 0.3 s for 1,000 nodes and 12 s for 5,000)."
+        )
+    groups = grouping.groups
     box = {k: f"g{i}" for i, k in enumerate(groups)}
     caption = (f"{len(order):,} nodes, collapsed by name scope: each box is one scope with the number of nodes "
                "in it and the value of the last one made there (a neuron's output)")
@@ -287,16 +270,17 @@ def _collapsed(
     g.attr(ordering="out", ranksep="1.0", mclimit="0.01")  # keep the boxes in their written order
     names = node_names(order)
     plain = Folding(order, enabled=False)
-    # at depth 2 and more, the boxes of one top-level scope (a layer) sit in a cluster
+    # at depth 2 and more, the boxes of one top-level scope (a layer) go together
     tops: dict[str, list[str]] = {}
     for k in groups:
-        tops.setdefault(k.split("/")[0] if depth > 1 and not k.startswith(OUTSIDE) else "", []).append(k)
+        tops.setdefault(k.split("/")[0] if grouping.depth > 1 and not is_outside(k) else "", []).append(k)
+
     def add(target: Drawing, k: str) -> None:
         members = groups[k]
-        if k.startswith(OUTSIDE) and len(members) == 1:  # a lone node: drawn as itself
+        if is_outside(k) and len(members) == 1:  # a lone node: drawn as itself
             _add_nodes(target, members, {members[0]: box[k]}, names, plain, show_grad, lit)
         else:
-            _group_node(target, box[k], k, members, lit)
+            _group_node(target, box[k], title(k, members), members, lit)
 
     # the boxes of one top-level scope (a layer) share a column, in order (a rank of their own
     # rather than a cluster: dot may rotate the order of a cluster's nodes)
@@ -310,26 +294,15 @@ def _collapsed(
             for k in keys:
                 add(c, k)
     rank = {k: i for i, k in enumerate(groups)}
-    for (a, b), count in sorted(links.items(), key=lambda item: (rank[item[0][0]], rank[item[0][1]])):
+    for (a, b), count in sorted(grouping.links.items(), key=lambda item: (rank[item[0][0]], rank[item[0][1]])):
         # thicker for more edges between the two boxes
         g.edge(box[a], box[b], penwidth=f"{0.7 + 0.5 * math.log10(count):.2f}", tooltip=f"{count} edges",
                color="#00000066", arrowsize="0.4")
     return g
 
 
-def _natural(key: str) -> list:
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", key)]
-
-
-def _group_node(g: Drawing, gid: str, key: str, members: list[Value], lit: set[Value] | None) -> None:
+def _group_node(g: Drawing, gid: str, title: str, members: list[Value], lit: set[Value] | None) -> None:
     color, _ = _colors(None if lit is None else any(n in lit for n in members))
-    if key.startswith(OUTSIDE):
-        fed = key[len(OUTSIDE):]
-        title = "outside any scope" + (f", fed by {fed.replace(',', ', ')}" if fed else "")
-        if all(n.is_leaf for n in members):
-            title += " (leaves)"
-    else:
-        title = key
     label = (f'<<B>{dot_html(title)}</B><BR/><FONT POINT-SIZE="10">{len(members):,} nodes · '
              f"last {fmt(members[-1].data)}</FONT>>")
     g.node(gid, shape="box", style="rounded", color=color, label=label)
@@ -387,11 +360,6 @@ def draw_chain_rule(
             )
         caption += f"\n({len(order) - len(keep):,} nodes not on these paths are not drawn)"
         order = [n for n in order if n in keep]
-    kept = set(order)
-    ids = {node: f"n{i}" for i, node in enumerate(full) if node in kept}
-    g = _new_drawing(rankdir, caption)
     lit = set(rule.nodes) | {rule.theta}
-    _add_nodes(g, order, ids, names, folding, show_grad, lit, rows=rows)
-    g.edges_written = _add_edges(g, order, ids, names, folding, lit, rule.edges(), label_all=False)
-    g.node_ids, g.folding, g.names = ids, folding, names
-    return g
+    return _compose(full, order, rankdir, caption, names, folding, show_grad, lit, rule.edges(),
+                    label_all=False, rows=rows).drawing

@@ -17,18 +17,18 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from xml.dom import minidom
 
-from autograd import OPS, Value, backward_steps, forward_steps, topological
+from autograd import OPS, Value, backward_steps, checks, forward_steps, topological
 from autograd.files import write_atomic
 
 from . import forward, notation
 from .chain import node_names
-from .draw import MAX_NODES, GraphTooLarge, _check_max, _draw
+from .draw import BOX_CLASS, LINK_CLASS, MAX_NODES, Drawn, GraphTooLarge, _check_max, _draw
 from .notation import text_powers
 from .rendering import render
 from .text import escape_surrogates
@@ -165,11 +165,9 @@ def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False, mode:
     ż = Σ ∂z/∂p · ṗ, ending on ∂J/∂θ at J (the quiz asks for each ż).
     """
     mode = forward.check_mode(mode, wrt, needs_wrt=True)
-    if not isinstance(J, Value):
-        raise TypeError(f"step_through() needs a Value, got {type(J).__name__}")
+    checks.instance(J, Value, "step_through()")
     max_nodes = _check_max(max_nodes)
-    if not isinstance(quiz, bool):
-        raise TypeError(f"quiz must be True or False, got {type(quiz).__name__}")
+    checks.flag(quiz, "quiz")
     order = topological(J)
     if len(order) > max_nodes:
         raise GraphTooLarge(
@@ -184,7 +182,7 @@ def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False, mode:
         for _, p, _, _, after in updates:
             final[p] = after
     # boxes sized for the gradients backward will show, whatever .grad holds now
-    drawing = _draw(J, True, "LR", None, max_nodes, False, True, final)
+    drawn = _draw(J, fold=True, max_nodes=max_nodes, grads=final, tagged=True)
     index = {node: i for i, node in enumerate(order)}
     frames = [Frame("forward", n, value=n.data) for n in order if not n.is_constant]
     frames.append(Frame("seed", J, value=J.data))
@@ -194,8 +192,8 @@ def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False, mode:
             updates=[(p, local, upstream, after) for _, p, local, upstream, after in updates],
             slots=[slot for slot, *_ in updates],
         ))
-    data = _page_data(J, order, index, frames, drawing)
-    return Player(J, frames, _svg(drawing), data, quiz)
+    data = _page_data(J, order, index, frames, drawn)
+    return Player(J, frames, _svg(drawn), data, quiz)
 
 
 def _forward_player(J: Value, wrt: Value, order: list[Value], max_nodes: int, quiz: bool) -> Player:
@@ -206,8 +204,8 @@ def _forward_player(J: Value, wrt: Value, order: list[Value], max_nodes: int, qu
     tangents.update((node, t) for node, _, t in steps)
     # boxes sized for the tangents the frames will show; every named node gets the row
     names = node_names(order)  # as _draw names them
-    drawing = _draw(J, True, "LR", None, max_nodes, False, True, None,
-                    forward.rows(names, wrt, {n: tangents.get(n, 0.0) for n in order}))
+    drawn = _draw(J, fold=True, max_nodes=max_nodes, tagged=True,
+                  rows=forward.rows(names, wrt, {n: tangents.get(n, 0.0) for n in order}))
     index = {node: i for i, node in enumerate(order)}
     frames = [Frame("forward", n, value=n.data) for n in order if not n.is_constant]
     frames.append(Frame("seed", wrt, value=1.0))
@@ -217,12 +215,12 @@ def _forward_player(J: Value, wrt: Value, order: list[Value], max_nodes: int, qu
             total = local * tp if total is None else total + local * tp
             updates.append((p, local, tp, total))
         frames.append(Frame("tangent", node, value=t, updates=updates, slots=[slot for slot, *_ in terms]))
-    data = _page_data(J, order, index, frames, drawing)
+    data = _page_data(J, order, index, frames, drawn)
     data["mode"], data["wrt"] = "forward", index[wrt]
-    return Player(J, frames, _svg(drawing), data, quiz)
+    return Player(J, frames, _svg(drawn), data, quiz)
 
 
-def _box_of(order: list[Value], drawing: Any) -> dict[Value, str | None]:
+def _box_of(order: list[Value], drawn: Drawn) -> dict[Value, str | None]:
     """The drawn box that shows each node: its own, or the box its value is written into."""
     consumer: dict[Value, Value] = {}
     for n in order:
@@ -230,9 +228,9 @@ def _box_of(order: list[Value], drawing: Any) -> dict[Value, str | None]:
             consumer.setdefault(p, n)
     box: dict[Value, str | None] = {}
     for n in reversed(order):  # consumers first
-        if n in drawing.node_ids:
-            box[n] = drawing.node_ids[n]
-        elif n in drawing.folding.folded:
+        if n in drawn.node_ids:
+            box[n] = drawn.node_ids[n]
+        elif n in drawn.folding.folded:
             box[n] = box.get(consumer[n])
         else:
             box[n] = None  # a constant: written as a number inside its consumer's expression
@@ -240,15 +238,15 @@ def _box_of(order: list[Value], drawing: Any) -> dict[Value, str | None]:
 
 
 def _page_data(J: Value, order: list[Value], index: dict[Value, int], frames: list[Frame],
-               drawing: Any) -> dict[str, Any]:
-    box = _box_of(order, drawing)
+               drawn: Drawn) -> dict[str, Any]:
+    box = _box_of(order, drawn)
     # a folded node has no box: call it by what it is, [a3 − 1], rather than by an id nobody sees
-    names = dict(drawing.names)
+    names = dict(drawn.names)
     for n in order:
-        if n in drawing.folding.folded:
-            names[n] = f"[{text_powers(drawing.folding.expression(n, drawing.names))}]"
+        if n in drawn.folding.folded:
+            names[n] = f"[{text_powers(drawn.folding.expression(n, drawn.names))}]"
     step_edge = {}
-    for k, edge in enumerate(drawing.edges_written):
+    for k, edge in enumerate(drawn.edges):
         for node, slot in edge.steps:
             step_edge[f"{index[node]}:{slot}"] = k
     used = sorted({n.op for n in order if n.op})
@@ -262,7 +260,7 @@ def _page_data(J: Value, order: list[Value], index: dict[Value, int], frames: li
         "domains": {name: [[d.message, d.error.__name__, d.nan_passes, d.unless_constant, d.js]
                            for d in OPS[name].domain]
                     for name in used if OPS[name].domain},
-        "nodes": [_node_data(n, index, box, names, drawing) for n in order],
+        "nodes": [_node_data(n, index, box, names, drawn) for n in order],
         "frames": [
             {"kind": f.kind, "node": index[f.node], "slots": f.slots,
              "parents": [index[p] for p, *_ in f.updates]}
@@ -273,7 +271,7 @@ def _page_data(J: Value, order: list[Value], index: dict[Value, int], frames: li
 
 
 def _node_data(n: Value, index: dict[Value, int], box: dict[Value, str | None], names: dict[Value, str],
-               drawing: Any) -> dict[str, Any]:
+               drawn: Drawn) -> dict[str, Any]:
     operands = [_number_or_name(p, names) for p in n.parents]
     op = OPS.get(n.op)
     return {
@@ -283,7 +281,7 @@ def _node_data(n: Value, index: dict[Value, int], box: dict[Value, str | None], 
         "locals": [_num(g) for g in n.local_grads],
         "constant": n.is_constant,
         "box": box[n],
-        "drawn": n in drawing.node_ids,
+        "drawn": n in drawn.node_ids,
         # in the drawing's notation: constants as the box writes them (2, not 2.0), powers raised,
         # a partial with its constants multiplied out (2·r, not 2.0·r^(2.0−1))
         "expr": text_powers(op.render(*[notation.number(p.data) if p.is_constant else o
@@ -304,21 +302,17 @@ def _num(x: float) -> float | str:
     return x if x == x and abs(x) != float("inf") else repr(x)
 
 
-_NODE = re.compile(r'<g id="(node\d+)" class="node">\s*<title>(\w+)</title>')
-_EDGE = re.compile(r'<g id="edge\d+" class="edge">\s*<title>([^<]*)</title>')
-
-
-def _svg(drawing: Any) -> str:
-    """The drawing as inline SVG, each node's group carrying data-node, each edge's data-edge."""
-    svg = render(drawing.source, "svg").decode("utf-8")
-    svg = svg[svg.index("<svg"):]  # no XML prolog or DOCTYPE inside HTML
-    svg = _NODE.sub(lambda m: f'<g id="{m.group(1)}" class="node" data-node="{m.group(2)}" data-value="" '
-                              f'data-grad="">\n<title>{m.group(2)}</title>', svg)
-    # dot writes edges in an order of its own: match each to the edge written, by its ends (title
-    # "n2->n4"), parallel edges in the order written
-    waiting: dict[str, list[int]] = {}
-    for k, edge in enumerate(drawing.edges_written):
-        ends = f"{drawing.node_ids[edge.lower]}&#45;&gt;{drawing.node_ids[edge.upper]}"
-        waiting.setdefault(ends, []).append(k)
-    return _EDGE.sub(
-        lambda m: f'<g class="edge" data-edge="{waiting[m.group(1)].pop(0)}">\n<title>{m.group(1)}</title>', svg)
+def _svg(drawn: Drawn) -> str:
+    """The drawing as inline SVG, each box's group carrying data-node (its DOT id) and the numbers
+    the page writes (data-value, data-grad), each edge's data-edge (its place in the order written,
+    which its DOT id e<k> gives: dot writes edges in an order of its own)."""
+    svg = render(drawn.drawing.source, "svg").decode("utf-8")
+    document = minidom.parseString(svg[svg.index("<svg"):])  # no XML prolog or DOCTYPE inside HTML
+    for g in document.getElementsByTagName("g"):
+        kinds, name = g.getAttribute("class").split(), g.getAttribute("id")
+        if BOX_CLASS in kinds:
+            for key, value in (("data-node", name), ("data-value", ""), ("data-grad", "")):
+                g.setAttribute(key, value)
+        elif LINK_CLASS in kinds:
+            g.setAttribute("data-edge", name.removeprefix("e"))
+    return document.documentElement.toxml()

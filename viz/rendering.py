@@ -16,13 +16,17 @@ import shutil
 import subprocess
 import sysconfig
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import graphviz
 
 from autograd.files import writable_target, write_atomic
+
+from .text import markdown_fence, markdown_text, printable
 
 FORMATS = (".svg", ".png", ".pdf", ".dot", ".tex")
 RENDER_TIMEOUT = 120  # seconds, by default; render() and save() take another
@@ -240,20 +244,25 @@ def _save_figure(fig: Any, path: Path, suffix: str, scale: float, dpi: float | N
 
 
 class Drawing(graphviz.Digraph):
-    """A graphviz Digraph that shows itself in Jupyter through chainrule's renderer
-    (see viz.notebook), with a caption.
+    """A graphviz Digraph, with a caption, that shows itself in Jupyter through chainrule's
+    renderer (SVG; with none, the caption and the DOT source as text).
 
-    graphviz's own ``render()`` and ``pipe()`` need a system ``dot``; ``viz.save``
-    and ``viz.render`` also work with graphviz-pure.
+    ``node_ids`` says which Value each box is (its DOT id); empty for a drawing whose boxes
+    are not single Values (one collapsed by scope, a network).  graphviz's own ``render()``
+    and ``pipe()`` need a system ``dot``; ``viz.save`` and ``viz.render`` also work with
+    graphviz-pure.
     """
 
-    caption: str = ""
-    # set by draw() and draw_chain_rule(), for the player: which Value is which DOT id, and
-    # which (folded) edge each DOT edge is, in the order written
-    node_ids: dict = {}
-    edges_written: list = []
-    folding: Any = None
-    names: dict = {}
+    def __init__(self, *, caption: str = "", node_ids: Mapping[Any, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.caption = caption
+        self.node_ids: Mapping[Any, str] = MappingProxyType(dict(node_ids or {}))
+
+    def _copy_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        # copy() and subgraph() make a Drawing from these: keep the caption and the ids
+        copied: dict[str, Any] = super()._copy_kwargs(**kwargs)
+        copied.update(caption=self.caption, node_ids=self.node_ids)
+        return copied
 
     def counts(self) -> tuple[int, int]:
         """How many graphviz nodes and edges the drawing has."""
@@ -265,6 +274,20 @@ class Drawing(graphviz.Digraph):
             elif re.match(r"^[A-Za-z_][\w]* \[", text) and text.split()[0] not in ("node", "edge", "graph"):
                 nodes += 1
         return nodes, edges
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:
+        """SVG; with no renderer, the caption and the DOT source as text (markdown and HTML escaped
+        outside the fence, so a caption can neither link nor open a fence)."""
+        try:
+            return {"image/svg+xml": render(self.source, "svg").decode("utf-8")}
+        except RenderError as error:
+            note = f"*(not rendered: {markdown_text(str(error))})*"
+            caption = markdown_text(self.caption)
+            caption = f"{caption}\n\n" if caption else ""
+            return {
+                "text/markdown": f"{caption}{note}\n\n{markdown_fence(self.source, 'dot')}",
+                "text/plain": printable(f"{self.caption}\n{self.source}".strip()),
+            }
 
     def __repr__(self) -> str:
         nodes, edges = self.counts()

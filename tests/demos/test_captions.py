@@ -18,8 +18,9 @@ EXPECTED = {
     "chain_rule_theta2.svg": ["from J to θ2"],
     "chain_rule_theta1.svg": ["from J to θ1"],
     "chain_rule_three_paths.svg": ["from J to x"],
-    "weight_init_forward.svg": ["2 inputs", "3 sigmoid units", "a sigmoid output", "x1 = 0", "x2 = 1"],
-    "weight_init_backward.svg": ["coloured by the sign of ∂J/∂w"],
+    "weight_init_forward.svg": ["2 inputs", "3 sigmoid units", "a sigmoid output", "W1₂₁", "W2₁₁", "W2₁₂", "W2₁₃",
+                                "x1 = 0", "x2 = 1"],
+    "weight_init_backward.svg": ["W1₂₁", "coloured by the sign of ∂J/∂w"],
 }
 
 
@@ -84,10 +85,11 @@ def _colour_by_weight(model):
     lines = drawing.body
     k = 0
     for i, line in enumerate(lines):
-        if " -> " in line and "label=" in line:
+        if re.match(r"\tW\d+_\d+_\d+ \[label=", line):  # a weight's label, a node on its edge
             colour = sign_colour(weights[k].data)
             lines[i] = re.sub(r'color="#[0-9a-f]+"', f'color="{colour}"', line)
             k += 1
+    assert k == len(weights)
     return drawing
 
 
@@ -98,3 +100,20 @@ def test_the_page_raises_powers(tmp_path) -> None:
         "<p>y = y + y has 2<sup>k</sup> paths, a &lt; b</p>")
     assert _block(tmp_path, "s", {"kind": "numbers", "lines": ["x^0.5 = 2", "(a3 − 1)²"]}) == (
         '<div class="numbers"><p>x<sup>0.5</sup> = 2</p><p>(a3 − 1)²</p></div>')
+
+
+def test_a_weight_the_caption_names_must_be_drawn_under_that_name() -> None:
+    """Pictures 10 and 11 once named three different weights w1; each weight now has a name of its own
+    (W1₂₁: row 2, column 1 of W1), and a caption that names one is read against the edges."""
+    svg = network_svg("sigmoid")
+    drawn = captions.read_svg(svg)
+    names = [e.split(" = ")[0] for e in drawn.edges]
+    assert sorted(names) == sorted([f"W1{j}{k}" for j in "₁₂₃" for k in "₁₂"] + [f"W2₁{k}" for k in "₁₂₃"])
+    assert captions.check("W1₂₁ and W2₁₃", svg) == (["W1₂₁", "W2₁₃"], [])
+    assert captions.check("the weight w1", svg)[1] == ["w1"]  # no weight is called w1 any more
+    assert captions.check("W1₄₁", svg)[1] == ["W1₄₁"]  # there is no unit 4
+    model = nn.MLP(2, [3, 1], activation="sigmoid", init="zeros", seed=0)
+    nn.mse([model([1.0, 0.0])], [1.0]).backward()
+    grads = viz.render(viz.draw_network(model, show_grad=True).source, "svg").decode("utf-8")
+    assert captions.check("∂J/∂W1₁₁ = ∂J/∂W1₂₁ = ∂J/∂W1₃₁", grads)[1] == []
+    assert captions.check("∂J/∂W1₁₁ = ∂J/∂W2₁₁", grads)[1] == ["∂J/∂W1₁₁ = ∂J/∂W2₁₁"]  # not equal

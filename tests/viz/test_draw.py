@@ -95,6 +95,30 @@ def test_node_ids_are_stable_and_dot_text_is_deterministic() -> None:
     assert ids == [f"n{i}" for i in range(len(ids))]
 
 
+def test_a_drawing_keeps_its_caption_and_ids_when_copied_and_shares_them_with_no_other() -> None:
+    v = notes_network()
+    g = viz.draw_chain_rule(v["J"], v["θ1"])
+    copied = g.copy()
+    assert copied.caption == g.caption != "" and dict(copied.node_ids) == dict(g.node_ids) != {}
+    assert copied.source == g.source
+    assert g.node_ids[v["θ1"]] in g.source
+    assert dict(viz.draw(Value(1.0)).node_ids) != dict(g.node_ids)  # each drawing its own, not one class-wide dict
+    with pytest.raises(TypeError):
+        g.node_ids[v["θ1"]] = "n0"  # type: ignore[index]
+
+
+def test_the_drawing_function_takes_its_options_by_name_and_returns_what_it_drew() -> None:
+    from viz.draw import Drawn, _draw
+
+    v = notes_network()
+    with pytest.raises(TypeError):
+        _draw(v["J"], True, "LR")  # type: ignore[misc]
+    drawn = _draw(v["J"], fold=True)
+    assert isinstance(drawn, Drawn) and drawn.drawing.node_ids == drawn.node_ids
+    assert len(drawn.edges) == drawn.drawing.source.count(" -> ")
+    assert all(drawn.node_ids[e.lower] in drawn.drawing.source for e in drawn.edges)
+
+
 def test_dot_text_is_the_same_in_every_process() -> None:
     script = (
         "from tests.viz.test_chain import notes_network; import viz; v = notes_network(); "
@@ -194,6 +218,19 @@ def test_bad_arguments() -> None:
         viz.draw(x, max_nodes=0)
     with pytest.raises(TypeError, match="theta"):
         viz.draw_chain_rule(x)
+
+
+def test_max_nodes_takes_any_whole_number_from_one_and_no_bool() -> None:
+    import numpy as np
+
+    x = Value(1.0)
+    J = x * 2.0  # three boxes: x, 2 and J
+    assert viz.draw(J, max_nodes=np.int64(3)).source == viz.draw(J, max_nodes=3).source
+    for bad in (True, 2.5, "3", 0, -1):
+        with pytest.raises(ValueError, match="max_nodes must be"):
+            viz.draw(J, max_nodes=bad)
+    with pytest.raises(ValueError, match="max_weights must be"):
+        viz.draw_network(nn.Neuron(2, seed=0), max_weights=False)
 
 
 def test_a_batch_with_an_unscoped_loss_collapses_compactly() -> None:

@@ -8,14 +8,34 @@ import pytest
 
 import nn
 import viz
-from viz.network import NEGATIVE, POSITIVE
+from viz.network import LABELLED_WEIGHTS, NEGATIVE, POSITIVE
 
 NODE = re.compile(r"^\t+(\w+) \[label=", re.M)
 EDGE = re.compile(r"^\t(\w+) -> (\w+) \[(.*)\]$", re.M)
+LABEL = re.compile(r'^\t(W\d+_\d+_\d+) \[label="([^"]*)"', re.M)
+
+
+def wires(source: str) -> list[tuple[str, str, str, str | None]]:
+    """One (from, to, attributes, label) per weight, in the order written: a labelled weight is drawn
+    as two DOT edges through its label's node (from → label → to), an unlabelled one as one edge."""
+    labels = dict(LABEL.findall(source))
+    edges = EDGE.findall(source)
+    into = {b: (a, attrs) for a, b, attrs in edges if b in labels}
+    out = []
+    for a, b, attrs in edges:
+        if a in labels:
+            out.append((into[a][0], b, attrs, labels[a]))
+            assert into[a][1].replace("arrowhead=none ", "").replace(" headport=w", "") == \
+                attrs.replace(" tailport=e", ""), "the two halves of a wire look alike"
+        elif b not in labels:
+            out.append((a, b, attrs, None))
+    return out
 
 
 def counts(drawing: viz.Drawing) -> tuple[int, int]:
-    return len(NODE.findall(drawing.source)), len(EDGE.findall(drawing.source))
+    """Inputs and neurons, and weights (wires)."""
+    nodes = [n for n in NODE.findall(drawing.source) if not re.fullmatch(r"W\d+_\d+_\d+", n)]
+    return len(nodes), len(wires(drawing.source))
 
 
 def pen(attrs: str) -> float:
@@ -37,35 +57,39 @@ def test_exactly_one_node_per_input_and_neuron_and_one_edge_per_weight(make, inp
     x = [0.5, -1.0, 0.25, 2.0, -0.5][:inputs] if with_x else None
     drawing = viz.draw_network(model, x=x, show_grad=show_grad)
     assert counts(drawing) == (inputs + neurons, weights)
-    assert drawing.counts() == (inputs + neurons, weights)
+    labelled = weights <= LABELLED_WEIGHTS  # each weight's label is a node its edge runs through
+    assert drawing.counts() == (inputs + neurons + weights * labelled, weights * (1 + labelled))
+    assert all((label is not None) == labelled for *_, label in wires(drawing.source))
     viz.render(drawing.source)  # and it lays out
 
 
 def test_edges_are_coloured_by_sign_and_sized_by_magnitude() -> None:
     model = nn.MLP(2, [3, 1], seed=4)
-    edges = EDGE.findall(viz.draw_network(model).source)
+    edges = wires(viz.draw_network(model).source)
     weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
     # edges are written neuron by neuron, weight by weight: the same order as parameters()
     assert len(edges) == len(weights)
-    for (_, _, attrs), w in zip(edges, weights):
+    for (_, _, attrs, _), w in zip(edges, weights):
         assert (POSITIVE if w.data >= 0 else NEGATIVE) in attrs
     biggest = max(range(len(weights)), key=lambda i: abs(weights[i].data))
-    assert pen(edges[biggest][2]) == max(pen(a) for _, _, a in edges) == 3.0
+    assert pen(edges[biggest][2]) == max(pen(a) for _, _, a, _ in edges) == 3.0
 
 
 def test_show_grad_sizes_edges_by_the_gradient() -> None:
     model = nn.MLP(2, [3, 1], activation="tanh", seed=2)
     nn.mse([model([0.3, -0.6])], [1.0]).backward()
     weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
-    edges = EDGE.findall(viz.draw_network(model, show_grad=True).source)
+    edges = wires(viz.draw_network(model, show_grad=True).source)
     steepest = max(range(len(weights)), key=lambda i: abs(weights[i].grad))
     assert pen(edges[steepest][2]) == 3.0
     # colour and label tell the same story, the sign of ∂J/∂w, and the label keeps the weight's name
     assert any(w.grad * w.data < 0 for w in weights)  # some edge where the two signs differ
-    for (_, _, attrs), w, k in zip(edges, weights, [1, 2] * 3 + [1, 2, 3]):
+    source = viz.draw_network(model, show_grad=True).source
+    names = [f"W1{j}{k}" for j in "₁₂₃" for k in "₁₂"] + [f"W2₁{k}" for k in "₁₂₃"]
+    for (_, _, attrs, label), w, name in zip(edges, weights, names):
         colour = POSITIVE if w.grad > 0 else NEGATIVE
-        assert f'color="{colour}"' in attrs and f'fontcolor="{colour}"' in attrs
-        assert f"label=<∂J/∂w{k} = {viz.fmt(w.grad)}>" in attrs
+        assert f'color="{colour}"' in attrs and label == f"∂J/∂{name} = {viz.fmt(w.grad)}"
+        assert f'label="{label}" fontcolor="{colour}"' in source
 
 
 def test_weights_keep_their_own_names() -> None:
@@ -73,8 +97,8 @@ def test_weights_keep_their_own_names() -> None:
     model.layers[0].neurons[0].w[0].label = "θ1"
     model.layers[1].neurons[0].w[0].label = "θ2"
     source = viz.draw_network(model).source
-    assert f"label=<θ1 = {viz.fmt(model.layers[0].neurons[0].w[0].data)}>" in source
-    assert f"label=<θ2 = {viz.fmt(model.layers[1].neurons[0].w[0].data)}>" in source and "w1 =" not in source
+    assert f'label="θ1 = {viz.fmt(model.layers[0].neurons[0].w[0].data)}"' in source
+    assert f'label="θ2 = {viz.fmt(model.layers[1].neurons[0].w[0].data)}"' in source and "w1 =" not in source
 
 
 def test_values_on_an_input_are_the_models_own() -> None:
@@ -90,9 +114,27 @@ def test_neurons_show_their_activation_and_bias_in_order() -> None:
     model = nn.MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", seed=0)
     source = viz.draw_network(model).source
     ids = NODE.findall(source)
-    assert ids == ["x1", "x2", "L1_1", "L1_2", "L1_3", "L2_1"]
+    assert [i for i in ids if not i.startswith("W")] == ["x1", "x2", "L1_1", "L1_2", "L1_3", "L2_1"]
+    assert [i for i in ids if i.startswith("W")] == [f"W1_{j}_{k}" for j in (1, 2, 3) for k in (1, 2)] + [
+        f"W2_1_{k}" for k in (1, 2, 3)]
     assert source.count("<B>tanh</B>") == 3 and source.count("<B>σ</B>") == 1
     assert "b = 0" in source
+
+
+def test_each_activation_is_marked_as_the_op_table_writes_it() -> None:
+    from autograd import OPS
+    from nn.module import activation_names
+    from viz.network import symbol
+
+    for name in activation_names():
+        if name in ("relu", "leaky_relu", "linear"):  # written as the field writes them
+            continue
+        expr = OPS[name].expr
+        called = expr.endswith("(x)") and " " not in expr  # σ(x), sin(x); x^3 calls nothing: its name
+        assert symbol(name) == (expr[:-3] if called else name), name
+    model = nn.MLP(1, [2, 1], activation="sin", output_activation="relu", seed=0)
+    source = viz.draw_network(model).source
+    assert source.count("<B>sin</B>") == 2 and source.count("<B>ReLU</B>") == 1
 
 
 def test_small_networks_label_each_weight() -> None:

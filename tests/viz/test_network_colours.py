@@ -13,7 +13,9 @@ COLOR = re.compile(r'\bcolor="(#[0-9a-f]{6})(?:b0)?"')
 
 
 def colours(model) -> list[str]:
-    return [COLOR.search(attrs).group(1) for _, _, attrs in EDGE.findall(viz.draw_network(model).source)]
+    """Each weight's colour: of its one edge, or of the edge into a unit from the weight's label."""
+    return [COLOR.search(attrs).group(1) for a, b, attrs in EDGE.findall(viz.draw_network(model).source)
+            if b.startswith("L")]
 
 
 def test_the_three_colours() -> None:

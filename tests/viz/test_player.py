@@ -103,6 +103,30 @@ def test_the_page_is_self_contained(tmp_path) -> None:
     assert "<svg" in page and 'data-frames="' in page
 
 
+def test_each_box_and_edge_of_the_page_is_found_by_the_id_the_drawing_gave_it() -> None:
+    import xml.etree.ElementTree as ET
+
+    from viz.draw import _draw
+
+    x = Value(3.0, label="x")
+    J = x * x + x  # two parallel edges x → x·x, told apart only by the order they were written
+    drawn = _draw(J, fold=True, tagged=True)
+    player = viz.step_through(J)
+    ns = "{http://www.w3.org/2000/svg}"
+    groups = list(ET.fromstring(player._svg).iter(f"{ns}g"))
+    boxes = {g.get("data-node"): g for g in groups if g.get("data-node")}
+    assert set(boxes) == set(drawn.node_ids.values()) and all(g.get("id") == k for k, g in boxes.items())
+    assert all(g.get("data-value") == "" and g.get("data-grad") == "" for g in boxes.values())
+    edges = {g.get("data-edge"): g for g in groups if g.get("data-edge") is not None}
+    assert sorted(edges, key=int) == [str(k) for k in range(len(drawn.edges))] and len(edges) == 4
+    for k, edge in enumerate(drawn.edges):
+        title = edges[str(k)].find(f"{ns}title").text
+        assert edges[str(k)].get("id") == f"e{k}"
+        assert title == f"{drawn.node_ids[edge.lower]}->{drawn.node_ids[edge.upper]}"
+    # only the player's drawing carries them: every other figure's SVG is graphviz's own
+    assert " id=" not in viz.draw(J, fold=True).source and " id=" in drawn.drawing.source
+
+
 def _page(tmp_path, J: Value, name: str) -> str:
     return viz.step_through(J).save(tmp_path / name).as_uri()
 
