@@ -216,8 +216,10 @@ def as_function(program: tuple[int, list]) -> Callable[..., Value]:
 finite = st.floats(-3.0, 3.0, allow_nan=False, allow_infinity=False)
 
 
-def points(n: int) -> st.SearchStrategy[list[float]]:
-    return st.lists(finite, min_size=n, max_size=n)
+def points(n: int, bound: float = 3.0) -> st.SearchStrategy[list[float]]:
+    """n finite floats in [−bound, bound]."""
+    each = finite if bound == 3.0 else st.floats(-bound, bound, allow_nan=False, allow_infinity=False)
+    return st.lists(each, min_size=n, max_size=n)
 
 
 # -- each op with operands where central differences are accurate (off kinks and poles) ---------------
