@@ -172,8 +172,9 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     s.number(f"k = {ks[-1]}: {2 ** ks[-1]:,} paths; listing them steps on {listing[-1]:,} nodes, "
              f"node by node on {summing[-1]:,}")
     fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
-    ax.plot(ks, listing, "o-", color="#c62828", label="listing every path (2^k)")
-    ax.plot(ks, summing, "s-", color="#1565c0", label="node by node, as backward does (k)")
+    # the legend says what each curve plots: the nodes stepped on, counted (2^(k+1) − 1 and k + 1)
+    ax.plot(ks, listing, "o-", color="#c62828", label="listing every path: $2^{k+1} - 1$ nodes")
+    ax.plot(ks, summing, "s-", color="#1565c0", label="node by node, as backward does: $k + 1$ nodes")
     ax.set(yscale="log", xlabel="k, the number of doublings y = y + y", ylabel="nodes stepped on (counted)",
            title="∂y/∂x on the doubling graph: two ways to add up the paths")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)

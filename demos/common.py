@@ -11,6 +11,7 @@ raises ClaimFailed naming the failed claims.  It returns the paths it wrote.
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,23 @@ class ClaimFailed(AssertionError):
 
 MARKER = ".chainrule-demos"
 """The file that marks a folder as written by the demos (and so theirs to replace)."""
+
+
+def scientific(x: float, digits: int = 2) -> str:
+    """A number for a person, to ``digits`` significant figures: 890, 0.0037, 1.5×10⁻¹⁵, with a true minus
+    sign (never 1.5e-15, nor 8.9e+02)."""
+    if x == 0 or not math.isfinite(x):
+        return viz.fmt(x)
+    exponent = math.floor(math.log10(abs(x)))
+    mantissa = round(x / 10.0 ** exponent, digits - 1)
+    if abs(mantissa) >= 10:  # 9.96 to 2 figures is 10
+        mantissa, exponent = mantissa / 10, exponent + 1
+    if -3 <= exponent < 5:
+        text = f"{mantissa * 10.0 ** exponent:,.{max(0, digits - 1 - exponent)}f}"
+    else:
+        power = str(exponent).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+        text = f"{mantissa:.{digits - 1}f}×10{power}"
+    return text.replace("-", "−")
 
 
 def out_folder(out_dir: str | os.PathLike) -> Path:

@@ -103,7 +103,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         s.number(str(error))
         agree = False
     s.claim(agree, f"the tape agrees with the scalar engine on all ten outputs and all "
-            f"{model.num_parameters():,} gradients, at 2 images, to 1e-12 (relative, or absolute near 0)")
+            f"{model.num_parameters():,} gradients, at 2 images, to 10⁻¹² (relative, or absolute near 0)")
     return s.finish()
 
 

@@ -13,7 +13,7 @@ import nn
 import viz
 from autograd import Value
 
-from .common import Section, grid, out_folder
+from .common import Section, grid, out_folder, scientific
 
 TITLE = "Putting it together: the two moons"
 BUDGET = 300  # training steps, at most, toward every point on the right side
@@ -110,8 +110,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     theirs = twin(batch).flatten().tolist()
     ours = [model(row).data for row in X]
     worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(theirs, ours))
-    s.number(f"largest difference between the two models' outputs on the {n} points: {worst:.1e}")
-    s.claim(worst <= 1e-12, "PyTorch's copy gives the same predictions, to 1e-12")
+    s.number(f"largest difference between the two models' outputs on the {n} points: {scientific(worst)}")
+    s.claim(worst <= 1e-12, "PyTorch's copy gives the same predictions, to 10⁻¹²")
     k = min(10, n)
     model.zero_grad()
     nn.hinge([model(row) for row in X[:k]], y[:k]).backward()
@@ -120,5 +120,5 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     ours = [p.grad for p in nn.export.torch_order(model)]
     worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(torch_grads, ours))
     s.claim(worst <= 1e-12, f"and, on a batch of {k} points, the same gradients for all {len(ours)} parameters, "
-            "to 1e-12")
+            "to 10⁻¹²")
     return s.finish()

@@ -82,6 +82,6 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         s.number(str(error))
         agree = False
     s.claim(agree, "the tape agrees with the scalar engine on its three outputs and on all "
-            f"{model.num_parameters():,} parameters' gradients, at 3 rows each, to 1e-12 "
+            f"{model.num_parameters():,} parameters' gradients, at 3 rows each, to 10⁻¹² "
             "(relative, or absolute near 0)")
     return s.finish()

@@ -13,7 +13,7 @@ import nn
 import viz
 from autograd import Value
 
-from .common import Section, out_folder
+from .common import Section, out_folder, scientific
 
 TITLE = "1.4 Weight initialisation"
 SUMMARY = "zero init keeps units identical, random init breaks it; gradients vanishing, exploding, and level"
@@ -126,8 +126,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
             "edge is a weight, labelled with ∂J/∂w and coloured by its sign (blue positive, red negative), its pen "
             "width |∂J/∂w|; ∂J/∂W1₂₁ is row 2, column 1 of dW1, as the weights are named in picture 10.")
     s.number(f"the largest difference between the engine's gradients and dW1, db1, dW2, db2 from the formulas: "
-             f"{worst:.1e}")
-    s.claim(worst <= 1e-12, "the engine's gradients equal the notes' matrix formulas to 1e-12")
+             f"{scientific(worst)}")
+    s.claim(worst <= 1e-12, "the engine's gradients equal the notes' matrix formulas to 10⁻¹²")
 
     s.say(
         "Vanishing and exploding gradients. A deep network of 16-unit layers, a batch of inputs, and the "
@@ -168,7 +168,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     hidden = big[:-1]
     s.claim(all(a > b for a, b in zip(hidden, hidden[1:])) and hidden[0] > 100 * hidden[-1],
             "ReLU with large weights: ∂J/∂z grows at every hidden layer toward the input, "
-            f"{viz.fmt(hidden[0] / hidden[-1], 2)}× from the last hidden layer to the first: exploding")
+            f"{scientific(hidden[0] / hidden[-1])}× from the last hidden layer to the first: exploding")
     s.say(
         "Large weights make sigmoid and tanh units saturate: z lands far out on the flat tails, where "
         "σ′(z) is nearly 0, so those units pass almost no gradient back (the notes' 1.4.3 a). Here is the share "
