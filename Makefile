@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench lint notebook clean mutate
+.PHONY: demo test bench lint typecheck notebook clean mutate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ mutate: $(VENV)/.installed-plot,dev
 
 lint: $(VENV)/.installed-plot,dev
 	$(VENV)/bin/ruff check .
+
+# mypy over autograd/ and nn/ (configured in pyproject.toml: every function typed)
+typecheck: $(VENV)/.installed-plot,dev
+	$(PY) -m mypy
 
 # the notes as a notebook, in Jupyter Lab (the "notebook" extra); regenerate it with python -m demos.notebook
 notebook: $(VENV)/.installed-notebook

@@ -64,7 +64,7 @@ def _backward(root: Value, seed: float) -> None:
         root.grad += seed
         return
     run = object()  # this run's token: a counter stamped by another run is stale
-    stack = [root]
+    stack: list[Any] = [root]  # inner nodes only, whose _p0 is never None
     # Pass 1: count the edges into each inner node from the graph above it, and clear its grad.
     while stack:
         node = stack.pop()

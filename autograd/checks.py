@@ -31,7 +31,7 @@ def real(x: object, what: str) -> float:
             return float(x)
         except OverflowError:
             # digits from the bit length: str() of a huge int is itself refused past 4,300 digits
-            digits = int(abs(int(x)).bit_length() * math.log10(2)) + 1
+            digits = int(abs(int(math.trunc(x))).bit_length() * math.log10(2)) + 1
             raise OverflowError(
                 f"{what} is too large for a float: {type(x).__name__} of about {digits} digits"
             ) from None
@@ -116,7 +116,7 @@ def sequence(xs: object, what: str, of: str = "numbers") -> list[Any]:
     """``xs`` as a list: any iterable but a str or bytes (whose items are characters)."""
     if isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
         raise TypeError(f"{what} must be a sequence of {of}, got {type(xs).__name__}")
-    return list(xs)  # type: ignore[call-overload]
+    return list(xs)
 
 
 def instance(x: T, kind: type | tuple[type, ...], who: str) -> T:

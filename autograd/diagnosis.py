@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import checks
@@ -188,7 +189,7 @@ class _Walk(Sentences):
                 causes.append(cause)
         return causes
 
-    def first_in_backward(self, wanted: object) -> Cause | None:
+    def first_in_backward(self, wanted: Callable[[float], bool]) -> Cause | None:
         """The first node (from J down) whose ∂J/∂node is NaN (or not finite) while every share
         reaching it is not: the multiplication or the sum where it appears."""
         for p in reversed(self.order):
@@ -221,7 +222,8 @@ class _Walk(Sentences):
         first (seen from θ), so together they explain all of them; each is counted exactly."""
         grads, theta = self.grads, self.theta
         seen, queue, walked = {theta}, deque([theta]), []
-        blocks, underflows, cancels = [], [], {}
+        blocks, underflows = [], []
+        cancels: dict[Value, list[tuple[Value, int]]] = {}
         while queue:
             p = queue.popleft()
             for c, s in self.consumers.get(p, []):

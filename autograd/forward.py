@@ -173,7 +173,7 @@ def jvp(
         for x, d in zip(point, direction):
             seeds[x] = seeds[x] + _lift(d) if x in seeds else _lift(d)
         tan = _value_tangents(order, seeds)
-        result = [tan[o] if o in tan else _lift(0.0) for o in outs]
+        result: list[Any] = [tan[o] if o in tan else _lift(0.0) for o in outs]
     else:
         floats: dict[Value, float] = {}
         for x, d in zip(point, direction):

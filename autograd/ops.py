@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import rules as r
@@ -68,7 +68,7 @@ class Op:
     partials: tuple[str, ...]
     rule: Callable[..., tuple[Any, ...]]
     js: tuple[str, ...] = ()
-    value: Callable[..., Any] | None = None
+    value: Callable[..., Any] = field(kw_only=True)  # by keyword: the value on floats
     array_value: Callable[..., Any] | None = None
     array_rule: Callable[..., tuple[Any, ...]] | None = None
     domain: tuple[Domain, ...] = ()

@@ -32,6 +32,7 @@ import numbers
 from typing import Any, Union
 
 from .checks import instance, real
+from .methods import OpMethods
 from .scopes import _current, _current_constant, _Tag
 
 Number = Union[int, float]
@@ -55,7 +56,7 @@ def _overflow(op: str, out: float, *operands: float) -> float:
     raise OverflowError(f"{op}: result out of range for finite operands ({shown})")
 
 
-class Value:
+class Value(OpMethods):
     """A scalar node in a computation graph.
 
     ``data`` is the value, ``grad`` is ∂(output of the last backward)/∂self.
@@ -64,6 +65,17 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "op", "_tag", "_p0", "_p1", "_g0", "_g1", "_mark", "_pending", "_gv")
+    data: float
+    grad: float
+    op: str
+    _tag: _Tag
+    _p0: Value | None
+    _p1: Value | None
+    _g0: float
+    _g1: float
+    _mark: object
+    _pending: int
+    _gv: tuple[int, Value]
     # One slot, one meaning.  _mark and _pending belong to backward (autograd.backward):
     # _mark is the token of the run that last counted this node, _pending that run's count
     # of consumers yet to add their share (read only by the run whose token _mark holds).
@@ -189,10 +201,10 @@ class Value:
         return _node(out, "add", self, other, 1.0, 1.0)
 
     def __radd__(self, other: Number) -> Value:
-        other = _lift(other)
-        if other is NotImplemented:
+        o = _lift(other)
+        if o is NotImplemented:
             return NotImplemented
-        return other.__add__(self)
+        return o.__add__(self)
 
     def __sub__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value:
@@ -205,10 +217,10 @@ class Value:
         return _node(out, "sub", self, other, 1.0, -1.0)
 
     def __rsub__(self, other: Number) -> Value:
-        other = _lift(other)
-        if other is NotImplemented:
+        o = _lift(other)
+        if o is NotImplemented:
             return NotImplemented
-        return other.__sub__(self)
+        return o.__sub__(self)
 
     def __mul__(self, other: Value | Number) -> Value:
         if other.__class__ is not Value:
@@ -221,10 +233,10 @@ class Value:
         return _node(out, "mul", self, other, other.data, self.data)
 
     def __rmul__(self, other: Number) -> Value:
-        other = _lift(other)
-        if other is NotImplemented:
+        o = _lift(other)
+        if o is NotImplemented:
             return NotImplemented
-        return other.__mul__(self)
+        return o.__mul__(self)
 
     # -- unary ops --------------------------------------------------------------
 
@@ -294,7 +306,7 @@ def _lift(x: object) -> Value:
         c = _node(real(x, "operand"), "", None, None, 0.0, 0.0)
         c._tag = _current_constant()
         return c
-    return NotImplemented  # type: ignore[return-value]
+    return NotImplemented
 
 
 def _data_of(x: object) -> float:
@@ -348,7 +360,7 @@ def _flatten(root: Value) -> list[tuple[Any, ...]]:
     the list (an inner node) or the leaf Value itself, which pickles on its own (and once,
     so leaves shared with other pickled objects stay shared).  Inner nodes are rebuilt."""
     index: dict[Value, int] = {}
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for node in topological(root):
         if node._p0 is None:
             continue

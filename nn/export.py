@@ -34,7 +34,7 @@ def to_torch(model: Module) -> Any:
         with torch.no_grad():
             linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in neurons], dtype=torch.float64))
             if first.b is not None:
-                linear.bias.copy_(torch.tensor([n.b.data for n in neurons], dtype=torch.float64))
+                linear.bias.copy_(torch.tensor([n.b.data for n in neurons if n.b is not None], dtype=torch.float64))
         modules.append(linear)
         activation = _activation(torch, first.activation)
         if activation is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from typing import Union
+from typing import Any, Union, cast
 
 from autograd import Value
 
@@ -30,7 +30,7 @@ def _data(x: Scalar) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def _as_list(xs: object, name: str, who: str) -> list:
+def _as_list(xs: Any, name: str, who: str) -> list:
     if isinstance(xs, (Value, numbers.Real)):
         return [xs]
     if isinstance(xs, (str, bytes)) or not hasattr(xs, "__len__"):
@@ -148,6 +148,7 @@ def _cross_entropy_one(logits: object, target: object, who: str) -> Value:
     xs = _logit_list(logits, who)
     if isinstance(target, bool) or not isinstance(target, numbers.Integral):
         raise TypeError(f"{who}: target index must be an int, got {type(target).__name__}")
+    target = int(target)
     if not 0 <= target < len(xs):
         raise ValueError(f"{who}: target index {target} is out of range for {len(xs)} logits")
     m = max(x.data for x in xs)
@@ -163,13 +164,14 @@ def cross_entropy(logits: Sequence[Scalar] | Sequence[Sequence[Scalar]], target_
 
     Given a batch (a list of logit lists and a list of target indices), the mean over it.
     """
-    if isinstance(target_index, numbers.Integral) and not isinstance(target_index, bool):
+    if isinstance(target_index, (int, numbers.Integral)) and not isinstance(target_index, bool):
         return _cross_entropy_one(logits, target_index, "cross_entropy")
     if isinstance(target_index, (str, bytes)) or not hasattr(target_index, "__len__"):
         kind = type(target_index).__name__
         raise TypeError(f"cross_entropy: target_index must be an int or a list of ints, got {kind}")
     if isinstance(logits, (str, bytes)) or not hasattr(logits, "__len__"):
         raise TypeError(f"cross_entropy: logits must be a list, got {type(logits).__name__}")
+    target_index = cast("Sequence[int]", target_index)
     if len(logits) != len(target_index):
         raise ValueError(f"cross_entropy: {len(logits)} logit rows but {len(target_index)} targets")
     if not len(logits):
@@ -189,6 +191,10 @@ def hinge(scores: Sequence[Scalar] | Scalar, targets: Sequence[Scalar] | Scalar)
     return _mean(terms)
 
 
+def _argmax(row: Sequence[Scalar]) -> int:
+    return max(range(len(row)), key=lambda k: _data(row[k]))
+
+
 def accuracy(loss_fn: object, preds: list, targets: list) -> float | None:
     """Fraction of correct predictions for the classification losses above; None for others."""
     if loss_fn is hinge:
@@ -198,7 +204,7 @@ def accuracy(loss_fn: object, preds: list, targets: list) -> float | None:
     elif loss_fn is binary_cross_entropy:
         hits = [(_data(p) > 0.5) == (_data(t) > 0.5) for p, t in zip(preds, targets)]
     elif loss_fn is cross_entropy:
-        hits = [max(range(len(row)), key=lambda k, row=row: _data(row[k])) == t for row, t in zip(preds, targets)]
+        hits = [_argmax(row) == t for row, t in zip(preds, targets)]
     else:
         return None
     return sum(hits) / len(hits)

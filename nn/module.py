@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence, Set
-from typing import Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
@@ -85,7 +85,7 @@ def _rng(seed: object) -> np.random.Generator:
     return np.random.default_rng(checks.integer(seed, "seed", least=0))
 
 
-def check_inputs(xs: object, n: int, who: str) -> Sequence[Input]:
+def check_inputs(xs: Any, n: int, who: str) -> Sequence[Input]:
     """xs as a sequence of n Values or real numbers, or a clear error."""
     if isinstance(xs, (Value, numbers.Real)):
         xs = [xs]
@@ -102,7 +102,14 @@ def check_inputs(xs: object, n: int, who: str) -> Sequence[Input]:
 
 
 class Module:
-    """Anything with parameters: ``parameters()``, ``zero_grad()``."""
+    """Anything with parameters: ``parameters()``, ``zero_grad()``.
+
+    Every model here takes ``nin`` inputs and is called on one row of them."""
+
+    nin: int
+
+    if TYPE_CHECKING:  # each model defines it
+        def __call__(self, xs: Sequence[Input]) -> Value | list[Value]: ...
 
     def parameters(self) -> list[Value]:
         return []
@@ -154,7 +161,7 @@ class Neuron(Module):
         z = self.b
         for wi, xi in zip(self.w, xs):
             z = wi * xi if z is None else z + wi * xi
-        return self._act(z)
+        return self._act(z)  # type: ignore[arg-type]  # not None: nin >= 1, so the loop ran
 
     def parameters(self) -> list[Value]:
         return self.w + [self.b] if self.b is not None else list(self.w)
@@ -253,7 +260,7 @@ class MLP(Module):
         return [self.nin] + [layer.nout for layer in self.layers]
 
     def __call__(self, xs: Sequence[Input]) -> Value | list[Value]:
-        x = check_inputs(xs, self.nin, "MLP")
+        x: Any = check_inputs(xs, self.nin, "MLP")
         for i, layer in enumerate(self.layers):
             with scope(f"layer{i + 1}"):
                 x = layer.forward(x)
@@ -292,6 +299,8 @@ class Perceptron(Neuron):
                 raise ValueError(f"Perceptron targets must be 0 or 1, got y[{i}] = {t!r}")
             targets.append(float(t))
         mistakes = []
+        b = self.b
+        assert b is not None  # a Perceptron always has its bias
         for _ in range(epochs):
             wrong = 0
             for x, t in zip(rows, targets):
@@ -300,7 +309,7 @@ class Perceptron(Neuron):
                     wrong += 1
                     for wi, xi in zip(self.w, x):
                         wi.data += lr * error * xi
-                    self.b.data += lr * error
+                    b.data += lr * error
             mistakes.append(wrong)
             if not wrong:
                 break
@@ -314,7 +323,7 @@ def _check_lr(lr: object) -> float:
     return checks.number(lr, "lr", above=0.0, finite=True)
 
 
-def _check_dataset(X: object, y: object, nin: int) -> list[list[float]]:
+def _check_dataset(X: Any, y: Any, nin: int) -> list[list[float]]:
     """X as a list of rows of nin floats, with as many targets in y, or a clear error."""
     for name, seq in (("X", X), ("y", y)):
         if isinstance(seq, (str, bytes)) or not hasattr(seq, "__len__"):

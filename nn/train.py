@@ -175,21 +175,21 @@ def _epoch(
     n = len(rows)
     order = rng.permutation(n) if batch_size else range(n)
     size = batch_size or n
-    loss_sum, hits = 0.0, 0
+    loss_sum = 0.0
+    hits: int | None = 0
     for start in range(0, n, size):
         idx = order[start : start + size]
         batch_targets = [targets[i] for i in idx]
         first = epoch == 1 and start == 0  # no update has been made yet
         try:
+            preds: list[Any]  # a Value per row, or a row of Values (a model with several outputs)
             if tape is None:
                 preds = [model(rows[i]) for i in idx]
             else:
                 out = tape(np.asarray([rows[i] for i in idx]))
                 # the tape's outputs become leaves of the loss's graph: a Value per row, or a row of them
                 preds = [Value(float(v)) for v in out] if tape.single else [[Value(float(v)) for v in r] for r in out]
-            loss = loss_fn(preds, batch_targets)
-            if not isinstance(loss, Value):
-                raise TypeError(f"loss_fn must return a Value, got {type(loss).__name__}")
+            loss = checks.returned(loss_fn(preds, batch_targets), Value, "loss_fn")
             if l2:
                 loss = loss + l2 * sum((p * p for p in params), Value(0.0))
         except OverflowError as error:

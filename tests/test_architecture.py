@@ -34,3 +34,14 @@ def test_a_package_imports_only_the_layers_below_it(package: str) -> None:
 def test_importing_the_engine_does_not_import_numpy() -> None:
     code = "import autograd, sys; assert 'numpy' not in sys.modules, 'numpy was imported'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_no_pickle_or_eval_in_the_library() -> None:
+    root = ROOT
+    for package in ("autograd", "nn", "viz", "demos"):
+        for source in (root / package).glob("*.py"):
+            text = source.read_text(encoding="utf-8")
+            for word in ("import pickle", "pickle.load", "eval(", "exec("):
+                if word == "exec(" and source.name == "__main__.py" and package == "autograd":
+                    continue  # the tour runs its own constant lines, never anything read from outside
+                assert word not in text, f"{source.name} uses {word}"

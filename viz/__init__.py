@@ -14,7 +14,6 @@ from .chain import MAX_PATHS, ChainRule, Factor, chain_rule
 from .draw import MAX_NODES, GraphTooLarge, draw, draw_chain_rule
 from .exercise import Exercise, exercise
 from .network import draw_network
-from .notebook import chain_rule_bundle, drawing_bundle  # noqa: F401 - installs the Jupyter display
 from .player import Frame, Player, step_through
 from .rendering import Drawing, RenderError, find_renderer, render, save
 from .text import fmt

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from autograd import Value, topological
 
+from .display import ShowsChainRule
 from .fold import Folding
 from .notation import SUBSCRIPT, latex_formula, product_formula, text_powers
 from .text import fmt, latex_name, latex_number
@@ -35,8 +36,9 @@ class Factor:
 
 
 @dataclass
-class ChainRule:
-    """The sum over paths for ∂J/∂θ.  Build it with :func:`chain_rule`."""
+class ChainRule(ShowsChainRule):
+    """The sum over paths for ∂J/∂θ.  Build it with :func:`chain_rule`.  In Jupyter it shows
+    its equation and its drawing (viz.display)."""
 
     J: Value
     theta: Value

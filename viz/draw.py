@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Union
 
-from autograd import Value, topological
+from autograd import Value, checks, topological
 
 from . import forward
 from .chain import ChainRule, chain_rule, node_names
@@ -48,8 +48,7 @@ Highlight = Union[ChainRule, Iterable[Value], None]
 
 
 def _new_drawing(rankdir: str, caption: str = "", node_ids: Mapping[Value, str] | None = None) -> Drawing:
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
+    checks.one_of(rankdir, ("LR", "RL", "TB", "BT"), "rankdir")
     g = Drawing(name="chainrule", format="svg", caption=caption, node_ids=node_ids)
     g.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.45")
     g.attr("node", fontname=FONT, fontsize="11")
@@ -143,9 +142,7 @@ def _resolve_highlight(highlight: Highlight) -> tuple[set[Value] | None, set[tup
 
 
 def _check_max(max_nodes: object) -> int:
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"max_nodes must be an int >= 1, got {max_nodes!r}")
-    return max_nodes
+    return checks.integer(max_nodes, "max_nodes", type_error=ValueError)
 
 
 def draw(
@@ -192,8 +189,7 @@ def _draw(root: Value, *, show_grad: bool = True, rankdir: str = "LR", highlight
     """draw()'s work; ``grads`` overrides the gradients the boxes show (the player's, before
     backward ran), ``rows`` replaces the gradient row (forward mode's ∂node/∂θ) and ``tagged``
     gives boxes and edges DOT ids and classes (see BOX_CLASS)."""
-    if not isinstance(root, Value):
-        raise TypeError(f"draw() needs a Value, got {type(root).__name__}")
+    checks.instance(root, Value, "draw()")
     max_nodes = _check_max(max_nodes)
     order = topological(root)
     lit, lit_edges = _resolve_highlight(highlight)

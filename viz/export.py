@@ -18,6 +18,8 @@ import os
 import re
 from typing import Any
 
+from autograd import checks
+
 from .rendering import RenderError
 
 PLOT_HINT = "pip install 'chainrule[plot]'"
@@ -110,10 +112,7 @@ def check_scale(scale: Any, dpi: Any) -> tuple[float, float | None]:
     for name, value in (("scale", scale), ("dpi", dpi)):
         if value is None and name == "dpi":
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-        if not (0 < value < float("inf")):
-            raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+        checks.number(value, name, above=0, finite=True)
     return float(scale), None if dpi is None else float(dpi)
 
 

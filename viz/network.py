@@ -15,11 +15,12 @@ and ``activation``), so viz needs no import of nn.
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections.abc import Sequence
 from typing import Any
 
-from autograd import Value
+from autograd import OPS, Value, checks
 
 from .rendering import Drawing
 from .text import dot_html, fmt, printable
@@ -27,9 +28,16 @@ from .text import dot_html, fmt, printable
 MAX_WEIGHTS = 1000  # past this, a layer is drawn as one box
 LABELLED_WEIGHTS = 16  # up to this many weights, each edge is labelled with its value
 POSITIVE, NEGATIVE, ZERO = "#1565c0", "#c62828", "#757575"  # blue +, red −, grey for 0 (neither)
-SYMBOLS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "σ", "tanh": "tanh", "step": "step",
-           "linear": "linear"}
+NAMED = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "linear": "linear"}  # as the field writes them
 FONT = "Helvetica"
+
+
+def symbol(activation: str) -> str:
+    """A unit's activation as the op table writes it (σ for sigmoid: the name its expression
+    calls), but ReLU as the field writes it; linear is no op."""
+    op = OPS.get(activation)
+    call = re.fullmatch(r"(\S+)\(x(?:, y)?\)", op.expr) if op is not None else None
+    return NAMED.get(activation) or (call.group(1) if call else activation)
 
 
 def _layers(model: Any) -> list[list[Any]]:
@@ -75,8 +83,7 @@ def draw_network(model: Any, x: Sequence[float] | None = None, show_grad: bool =
         if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) != nin:
             raise ValueError(f"draw_network: x must be a sequence of {nin} numbers")
         x = [float(v) for v in x]
-    if isinstance(max_weights, bool) or not isinstance(max_weights, int) or max_weights < 1:
-        raise ValueError(f"max_weights must be an int >= 1, got {max_weights!r}")
+    checks.integer(max_weights, "max_weights", type_error=ValueError)
     values = _forward(layers, x) if x is not None else None
     weights = sum(len(n.w) for layer in layers for n in layer)
     g = Drawing(name="network", format="svg")
@@ -136,7 +143,7 @@ def draw_network(model: Any, x: Sequence[float] | None = None, show_grad: bool =
     zero = ", grey zero" if any(v == 0 for v in signed) else ""
     columns = ", ".join(
         f"{'the output' if i == len(layers) - 1 and len(layers) > 1 else f'layer {i + 1}'} "
-        f"({len(layer)} {SYMBOLS.get(layer[0].activation, layer[0].activation)})"
+        f"({len(layer)} {symbol(layer[0].activation)})"
         for i, layer in enumerate(layers))
     g.caption = (f"columns, left to right: the {nin} inputs, {columns}; one edge per weight ({weights}), "
                  f"{'coloured by the sign of ∂J/∂w: ' if show_grad else ''}blue positive, red negative{zero}, "
@@ -186,7 +193,7 @@ def _inputs(g: Drawing, nin: int, x: Sequence[float] | None) -> None:
 
 
 def _neuron_label(n: Any, index: int, value: float | None) -> str:
-    rows = [f'<FONT COLOR="#777777">{index}</FONT> <B>{dot_html(SYMBOLS.get(n.activation, n.activation))}</B>']
+    rows = [f'<FONT COLOR="#777777">{index}</FONT> <B>{dot_html(symbol(n.activation))}</B>']
     if n.b is not None:
         rows.append(dot_html(f"b = {fmt(n.b.data)}"))
     if value is not None:
@@ -206,7 +213,7 @@ def _summary(g: Drawing, layers: list[list[Any]], values: list[list[float]] | No
         spread = statistics.pstdev(ws) if len(ws) > 1 else 0.0
         rows = [
             f"<B>layer {i + 1}: {len(layer)} × {len(layer[0].w)} weights · "
-            f"{dot_html(SYMBOLS.get(layer[0].activation, layer[0].activation))}</B>",
+            f"{dot_html(symbol(layer[0].activation))}</B>",
             dot_html(f"w: mean {fmt(statistics.fmean(ws))}, std {fmt(spread)}, "
                      f"range [{fmt(min(ws))}, {fmt(max(ws))}]"),
         ]

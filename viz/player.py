@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from xml.dom import minidom
 
-from autograd import OPS, Value, backward_steps, forward_steps, topological
+from autograd import OPS, Value, backward_steps, checks, forward_steps, topological
 from autograd.files import write_atomic
 
 from . import forward, notation
@@ -165,11 +165,9 @@ def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False, mode:
     ż = Σ ∂z/∂p · ṗ, ending on ∂J/∂θ at J (the quiz asks for each ż).
     """
     mode = forward.check_mode(mode, wrt, needs_wrt=True)
-    if not isinstance(J, Value):
-        raise TypeError(f"step_through() needs a Value, got {type(J).__name__}")
+    checks.instance(J, Value, "step_through()")
     max_nodes = _check_max(max_nodes)
-    if not isinstance(quiz, bool):
-        raise TypeError(f"quiz must be True or False, got {type(quiz).__name__}")
+    checks.flag(quiz, "quiz")
     order = topological(J)
     if len(order) > max_nodes:
         raise GraphTooLarge(

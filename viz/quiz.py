@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
+from autograd import checks
+
 NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _SPACE = "[ \t\n\r\u00a0]"
 _UNSIGNED = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -133,9 +135,7 @@ def judge(answer: str, truth: float) -> Verdict:
     """The verdict on a typed answer, by the rule above."""
     if not isinstance(answer, str):
         raise TypeError(f"judge: the answer must be the typed text (str), got {type(answer).__name__}")
-    if isinstance(truth, bool) or not isinstance(truth, (int, float)) or not math.isfinite(truth):
-        raise ValueError(f"judge: the truth must be a finite number, got {truth!r}")
-    truth = float(truth)
+    truth = checks.number(truth, "judge: the truth", finite=True, type_error=ValueError)
     text = normalise(answer)
     if NUMBER.fullmatch(text):
         n = figures(text)

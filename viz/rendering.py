@@ -26,6 +26,8 @@ import graphviz
 
 from autograd.files import writable_target, write_atomic
 
+from .text import markdown_fence, markdown_text, printable
+
 FORMATS = (".svg", ".png", ".pdf", ".dot", ".tex")
 RENDER_TIMEOUT = 120  # seconds, by default; render() and save() take another
 LONG_RENDER = 10.0  # seconds: a layout expected to take longer is announced with a warning first
@@ -242,8 +244,8 @@ def _save_figure(fig: Any, path: Path, suffix: str, scale: float, dpi: float | N
 
 
 class Drawing(graphviz.Digraph):
-    """A graphviz Digraph that shows itself in Jupyter through chainrule's renderer
-    (see viz.notebook), with a caption.
+    """A graphviz Digraph, with a caption, that shows itself in Jupyter through chainrule's
+    renderer (SVG; with none, the caption and the DOT source as text).
 
     ``node_ids`` says which Value each box is (its DOT id); empty for a drawing whose boxes
     are not single Values (one collapsed by scope, a network).  graphviz's own ``render()``
@@ -272,6 +274,20 @@ class Drawing(graphviz.Digraph):
             elif re.match(r"^[A-Za-z_][\w]* \[", text) and text.split()[0] not in ("node", "edge", "graph"):
                 nodes += 1
         return nodes, edges
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:
+        """SVG; with no renderer, the caption and the DOT source as text (markdown and HTML escaped
+        outside the fence, so a caption can neither link nor open a fence)."""
+        try:
+            return {"image/svg+xml": render(self.source, "svg").decode("utf-8")}
+        except RenderError as error:
+            note = f"*(not rendered: {markdown_text(str(error))})*"
+            caption = markdown_text(self.caption)
+            caption = f"{caption}\n\n" if caption else ""
+            return {
+                "text/markdown": f"{caption}{note}\n\n{markdown_fence(self.source, 'dot')}",
+                "text/plain": printable(f"{self.caption}\n{self.source}".strip()),
+            }
 
     def __repr__(self) -> str:
         nodes, edges = self.counts()

@@ -8,7 +8,6 @@ graph of J with the causes' nodes and edges in red, the J→θ paths in black, t
 
 from __future__ import annotations
 
-import html
 import textwrap
 from typing import Any
 
@@ -16,10 +15,11 @@ from autograd import Value, topological
 from autograd.diagnosis import HUGE, KINDS, SATURATED, TINY, VERDICTS, Cause, Diagnosis, diagnose
 
 from .chain import node_names
+from .display import ShowsEquation
 from .draw import FADED, MAX_NODES, PATH_COLOR, GraphTooLarge, _add_nodes, _check_max, _edge_label, _new_drawing
 from .fold import FoldedEdge, Folding
-from .rendering import Drawing, RenderError, render
-from .text import fmt, latex_name, latex_number, markdown_fence, markdown_text, printable
+from .rendering import Drawing, RenderError
+from .text import fmt, latex_name, latex_number
 
 CAPTION_WIDTH = 90  # characters a caption line holds before it wraps
 
@@ -55,8 +55,10 @@ def _paths_phrase(n: int) -> str:
     return "the only path" if n == 1 else ("both paths" if n == 2 else f"all {n:,} paths")
 
 
-class Why:
+class Why(ShowsEquation):
     """The answer of ``viz.why(J, θ)``: ``verdict``, ``causes``, ``grad`` (∂J/∂θ), and how to show them."""
+
+    _not_drawn = (RenderError, ValueError, TypeError)
 
     def __init__(self, diagnosis: Diagnosis, tiny: float = TINY, huge: float = HUGE) -> None:
         self.diagnosis = diagnosis
@@ -209,19 +211,3 @@ class Why:
                     attrs = {"color": FADED}
                 g.edge(ids[edge.lower], ids[edge.upper], **attrs)
         return g
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:
-        return why_bundle(self)
-
-
-def why_bundle(r: Any) -> dict[str, str]:
-    """For Jupyter: the verdict in LaTeX and text, and the drawing as SVG when a renderer is found."""
-    text = r.text()
-    bundle = {"text/plain": printable(text),
-              "text/markdown": f"$${html.escape(printable(r.latex()))}$$\n\n{markdown_fence(text)}"}
-    try:
-        bundle["image/svg+xml"] = render(r.draw().source, "svg").decode("utf-8")
-    except (RenderError, ValueError, TypeError) as error:
-        bundle["text/markdown"] += f"\n\n*(drawing not rendered: {markdown_text(str(error))})*"
-    return bundle
-

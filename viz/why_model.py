@@ -14,12 +14,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd import Value, topological
+from autograd import Value, checks, topological
 from autograd.backward import _float_partials, _lock, _push
 from autograd.diagnosis import Cause, check_thresholds, diagnose
 
+from .display import ShowsEquation
 from .network import _layers, draw_network
-from .rendering import Drawing
+from .rendering import Drawing, RenderError
 from .text import fmt, latex_number
 
 ACT_OPS = {"relu": "relu", "leaky_relu": "leaky_relu", "sigmoid": "sigmoid", "tanh": "tanh", "step": "step"}
@@ -62,14 +63,15 @@ class LayerReport:
         return ": ".join(bits[:1]) + ": " + ", ".join(bits[1:])
 
 
-class ModelWhy:
+class ModelWhy(ShowsEquation):
     """The answer of ``viz.why(J, model)``: ``verdict`` (over every parameter), ``causes``
     (kinds of KINDS, and "identical units"), ``layers`` (a LayerReport each), text(), draw()."""
 
+    _not_drawn = (RenderError, ValueError, TypeError)
+
     def __init__(self, J: Value, model: Any, *, tiny: float, huge: float, saturated: float, spread: float) -> None:
         layers = _layers(model)
-        if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not spread > 1:
-            raise ValueError(f"spread must be a number > 1, got {spread!r}")
+        checks.number(spread, "spread", above=1, type_error=ValueError)
         check_thresholds(tiny, huge, saturated)
         self.J, self.model, self.saturated_at, self.spread = J, model, saturated, spread
         with _lock:
@@ -218,10 +220,6 @@ class ModelWhy:
         """The network as neurons in layers, pen widths |∂J/∂w| (the .grad that J.backward() left)."""
         return draw_network(self.model, show_grad=True)
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:
-        from .why import why_bundle
-
-        return why_bundle(self)
 
 
 def _params(neuron: Any) -> list[Value]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograd import Value, topological
+from autograd import Value, checks, topological
 from autograd.files import writable_target, write_atomic
 
 from . import export
@@ -60,8 +60,7 @@ def _built(result: Any, seed: int) -> tuple[Value, list[Value]]:
 
 def variants(make_graph: Callable[[random.Random], Any], seeds: Iterable[int]) -> list[Variant]:
     """Each seed's graph, drawing and questions (the answers are the engine's)."""
-    if not callable(make_graph):
-        raise TypeError(f"make_graph must be a function of a random.Random, got {type(make_graph).__name__}")
+    checks.function(make_graph, "make_graph", "a function of a random.Random")
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds: no seed given")

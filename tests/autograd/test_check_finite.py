@@ -33,3 +33,15 @@ def test_an_infinite_value_is_found_and_finite_graphs_pass() -> None:
         check_finite(big * 2.0)
     x, y = Value(1e200), Value(1e-50)
     check_finite(x / y)  # −x/y² = −1e300: finite
+
+
+def test_check_finite_names_the_first_node_with_an_infinite_derivative() -> None:
+    x = Value(1e-320, label="x")
+    y = x.log()
+    y.label = "y"
+    J = y * 0.0
+    J.backward()
+    assert math.isnan(x.grad)
+    with pytest.raises(FloatingPointError, match=r"y = log.*local derivative.*inf"):
+        check_finite(J)
+    check_finite(Value(2.0).log() * 3.0)  # nothing to report

@@ -111,3 +111,12 @@ def test_scope_name() -> None:
     with pytest.raises(TypeError, match="scope"):
         with scope(""):
             pass
+
+
+def test_decimal_is_a_type_error_and_fraction_is_fine() -> None:
+    from decimal import Decimal
+    from fractions import Fraction
+
+    with pytest.raises(TypeError, match="Decimal"):
+        Value(Decimal("1.5"))
+    assert Value(Fraction(1, 4)).data == 0.25

@@ -54,3 +54,9 @@ def test_labels_are_checked_and_independent() -> None:
             assert "label" in str(error)
         else:
             raise AssertionError(f"label={bad!r} was accepted")
+
+
+def test_gradcheck_says_where_the_gradient_stopped_being_finite() -> None:
+    result = gradcheck(lambda x: x.log() * 0.0, [1e-320], eps=1e-321)
+    assert not result
+    assert "log" in result.nonfinite and "not finite" in str(result)

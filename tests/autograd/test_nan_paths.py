@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from autograd import Value, grad
 from autograd.ops import positive
+from tests.strategies import APPLY
 
 NAN = math.nan
 
@@ -42,3 +45,23 @@ def test_a_nan_exponent_gives_nan_for_any_base() -> None:
         out2 = Value(base) ** Value(NAN)
         assert math.isnan(out2.data), base
     assert math.isnan((Value(-2.0) ** NAN).data)
+
+
+@pytest.mark.parametrize("name", sorted(APPLY))
+def test_nan_propagates_through_every_op(name) -> None:
+    out = APPLY[name](Value(NAN), Value(0.5))
+    assert math.isnan(out.data), name
+    out.backward()  # and backward does not raise
+
+
+def test_relu_and_step_keep_nan() -> None:
+    assert math.isnan(Value(NAN).relu().data)
+    assert math.isnan(Value(NAN).step().data)
+    assert math.isnan(Value(NAN).relu().local_grads[0])
+
+
+@pytest.mark.parametrize("x", [1e308, -1e308, math.inf, -math.inf])
+def test_sigmoid_and_tanh_are_finite_at_the_extremes(x) -> None:
+    for out in (Value(x).sigmoid(), Value(x).tanh()):
+        out.backward()
+        assert math.isfinite(out.data) and math.isfinite(out.local_grads[0])

@@ -121,3 +121,20 @@ def test_bce_clamps_the_log_at_probabilities_of_exactly_zero_and_one() -> None:
 def test_bad_input(call, error, words: str) -> None:
     with pytest.raises(error, match=words.replace("+", r"\+")):
         call()
+
+
+def test_bce_keeps_the_gradient_of_a_saturated_sigmoid() -> None:
+    z = Value(-40.0)
+    nn.binary_cross_entropy([z.sigmoid()], [1]).backward()
+    assert z.grad == pytest.approx(-1.0, rel=1e-9)
+    w = Value(-40.0)
+    nn.binary_cross_entropy_with_logits([w], [1]).backward()
+    assert z.grad == pytest.approx(w.grad, rel=1e-9)
+
+
+def test_cross_entropy_is_finite_at_logits_of_ten_thousand() -> None:
+    for logits in ([1e4, -1e4, 0.0], [-1e4, 1e4, 1e4]):
+        xs = [Value(v) for v in logits]
+        loss = nn.cross_entropy(xs, 0)
+        loss.backward()
+        assert math.isfinite(loss.data) and all(math.isfinite(x.grad) for x in xs)

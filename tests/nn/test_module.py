@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -22,6 +24,8 @@ ACT = {
 }
 
 inputs = st.lists(st.floats(-3, 3, allow_nan=False), min_size=3, max_size=3)
+
+NAN = math.nan
 
 
 def weights(layer: nn.Layer) -> tuple[np.ndarray, np.ndarray]:
@@ -199,3 +203,32 @@ def test_torch_agrees_when_installed() -> None:
     for layer, W in ((model.layers[0], W1), (model.layers[1], W2)):
         grads = [[w.grad for w in n.w] for n in layer.neurons]
         assert np.allclose(grads, W.grad.numpy(), atol=1e-12)
+
+
+def test_nan_reaches_the_output_of_a_model_and_a_loss() -> None:
+    assert math.isnan(nn.MLP(1, [1, 1], seed=0)([NAN]).data)
+    assert math.isnan(nn.hinge([NAN], [1]).data)
+
+
+@pytest.mark.parametrize("inputs", [{0: 1.0, 1: 2.0, 2: 3.0}, {1.0, 2.0, 3.0}, frozenset({1.0, 2.0, 3.0})])
+def test_unordered_and_mapping_inputs_are_refused(inputs) -> None:
+    with pytest.raises(TypeError, match="ordered sequence"):
+        nn.MLP(3, [2, 1], seed=0)(inputs)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nn.MLP(2, [4, 3, 1], activation="tanh", seed=0),
+    lambda: nn.MLP(2, [3, 2], activation="leaky_relu", output_activation="linear", seed=1),
+    lambda: nn.Layer(3, 2, activation="sigmoid", seed=0),
+    lambda: nn.Perceptron(2, seed=0),
+])
+@pytest.mark.parametrize("clone", [lambda m: pickle.loads(pickle.dumps(m)), copy.deepcopy])
+def test_models_pickle_and_deep_copy(make, clone) -> None:
+    model = make()
+    twin = clone(model)
+    x = [0.3, -0.7, 0.2][: model.nin]
+    out, twin_out = model(x), twin(x)
+    outs = out if isinstance(out, list) else [out]
+    twin_outs = twin_out if isinstance(twin_out, list) else [twin_out]
+    assert [v.data for v in twin_outs] == [v.data for v in outs]
+    assert all(a is not b for a, b in zip(model.parameters(), twin.parameters()))

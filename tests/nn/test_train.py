@@ -11,6 +11,8 @@ import pytest
 import nn
 from autograd import Value
 
+NAN = math.nan
+
 
 def hidden_units(model: nn.MLP, layer: int = 0) -> list[list[float]]:
     return [[w.data for w in n.w] + [n.b.data] for n in model.layers[layer].neurons]
@@ -216,3 +218,23 @@ def test_fit_refuses_a_bad_l2_before_any_step(l2) -> None:
 def test_fit_takes_l2_just_inside_the_range() -> None:
     model = nn.MLP(1, [2, 1], seed=0)
     nn.fit(model, nn.mse, [[0.0], [1.0]], [0.0, 1.0], lr=0.1, epochs=1, quiet=True, l2=0)
+
+
+@pytest.mark.parametrize("bad", [NAN, math.inf, -math.inf])
+def test_fit_refuses_non_finite_data_naming_row_and_column(bad) -> None:
+    X = [[0.0, 1.0], [1.0, bad], [0.5, 0.5]]
+    with pytest.raises(ValueError, match=r"X\[1\]\[1\]"):
+        nn.fit(nn.MLP(2, [2, 1], seed=0), nn.mse, X, [0.0, 1.0, 0.5], lr=0.1, epochs=1, quiet=True)
+
+
+def test_divergence_is_one_error_naming_the_epoch() -> None:
+    X, y = nn.datasets.xor()
+    with pytest.raises(FloatingPointError, match=r"epoch \d+.*smaller lr"):
+        nn.fit(nn.MLP(2, [8, 1], seed=0), nn.mse, X, y, lr=1e6, epochs=50, quiet=True)
+
+
+def test_nan_targets_are_not_a_learning_rate_problem() -> None:
+    X, _ = nn.datasets.xor()
+    with pytest.raises(ValueError, match=r"y\[2\] is nan") as caught:
+        nn.fit(nn.MLP(2, [2, 1], seed=0), nn.mse, X, [0.0, 1.0, NAN, 0.0], lr=0.1, epochs=1, quiet=True)
+    assert "lr" not in str(caught.value)

@@ -220,6 +220,19 @@ def test_bad_arguments() -> None:
         viz.draw_chain_rule(x)
 
 
+def test_max_nodes_takes_any_whole_number_from_one_and_no_bool() -> None:
+    import numpy as np
+
+    x = Value(1.0)
+    J = x * 2.0  # three boxes: x, 2 and J
+    assert viz.draw(J, max_nodes=np.int64(3)).source == viz.draw(J, max_nodes=3).source
+    for bad in (True, 2.5, "3", 0, -1):
+        with pytest.raises(ValueError, match="max_nodes must be"):
+            viz.draw(J, max_nodes=bad)
+    with pytest.raises(ValueError, match="max_weights must be"):
+        viz.draw_network(nn.Neuron(2, seed=0), max_weights=False)
+
+
 def test_a_batch_with_an_unscoped_loss_collapses_compactly() -> None:
     model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=0)
     X, y = nn.datasets.moons(100, seed=0)

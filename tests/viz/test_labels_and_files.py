@@ -12,7 +12,6 @@ import pytest
 
 import viz
 from autograd import Value
-from viz.notebook import chain_rule_bundle, drawing_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -39,11 +38,11 @@ def _rule_with(label: str) -> viz.ChainRule:
 
 
 def test_chain_rule_markdown_escapes_html_and_fences(monkeypatch) -> None:
-    markdown = chain_rule_bundle(_rule_with(HOSTILE))["text/markdown"]
+    markdown = _rule_with(HOSTILE)._repr_mimebundle_()["text/markdown"]
     outside, fenced_text = markdown.split("\n\n", 1)
     assert "<img" not in outside  # the LaTeX is HTML-escaped; inside the fence HTML is only text
     assert fenced_text.startswith("```")
-    fenced = chain_rule_bundle(_rule_with("tick```tock"))["text/markdown"]
+    fenced = _rule_with("tick```tock")._repr_mimebundle_()["text/markdown"]
     fence = fenced.split("\n\n")[1].split("\n")[0]
     assert set(fence) == {"`"} and len(fence) > 3  # longer than the label's run of backticks
 
@@ -54,7 +53,7 @@ def test_drawing_markdown_without_a_renderer_escapes_labels(monkeypatch, tmp_pat
     x = Value(1.0, label=HOSTILE)
     drawing = viz.draw(x * 2.0)
     drawing.caption = HOSTILE + " ```"
-    bundle = drawing_bundle(drawing)
+    bundle = drawing._repr_mimebundle_()
     assert "image/svg+xml" not in bundle
     markdown = bundle["text/markdown"]
     caption = markdown.split("\n\n")[0]
@@ -104,12 +103,24 @@ def test_chain_and_draw_do_not_import_each_other() -> None:
     assert "draw" not in imported and "notebook" not in imported
 
 
+def test_every_jupyter_display_is_a_method_its_class_defines() -> None:
+    from viz.why_model import ModelWhy
+
+    for path in sorted((ROOT / "viz").glob("*.py")):  # no module sets a display hook on a class from outside
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                assert not any(isinstance(t, ast.Attribute) and t.attr.startswith("_repr_") for t in targets), path
+    for cls in (viz.ChainRule, viz.Drawing, viz.Why, ModelWhy):
+        assert any("_repr_mimebundle_" in vars(base) for base in cls.__mro__[:-1]), cls
+
+
 def test_markdown_outside_the_fence_is_no_link(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("CHAINRULE_RENDERER", "dot")
     monkeypatch.setenv("PATH", str(tmp_path))
     drawing = viz.draw(Value(1.0, label="x") * 2.0)
     drawing.caption = "see [a](javascript:alert(1)) and ![i](http://x/y.png) *now*"
-    caption = drawing_bundle(drawing)["text/markdown"].split("\n\n")[0]
+    caption = drawing._repr_mimebundle_()["text/markdown"].split("\n\n")[0]
     assert "](" not in caption.replace("\\]\\(", "")  # every [ ] ( ) escaped
     assert caption == ("see \\[a\\]\\(javascript:alert\\(1\\)\\) and \\!\\[i\\]\\(http://x/y\\.png\\) "
                        "\\*now\\*")

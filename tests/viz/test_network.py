@@ -121,6 +121,22 @@ def test_neurons_show_their_activation_and_bias_in_order() -> None:
     assert "b = 0" in source
 
 
+def test_each_activation_is_marked_as_the_op_table_writes_it() -> None:
+    from autograd import OPS
+    from nn.module import activation_names
+    from viz.network import symbol
+
+    for name in activation_names():
+        if name in ("relu", "leaky_relu", "linear"):  # written as the field writes them
+            continue
+        expr = OPS[name].expr
+        called = expr.endswith("(x)") and " " not in expr  # σ(x), sin(x); x^3 calls nothing: its name
+        assert symbol(name) == (expr[:-3] if called else name), name
+    model = nn.MLP(1, [2, 1], activation="sin", output_activation="relu", seed=0)
+    source = viz.draw_network(model).source
+    assert source.count("<B>sin</B>") == 2 and source.count("<B>ReLU</B>") == 1
+
+
 def test_small_networks_label_each_weight() -> None:
     p = nn.Perceptron(3, seed=0)
     source = viz.draw_network(p).source

@@ -1,4 +1,4 @@
-"""The demos' command line, finding 15 of the bad-input probe: checked up front, one line, exit 1."""
+"""The demos' command line: a bad renderer or output folder is refused before any work, in one line, exit 1."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _one_line_error(done: subprocess.CompletedProcess) -> str:
     return errors[0]
 
 
-def test_finding_15_no_renderer_is_one_line_before_any_work(tmp_path) -> None:
+def test_no_renderer_is_one_line_before_any_work(tmp_path) -> None:
     # ask for the system dot on a PATH that has none
     env = dict(os.environ, CHAINRULE_RENDERER="dot", PATH=str(tmp_path))
     done = _demos("all", "--quick", "--out", str(tmp_path / "out"), env=env)
@@ -32,7 +32,7 @@ def test_finding_15_no_renderer_is_one_line_before_any_work(tmp_path) -> None:
     assert not any((tmp_path / "out").iterdir())
 
 
-def test_finding_15_index_html_that_is_a_folder_is_refused_before_any_work(tmp_path) -> None:
+def test_index_html_that_is_a_folder_is_refused_before_any_work(tmp_path) -> None:
     (tmp_path / "index.html").mkdir()
     (tmp_path / ".chainrule-demos").write_text("")  # a folder the demos made, so only index.html is wrong
     done = _demos("all", "--quick", "--out", str(tmp_path))
@@ -40,6 +40,6 @@ def test_finding_15_index_html_that_is_a_folder_is_refused_before_any_work(tmp_p
     assert "===" not in done.stdout
 
 
-def test_finding_15_an_empty_out_is_refused(tmp_path) -> None:
+def test_an_empty_out_is_refused(tmp_path) -> None:
     done = _demos("chain_rule", "--out", "", cwd=ROOT)
     assert done.returncode == 2 and "--out needs a folder name" in done.stderr
