@@ -177,7 +177,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     ax.plot(ks, summing, "s-", color="#1565c0", label="node by node, as backward does: $k + 1$ nodes")
     ax.set(yscale="log", xlabel="k, the number of doublings y = y + y", ylabel="nodes stepped on (counted)",
            title="∂y/∂x on the doubling graph: two ways to add up the paths")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10)  # its superscripts 7 pt
     s.plot(fig, "broken_paths.svg", "Listing the paths doubles the nodes it steps on with every doubling; "
            "summing node by node grows with k alone.")
     s.claim(listing[-1] == 2 ** (ks[-1] + 1) - 1,

@@ -118,7 +118,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "Two layers can: an MLP with a tanh hidden layer, trained by backpropagation, learns XOR."
     )
     X, _ = nn.datasets.xor()
-    fig, axes = plt.subplots(1, 4, figsize=(14, 3.8), layout="constrained")
+    fig, axes = plt.subplots(1, 4, figsize=(12, 3.5), layout="constrained")  # ≥ 9 px on the page
     gx, gy, points = grid((-0.5, 1.5), (-0.5, 1.5), 41 if not quick else 21)
     results = {}
     for ax, (name, targets) in zip(axes, (("AND", AND), ("OR", OR), ("XOR", XOR))):
@@ -150,4 +150,4 @@ def _regions(ax: Any, gx: np.ndarray, gy: np.ndarray, region: np.ndarray, X: lis
     ax.scatter(pts[t == 1, 0], pts[t == 1, 1], c="#ff7f0e", s=70, label="y = 1", marker="s", edgecolors="k")
     ax.set(title=title, xlabel="x1", ylabel="x2")
     ax.title.set_fontsize(9)
-    ax.legend(loc="center", fontsize=8)
+    ax.legend(loc="center", fontsize=9)
