@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import viz
 from autograd import Value, topological
 
+from . import plot_captions as pc
 from .common import Section, out_folder
 
 TITLE = "Lessons from broken engines"
@@ -179,7 +180,12 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
            title="∂y/∂x on the doubling graph: two ways to add up the paths")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10)  # its superscripts 7 pt
     s.plot(fig, "broken_paths.svg", "Listing the paths doubles the nodes it steps on with every doubling; "
-           "summing node by node grows with k alone.")
+           "summing node by node grows with k alone.", says=[
+               # listing steps on 2^(k+1) − 1 nodes (its legend): one more than that doubles with each doubling
+               pc.fact("Listing the paths doubles the nodes it steps on with every doubling", lambda p: list(
+                   p[0].curves[0].y) == [2 ** (k + 1) - 1 for k in p[0].curves[0].x] and "listing" in p[0].legend[0]),
+               pc.fact("summing node by node grows with k alone", lambda p: list(p[0].curves[1].y) == [
+                   k + 1 for k in p[0].curves[1].x])])
     s.claim(listing[-1] == 2 ** (ks[-1] + 1) - 1,
             f"listing steps on 2^(k+1) − 1 = {listing[-1]:,} nodes at k = {ks[-1]} (counted); backward visits "
             f"{summing[-1]} nodes")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import viz  # noqa: E402
 from autograd.files import write_atomic  # noqa: E402
 
-from . import captions  # noqa: E402
+from . import captions, plot_captions  # noqa: E402
 
 # the same figures, byte for byte, on every run
 matplotlib.rcParams.update({
@@ -117,7 +118,14 @@ class Section:
             self.blocks.append({"kind": "numbers", "lines": []})
         return self.blocks[-1]["lines"]
 
-    def plot(self, fig: Any, filename: str, caption: str) -> Path:
+    def plot(self, fig: Any, filename: str, caption: str, says: Sequence[plot_captions.Says]) -> Path:
+        """A matplotlib figure and its caption; what the caption says (``says``: a count, names, an axis,
+        a value, each a phrase of the caption) is read back from the figure's artists and checked."""
+        if not says:
+            raise ValueError(f"{filename}: say what the caption says of the plot (says=), so it is checked")
+        checked, wrong = plot_captions.check(caption, plot_captions.read(fig), says)
+        self.claim(not wrong, f"the plot draws what its caption says ({'; '.join(checked)})"
+                   + (f": not drawn or not in the caption: {'; '.join(wrong)}" if wrong else ""))
         path = self.out / filename
         fig.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight")
         plt.close(fig)

@@ -13,6 +13,7 @@ import nn
 import viz
 from autograd import Value
 
+from . import plot_captions as pc
 from .common import Section, grid, out_folder, scientific
 
 TITLE = "Putting it together: the two moons"
@@ -82,7 +83,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     # one legend for both curves, where neither runs (the loss has fallen, the accuracy is at the top)
     lines = right.get_lines() + twin.get_lines()
     twin.legend(lines, [line.get_label() for line in lines], loc="center right", fontsize=8)
-    s.plot(fig, "moons.svg", "The trained network's decision boundary, and its loss and accuracy after each step.")
+    s.plot(fig, "moons.svg", "The trained network's decision boundary, and its loss and accuracy after each step.",
+           says=[pc.fact("decision boundary", lambda p: p[0].filled and "decision boundary" in p[0].title),
+                 pc.fact("its loss and accuracy after each step", lambda p: sorted(p[1].legend) == ["accuracy", "loss"]
+                         and "steps" in p[1].xlabel and all(list(c.x) == list(range(made + 1)) for c in p[1].curves))])
 
     s.say(
         "The network itself, drawn the way the notes draw one: the two inputs, a column of neurons per layer, "

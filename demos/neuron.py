@@ -14,6 +14,7 @@ import viz
 from autograd import Value
 
 from . import captions
+from . import plot_captions as pc
 from .common import Section, grid, out_folder
 
 TITLE = "1.2 What is a neuron?"
@@ -110,7 +111,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     top.legend()
     bottom.legend()
     s.plot(fig, "neuron_activations.svg", "The notes' picture 5: step, sigmoid, tanh and ReLU, each point "
-           "computed by the engine, and their derivatives from backward.")
+           "computed by the engine, and their derivatives from backward.", says=[
+               pc.each_named("step, sigmoid, tanh and ReLU", pc.legend(0)),
+               pc.fact("their derivatives from backward", lambda p: "backward" in p[1].title and [
+                   c.label for c in p[1].curves] == [c.label + "′" for c in p[0].curves])])
 
     s.say(
         "The perceptron learns by its own rule, w ← w + lr·(y − ŷ)·x, because the step has no gradient. "
@@ -137,7 +141,12 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     region = np.array([float(mlp(q).data > 0) for q in points]).reshape(gx.shape)
     _regions(axes[3], gx, gy, region, X, XOR, f"MLP 2-8-1 on XOR\naccuracy {history.accuracy[-1]:.0%}")
     s.claim(history.accuracy[-1] == 1.0, "an MLP with one hidden layer learns XOR")
-    s.plot(fig, "neuron_perceptron.svg", "Decision regions: the perceptron on AND, OR and XOR, and an MLP on XOR.")
+    s.plot(fig, "neuron_perceptron.svg", "Decision regions: the perceptron on AND, OR and XOR, and an MLP on XOR.",
+           says=[pc.fact("Decision regions", lambda p: all(q.filled and q.scatters == 2 for q in p)),
+                 pc.fact("the perceptron on AND, OR and XOR", lambda p: [q.title.split("\n")[0] for q in p[:3]] == [
+                     f"perceptron on {n}" for n in pc.names("AND, OR and XOR")]),
+                 pc.fact("an MLP on XOR", lambda p: len(p) == 4 and p[3].title.startswith("MLP")
+                         and "on XOR" in p[3].title)])
     return s.finish()
 
 

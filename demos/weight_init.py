@@ -13,6 +13,7 @@ import nn
 import viz
 from autograd import Value
 
+from . import plot_captions as pc
 from .common import Section, out_folder, scientific
 
 TITLE = "1.4 Weight initialisation"
@@ -105,7 +106,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
             s.claim(distinct == 1 and hidden.any(), "zero init: the 6 units of layer 2 trained, and stayed identical")
         else:
             s.claim(distinct == len(hidden), "random init: every unit is different")
-    s.plot(fig, "weight_init_symmetry.svg", "Layer 2's weights after training, one row per unit.")
+    s.plot(fig, "weight_init_symmetry.svg", "Layer 2's weights after training, one row per unit.", says=[
+        pc.fact("Layer 2's weights", lambda p: all("layer 2" in q.ylabel and "weights" in q.xlabel for q in p)),
+        pc.fact("one row per unit", lambda p: len(p) == 2 and all(
+            len(q.images) == 1 and q.images[0].shape[0] == len(q.yticks) for q in p))])
 
     s.say(
         "Forward and backward propagation, as the notes write them for a 2-layer network on m examples: "
@@ -160,7 +164,13 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
            ylabel="RMS of ∂J/∂z", title=f"the backward signal per layer, {depth} hidden layers of 16")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     s.plot(fig, "weight_init_gradients.svg", "How big ∂J/∂z is at each layer, as backward carries it from the "
-           "loss (right) to the input (left), for four activation/initialisation pairs.")
+           "loss (right) to the input (left), for four activation/initialisation pairs.", says=[
+               pc.fact("How big ∂J/∂z is at each layer", lambda p: "∂J/∂z" in p[0].ylabel and all(
+                   list(c.x) == list(range(1, depth + 2)) for c in p[0].curves)),
+               pc.fact("from the loss (right) to the input (left)", lambda p: "1 = next to the input" in p[0].xlabel
+                       and f"{depth + 1} = the output" in p[0].xlabel),
+               pc.count("four activation/initialisation pairs", lambda p: len(
+                   [c for c in p[0].curves if c.label in p[0].legend and ", " in c.label]))])
     sig = norms["sigmoid, Xavier"]
     s.claim(sig[0] < 1e-2 * sig[-2], "sigmoid: ∂J/∂z at the first layer is under 1/100 of the last hidden layer's "
             f"(the ratio of the two is {viz.fmt(sig[0] / sig[-2], 2)}): vanishing")
