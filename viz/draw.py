@@ -220,6 +220,14 @@ def _shown(order: list[Value], folding: Folding) -> list[Value]:
     return [n for n in order if folding.drawn(n)] if folding.folded else order
 
 
+def _edges_of(node: Value, folding: Folding) -> list[FoldedEdge]:
+    """The edges into a drawn node: one per folded operand; unfolded, one per parent slot
+    (constants are boxes too, each with its edge)."""
+    if folding.folded:
+        return list(folding.edges(node))
+    return [FoldedEdge(node, p, ((node, slot),)) for slot, p in enumerate(node.parents)]
+
+
 def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dict[Value, str], folding: Folding,
                lit: set[Value] | None, lit_edges: set[tuple[Value, int]], label_all: bool,
                tagged: bool = False) -> list[FoldedEdge]:
@@ -227,10 +235,7 @@ def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dic
     Returns the edges in the order they were written."""
     written = []
     for node in order:
-        edges = folding.edges(node)
-        if not folding.folded:  # unfolded: constants are boxes too, each with its edge
-            edges = [FoldedEdge(node, p, ((node, slot),)) for slot, p in enumerate(node.parents)]
-        for edge in edges:
+        for edge in _edges_of(node, folding):
             if edge.lower not in ids:
                 continue
             attrs: dict[str, str] = {}

@@ -174,28 +174,29 @@ def derivation(rule: ChainRule, terms: int = 8) -> tuple[str, str, str]:
     return f"{lhs} = {formula}{more}", numbers + more, fmt(rule.total)
 
 
-def _factor_steps(rule: ChainRule, factor: Factor) -> list[float]:
-    """The local derivatives that make up one factor of path 0, upper to lower."""
+def _factor_links(rule: ChainRule, factor: Factor) -> list[tuple[Value, int]]:
+    """The (node, parent slot) links of path 0 that make up one factor, upper to lower."""
     path, slots = rule.paths[0], rule.slots[0]
     start = path.index(factor.upper)
     out = []
     for node, slot, lower in zip(path[start:], slots[start:], path[start + 1:]):
-        out.append(node.local_grads[slot])
+        out.append((node, slot))
         if lower is factor.lower:
             break
     return out
 
 
+def _factor_steps(rule: ChainRule, factor: Factor) -> list[float]:
+    """The local derivatives that make up one factor of path 0, upper to lower."""
+    return [node.local_grads[slot] for node, slot in _factor_links(rule, factor)]
+
+
 def _factor_formulas(rule: ChainRule, factor: Factor) -> list[str]:
-    path, slots = rule.paths[0], rule.slots[0]
-    start = path.index(factor.upper)
     out = []
-    for node, slot, lower in zip(path[start:], slots[start:], path[start + 1:]):
+    for node, slot in _factor_links(rule, factor):
         op = OPS.get(node.op)
         operands = [fmt(p.data) if p.is_constant else rule.names.get(p, "·") for p in node.parents]
         out.append(op.render(*operands, text=op.partials[slot]) if op else fmt(node.local_grads[slot]))
-        if lower is factor.lower:
-            break
     return out
 
 

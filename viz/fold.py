@@ -120,12 +120,3 @@ class Folding:
 
         walk(node, ())
         return out
-
-    def step_formulas(self, edge: FoldedEdge, names: dict[Value, str]) -> list[str]:
-        """Each folded local derivative as a formula in the drawn names: ['0.5', '2·(a3 − 1)^(2−1)', '1']."""
-        formulas = []
-        for node, slot in edge.steps:
-            op = OPS[node.op]
-            operands = [self._operand(p, "", i, names) for i, p in enumerate(node.parents)]  # bracketed if infix
-            formulas.append(op.render(*operands, text=op.partials[slot]))
-        return formulas

@@ -16,8 +16,19 @@ from autograd.diagnosis import HUGE, KINDS, SATURATED, TINY, VERDICTS, Cause, Di
 
 from .chain import node_names
 from .display import ShowsEquation
-from .draw import FADED, MAX_NODES, PATH_COLOR, GraphTooLarge, _add_nodes, _check_max, _edge_label, _new_drawing
-from .fold import FoldedEdge, Folding
+from .draw import (
+    FADED,
+    MAX_NODES,
+    PATH_COLOR,
+    GraphTooLarge,
+    _add_nodes,
+    _check_max,
+    _edge_label,
+    _edges_of,
+    _new_drawing,
+    _shown,
+)
+from .fold import Folding
 from .rendering import Drawing, RenderError
 from .text import fmt, latex_name, latex_number
 
@@ -174,7 +185,7 @@ class Why(ShowsEquation):
         red_nodes, red_edges = self.marked()
         folding = Folding(order, d.J, d.theta)
         folding.folded -= red_nodes | {p for n, s in red_edges for p in (n, n.parents[s])}
-        shown = [n for n in order if folding.drawn(n)] if folding.folded else list(order)
+        shown = _shown(order, folding)
         caption = self.text()
         if len(shown) > max_nodes:  # only what the causes name, J and θ
             keep = red_nodes | {p for n, s in red_edges for p in (n, n.parents[s])} | {d.J, d.theta}
@@ -197,9 +208,7 @@ class Why(ShowsEquation):
             _add_nodes(g, [n], ids, names, folding, show_grad, lit)
         drawn = set(shown)
         for node in shown:
-            edges = folding.edges(node) if folding.folded else [
-                FoldedEdge(node, p, ((node, s),)) for s, p in enumerate(node.parents)]
-            for edge in edges:
+            for edge in _edges_of(node, folding):
                 if edge.lower not in drawn:
                     continue
                 if any(step in red_edges for step in edge.steps):
