@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import viz
 from autograd import Value, topological
 
+from . import plot_captions as pc
 from .common import Section, out_folder
 
 TITLE = "Lessons from broken engines"
@@ -172,13 +173,19 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     s.number(f"k = {ks[-1]}: {2 ** ks[-1]:,} paths; listing them steps on {listing[-1]:,} nodes, "
              f"node by node on {summing[-1]:,}")
     fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
-    ax.plot(ks, listing, "o-", color="#c62828", label="listing every path (2^k)")
-    ax.plot(ks, summing, "s-", color="#1565c0", label="node by node, as backward does (k)")
+    # the legend says what each curve plots: the nodes stepped on, counted (2^(k+1) − 1 and k + 1)
+    ax.plot(ks, listing, "o-", color="#c62828", label="listing every path: $2^{k+1} - 1$ nodes")
+    ax.plot(ks, summing, "s-", color="#1565c0", label="node by node, as backward does: $k + 1$ nodes")
     ax.set(yscale="log", xlabel="k, the number of doublings y = y + y", ylabel="nodes stepped on (counted)",
            title="∂y/∂x on the doubling graph: two ways to add up the paths")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10)  # its superscripts 7 pt
     s.plot(fig, "broken_paths.svg", "Listing the paths doubles the nodes it steps on with every doubling; "
-           "summing node by node grows with k alone.")
+           "summing node by node grows with k alone.", says=[
+               # listing steps on 2^(k+1) − 1 nodes (its legend): one more than that doubles with each doubling
+               pc.fact("Listing the paths doubles the nodes it steps on with every doubling", lambda p: list(
+                   p[0].curves[0].y) == [2 ** (k + 1) - 1 for k in p[0].curves[0].x] and "listing" in p[0].legend[0]),
+               pc.fact("summing node by node grows with k alone", lambda p: list(p[0].curves[1].y) == [
+                   k + 1 for k in p[0].curves[1].x])])
     s.claim(listing[-1] == 2 ** (ks[-1] + 1) - 1,
             f"listing steps on 2^(k+1) − 1 = {listing[-1]:,} nodes at k = {ks[-1]} (counted); backward visits "
             f"{summing[-1]} nodes")

@@ -11,7 +11,9 @@ raises ClaimFailed naming the failed claims.  It returns the paths it wrote.
 from __future__ import annotations
 
 import json
+import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import viz  # noqa: E402
 from autograd.files import write_atomic  # noqa: E402
 
-from . import captions  # noqa: E402
+from . import captions, plot_captions  # noqa: E402
 
 # the same figures, byte for byte, on every run
 matplotlib.rcParams.update({
@@ -47,6 +49,23 @@ class ClaimFailed(AssertionError):
 
 MARKER = ".chainrule-demos"
 """The file that marks a folder as written by the demos (and so theirs to replace)."""
+
+
+def scientific(x: float, digits: int = 2) -> str:
+    """A number for a person, to ``digits`` significant figures: 890, 0.0037, 1.5×10⁻¹⁵, with a true minus
+    sign (never 1.5e-15, nor 8.9e+02)."""
+    if x == 0 or not math.isfinite(x):
+        return viz.fmt(x)
+    exponent = math.floor(math.log10(abs(x)))
+    mantissa = round(x / 10.0 ** exponent, digits - 1)
+    if abs(mantissa) >= 10:  # 9.96 to 2 figures is 10
+        mantissa, exponent = mantissa / 10, exponent + 1
+    if -3 <= exponent < 5:
+        text = f"{mantissa * 10.0 ** exponent:,.{max(0, digits - 1 - exponent)}f}"
+    else:
+        power = str(exponent).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+        text = f"{mantissa:.{digits - 1}f}×10{power}"
+    return text.replace("-", "−")
 
 
 def out_folder(out_dir: str | os.PathLike) -> Path:
@@ -99,7 +118,14 @@ class Section:
             self.blocks.append({"kind": "numbers", "lines": []})
         return self.blocks[-1]["lines"]
 
-    def plot(self, fig: Any, filename: str, caption: str) -> Path:
+    def plot(self, fig: Any, filename: str, caption: str, says: Sequence[plot_captions.Says]) -> Path:
+        """A matplotlib figure and its caption; what the caption says (``says``: a count, names, an axis,
+        a value, each a phrase of the caption) is read back from the figure's artists and checked."""
+        if not says:
+            raise ValueError(f"{filename}: say what the caption says of the plot (says=), so it is checked")
+        checked, wrong = plot_captions.check(caption, plot_captions.read(fig), says)
+        self.claim(not wrong, f"the plot draws what its caption says ({'; '.join(checked)})"
+                   + (f": not drawn or not in the caption: {'; '.join(wrong)}" if wrong else ""))
         path = self.out / filename
         fig.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight")
         plt.close(fig)

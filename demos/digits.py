@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import nn
 import viz
 from autograd import trace
 
+from . import plot_captions as pc
 from .common import Section, out_folder
 
 TITLE = "Real data: handwritten digits"
@@ -75,17 +77,27 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
 
     s.plot(_first_layer(model), "digits-weights.svg",
            "What the first layer looks for: each of the 32 hidden units' 64 incoming weights drawn as the 8×8 "
-           "image they are multiplied with (blue positive, red negative, white 0).")
+           "image they are multiplied with (blue positive, red negative, white 0).", says=[
+               pc.count("each of the 32 hidden units", lambda p: len([q for q in p if q.title.startswith("unit ")])),
+               pc.count("64 incoming weights", lambda p: pc.one({q.images[0].size for q in p})),
+               pc.fact("the 8×8 image", lambda p: all(q.images[0].shape == (8, 8) for q in p))])
     confusion = np.zeros((10, 10), dtype=int)
     np.add.at(confusion, (y[test], guess), 1)
     s.plot(_confusion(confusion), "digits-confusion.svg",
            f"The confusion table of the {TEST} held-out digits: row = the digit written, column = the digit read; "
-           "the diagonal is right, every other cell a mistake.")
+           "the diagonal is right, every other cell a mistake.", says=[
+               pc.count(f"the {TEST} held-out digits", lambda p: sum(int(t) for t in p[0].texts)),
+               pc.fact("row = the digit written, column = the digit read", lambda p: (
+                   p[0].ylabel, p[0].xlabel) == ("written", "read as"))])
     if len(wrong):
         shown = wrong[:8]
         s.plot(_misread(X, y, shown, tape), "digits-misread.svg",
                f"{len(shown)} of the {len(wrong)} misread digits, each with what was written, what the model read "
-               "and the probability it gave the right digit.")
+               "and the probability it gave the right digit.", says=[
+                   pc.count(f"{len(shown)} of the", lambda p: len([q for q in p if q.images])),
+                   pc.fact("what was written, what the model read and the probability it gave the right digit",
+                           lambda p: all(re.fullmatch(r"(\d) read as (?!\1)\d\np\(\1\) = [\d.]+", q.title)
+                                         for q in p))])
 
         # why: the scalar engine on the misread digits' mean loss, diagnosed per layer
         J = sum(nn.cross_entropy(model([float(v) for v in X[k]]), int(y[k])) for k in shown) / len(shown)
@@ -103,7 +115,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         s.number(str(error))
         agree = False
     s.claim(agree, f"the tape agrees with the scalar engine on all ten outputs and all "
-            f"{model.num_parameters():,} gradients, at 2 images, to 1e-12 (relative, or absolute near 0)")
+            f"{model.num_parameters():,} gradients, at 2 images, to 10⁻¹² (relative, or absolute near 0)")
     return s.finish()
 
 

@@ -63,7 +63,7 @@ def add(s: Section, network: Callable[..., dict[str, Value]], x: float, y: float
     (reverse,) = grad(J, [theta])
     s.claim(player.frames[-1].node is J and _close(player.frames[-1].value, reverse),
             f"the last frame is at J and holds ∂J/∂θ1 = {viz.fmt(player.frames[-1].value)}, the number backward "
-            "gives θ1.grad (to 1e-12)")
+            "gives θ1.grad (to 10⁻¹²)")
     s.claim([f.value for f in player.frames if f.kind == "tangent"] == [t for _, _, t in steps],
             "every frame's tangent is the engine's own forward pass, float for float")
 

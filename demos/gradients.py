@@ -15,6 +15,7 @@ import nn
 import viz
 from autograd import Value
 
+from . import plot_captions as pc
 from .common import Section, out_folder
 
 TITLE = "1.4b When gradients go wrong"
@@ -197,7 +198,10 @@ def vanishing_chain(s: Section, seed: int) -> None:
     ax.set(yscale="log", xlabel="link from J down to θ", ylabel="value (log scale)", xticks=range(1, 21),
            title=f"∂J/∂θ = {viz.fmt(r.grad)}: twenty factors of at most 1/4")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
-    s.plot(fig, "gradients_vanishing.svg", "The factors of ∂J/∂θ along the chain and their running product.")
+    s.plot(fig, "gradients_vanishing.svg", "The factors of ∂J/∂θ along the chain and their running product.", says=[
+        pc.fact("The factors of ∂J/∂θ along the chain", lambda p: "∂J/∂θ" in p[0].title and len(p[0].bars) == 20),
+        pc.fact("their running product", lambda p: bool(np.allclose(p[0].curves[0].y, np.cumprod(p[0].bars),
+                                                                    rtol=1e-12)))])
 
 
 def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[Path]:

@@ -13,6 +13,7 @@ import nn
 import viz
 from autograd import Value, grad
 
+from . import plot_captions as pc
 from .common import Section, out_folder
 
 TITLE = "1.3 The learning rate"
@@ -123,7 +124,11 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     s.plot(fig, "learning_rate_update.svg",
            "The notes' picture 7: one update of one weight, new_weight = existing_weight − learning_rate · "
-           "gradient; the step goes against the slope.")
+           "gradient; the step goes against the slope.", says=[
+               pc.fact("one update of one weight", lambda p: [m.label.split(" weight")[0] for m in p[0].markers]
+                       == ["existing", "new"]),
+               pc.fact("new_weight = existing_weight − learning_rate · gradient", _update_in_title),
+               pc.fact("the step goes against the slope", _against_the_slope)])
     s.claim((after - before) * grad < 0 or grad == 0, "the update moves w1 against its gradient")
     s.claim(abs(step) >= (grid_w[-1] - grid_w[0]) / 4 or not step,
             f"the step spans {abs(step) / (grid_w[-1] - grid_w[0]):.0%} of the plot's w1 axis, so it can be seen")
@@ -152,7 +157,11 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     axes[0].set_ylabel("J(w)")
     axes[-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)  # beside the panels, off the paths
     s.plot(fig, "learning_rate_bowl.svg", "The notes' picture 8: twelve steps of gradient descent at a learning "
-           "rate too small (left), just right (middle) and too large (right).")
+           "rate too small (left), just right (middle) and too large (right).", says=[
+               pc.count("twelve steps of gradient descent", lambda p: pc.one({
+                   len(c.x) - 1 for q in p for c in q.curves if c.label == "steps"} if len(p) == 3 else set())),
+               pc.fact("too small (left), just right (middle) and too large (right)", lambda p: [
+                   q.title.split(":")[0] for q in p] == ["too small", "just right", "too large"])])
     far = [abs(p - TARGET) for p in paths["too small"]]
     s.claim(far[-1] < far[0] and far[-1] > 1.0, "too small: always closer, still far away after 12 steps")
     s.claim(abs(paths["just right"][-1] - TARGET) < 1e-3, "just right: within 0.001 of the minimum")
@@ -200,7 +209,12 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     right.set(title="|J′(w)| after each step", xlabel="step", ylabel="|J′(w)|", yscale="log")
     right.legend(loc="upper right", fontsize=8)
     s.plot(fig, "learning_rate_newton.svg",
-           "Newton's method (learning rate 1/J″, with J″ from a second backward) against gradient descent.")
+           "Newton's method (learning rate 1/J″, with J″ from a second backward) against gradient descent.", says=[
+               pc.fact("Newton's method", lambda p: all(any(t.startswith("Newton") for t in q.legend) for q in p)),
+               pc.fact("against gradient descent", lambda p: all(
+                   any(t.startswith("gradient descent") for t in q.legend) for q in p)
+                   # the right panel: Newton's |J′| gets below gradient descent's in fewer steps
+                   and len(_curve(p[1], "Newton").x) < len(_curve(p[1], "gradient descent").x))])
 
     s.say(
         "The same happens when training a network. One model, the same data and the same starting weights, "
@@ -225,7 +239,9 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
            yscale="log")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     s.plot(fig, "learning_rate_curves.svg", "The notes' picture 9: the training loss of one 2-8-1 model on noisy "
-           "moons at four learning rates.")
+           "moons at four learning rates.", says=[
+               pc.count("four learning rates", lambda p: len({c.label for c in p[0].curves if "(lr " in c.label})),
+               pc.fact("the training loss", lambda p: "loss" in p[0].ylabel and p[0].xlabel == "epoch")])
     # a high rate bounces from epoch to epoch: compare the mean over the last quarter of the epochs
     tail = max(3, epochs // 4)
     final = {name: float(np.mean(losses[-tail:])) for name, (_, losses) in curves.items()}
@@ -235,3 +251,24 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
             "the good rate ends with the lowest loss")
     s.claim(final["very high"] > 3 * final["good"], "the very high rate ends far above it")
     return s.finish()
+
+
+def _curve(panel: pc.Panel, start: str) -> pc.Curve:
+    return next(c for c in panel.curves if c.label.startswith(start))
+
+
+def _update_in_title(panels: list[pc.Panel]) -> bool:
+    """Picture 7's title is the update with its numbers (new = old − lr · (gradient) = new), the numbers
+    are right, and they are the plotted existing and new weights (to the 4 figures shown)."""
+    old, lr, gradient, new = pc.numbers(panels[0].title)
+    existing, moved = (m.x[0] for m in panels[0].markers)
+    close = lambda a, b: abs(a - b) <= 1e-3 * max(abs(a), abs(b), 1e-12)  # noqa: E731
+    return close(new, old - lr * gradient) and close(old, existing) and close(new, moved)
+
+
+def _against_the_slope(panels: list[pc.Panel]) -> bool:
+    """The plotted step (existing → new weight) and the plotted tangent's slope have opposite signs."""
+    existing, moved = (m.x[0] for m in panels[0].markers)
+    tangent = _curve(panels[0], "slope")
+    slope = (tangent.y[-1] - tangent.y[0]) / (tangent.x[-1] - tangent.x[0])
+    return (moved - existing) * slope < 0

@@ -11,6 +11,7 @@ import numpy as np
 import nn
 import viz
 
+from . import plot_captions as pc
 from .common import Section, grid, out_folder
 
 TITLE = "1.5 The loss"
@@ -94,5 +95,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     curves.set(title="training loss per epoch", xlabel="epoch", ylabel="loss", yscale="log")
     curves.legend(fontsize=8)
     s.plot(fig, "losses.svg", "Each output layer with its loss, trained on a small seeded dataset: the fit or "
-           "decision regions, and the three loss curves.")
+           "decision regions, and the three loss curves.", says=[
+               pc.fact("Each output layer with its loss", lambda p: [q.title.split(":")[0] for q in p[:3]] == [
+                   "regression", "two classes", "three classes"] and all("+" in q.title for q in p[:3])),
+               pc.fact("the fit or decision regions", lambda p: "network" in p[0].legend and p[1].filled
+                       and p[2].filled),
+               pc.count("the three loss curves", lambda p: len([c for c in p[3].curves if c.label in p[3].legend]))])
     return s.finish()

@@ -13,7 +13,8 @@ import nn
 import viz
 from autograd import Value
 
-from .common import Section, grid, out_folder
+from . import plot_captions as pc
+from .common import Section, grid, out_folder, scientific
 
 TITLE = "Putting it together: the two moons"
 BUDGET = 300  # training steps, at most, toward every point on the right side
@@ -82,7 +83,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     # one legend for both curves, where neither runs (the loss has fallen, the accuracy is at the top)
     lines = right.get_lines() + twin.get_lines()
     twin.legend(lines, [line.get_label() for line in lines], loc="center right", fontsize=8)
-    s.plot(fig, "moons.svg", "The trained network's decision boundary, and its loss and accuracy after each step.")
+    s.plot(fig, "moons.svg", "The trained network's decision boundary, and its loss and accuracy after each step.",
+           says=[pc.fact("decision boundary", lambda p: p[0].filled and "decision boundary" in p[0].title),
+                 pc.fact("its loss and accuracy after each step", lambda p: sorted(p[1].legend) == ["accuracy", "loss"]
+                         and "steps" in p[1].xlabel and all(list(c.x) == list(range(made + 1)) for c in p[1].curves))])
 
     s.say(
         "The network itself, drawn the way the notes draw one: the two inputs, a column of neurons per layer, "
@@ -110,8 +114,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     theirs = twin(batch).flatten().tolist()
     ours = [model(row).data for row in X]
     worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(theirs, ours))
-    s.number(f"largest difference between the two models' outputs on the {n} points: {worst:.1e}")
-    s.claim(worst <= 1e-12, "PyTorch's copy gives the same predictions, to 1e-12")
+    s.number(f"largest difference between the two models' outputs on the {n} points: {scientific(worst)}")
+    s.claim(worst <= 1e-12, "PyTorch's copy gives the same predictions, to 10⁻¹²")
     k = min(10, n)
     model.zero_grad()
     nn.hinge([model(row) for row in X[:k]], y[:k]).backward()
@@ -120,5 +124,5 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     ours = [p.grad for p in nn.export.torch_order(model)]
     worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(torch_grads, ours))
     s.claim(worst <= 1e-12, f"and, on a batch of {k} points, the same gradients for all {len(ours)} parameters, "
-            "to 1e-12")
+            "to 10⁻¹²")
     return s.finish()

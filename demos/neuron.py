@@ -14,6 +14,7 @@ import viz
 from autograd import Value
 
 from . import captions
+from . import plot_captions as pc
 from .common import Section, grid, out_folder
 
 TITLE = "1.2 What is a neuron?"
@@ -110,7 +111,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     top.legend()
     bottom.legend()
     s.plot(fig, "neuron_activations.svg", "The notes' picture 5: step, sigmoid, tanh and ReLU, each point "
-           "computed by the engine, and their derivatives from backward.")
+           "computed by the engine, and their derivatives from backward.", says=[
+               pc.each_named("step, sigmoid, tanh and ReLU", pc.legend(0)),
+               pc.fact("their derivatives from backward", lambda p: "backward" in p[1].title and [
+                   c.label for c in p[1].curves] == [c.label + "′" for c in p[0].curves])])
 
     s.say(
         "The perceptron learns by its own rule, w ← w + lr·(y − ŷ)·x, because the step has no gradient. "
@@ -118,7 +122,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "Two layers can: an MLP with a tanh hidden layer, trained by backpropagation, learns XOR."
     )
     X, _ = nn.datasets.xor()
-    fig, axes = plt.subplots(1, 4, figsize=(14, 3.8), layout="constrained")
+    fig, axes = plt.subplots(1, 4, figsize=(12, 3.5), layout="constrained")  # ≥ 9 px on the page
     gx, gy, points = grid((-0.5, 1.5), (-0.5, 1.5), 41 if not quick else 21)
     results = {}
     for ax, (name, targets) in zip(axes, (("AND", AND), ("OR", OR), ("XOR", XOR))):
@@ -137,7 +141,12 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     region = np.array([float(mlp(q).data > 0) for q in points]).reshape(gx.shape)
     _regions(axes[3], gx, gy, region, X, XOR, f"MLP 2-8-1 on XOR\naccuracy {history.accuracy[-1]:.0%}")
     s.claim(history.accuracy[-1] == 1.0, "an MLP with one hidden layer learns XOR")
-    s.plot(fig, "neuron_perceptron.svg", "Decision regions: the perceptron on AND, OR and XOR, and an MLP on XOR.")
+    s.plot(fig, "neuron_perceptron.svg", "Decision regions: the perceptron on AND, OR and XOR, and an MLP on XOR.",
+           says=[pc.fact("Decision regions", lambda p: all(q.filled and q.scatters == 2 for q in p)),
+                 pc.fact("the perceptron on AND, OR and XOR", lambda p: [q.title.split("\n")[0] for q in p[:3]] == [
+                     f"perceptron on {n}" for n in pc.names("AND, OR and XOR")]),
+                 pc.fact("an MLP on XOR", lambda p: len(p) == 4 and p[3].title.startswith("MLP")
+                         and "on XOR" in p[3].title)])
     return s.finish()
 
 
@@ -150,4 +159,4 @@ def _regions(ax: Any, gx: np.ndarray, gy: np.ndarray, region: np.ndarray, X: lis
     ax.scatter(pts[t == 1, 0], pts[t == 1, 1], c="#ff7f0e", s=70, label="y = 1", marker="s", edgecolors="k")
     ax.set(title=title, xlabel="x1", ylabel="x2")
     ax.title.set_fontsize(9)
-    ax.legend(loc="center", fontsize=8)
+    ax.legend(loc="center", fontsize=9)

@@ -89,7 +89,7 @@ def _block(out: Path, name: str, block: dict) -> str:
         lines = "".join(f"<p>{html_powers(line)}</p>" for line in "\n".join(block["lines"]).split("\n"))
         return f'<div class="numbers">{lines}</div>'
     if kind == "claims":  # the checks the demo made, as a checklist
-        items = "".join(f'<li class="{"holds" if item["holds"] else "fails"}">{html.escape(item["text"])}</li>'
+        items = "".join(f'<li class="{"holds" if item["holds"] else "fails"}">{html_powers(item["text"])}</li>'
                         for item in block["items"])
         return f'<ul class="claims">{items}</ul>'
     if kind == "figure":

@@ -13,6 +13,7 @@ import nn
 import viz
 from autograd import topological, trace
 
+from . import plot_captions as pc
 from .common import Section, grid, out_folder
 
 TITLE = "Batches at numpy speed: three spirals"
@@ -69,7 +70,9 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     right_ax.plot(range(1, epochs + 1), losses)
     right_ax.set(title="training", xlabel="epoch", ylabel="cross-entropy", yscale="log")
     s.plot(fig, "spirals.svg", f"Three spirals learned through one tape: {len(points):,} grid points classified in "
-           "one replay of the tape.")
+           "one replay of the tape.", says=[
+               pc.count("Three spirals", lambda p: len([t for t in p[0].legend if t.startswith("spiral")])),
+               pc.fact("classified", lambda p: p[0].filled and "decision regions" in p[0].title)])
 
     s.say(
         "A tape replays the graph it recorded, so it must compute what the scalar engine computes. tape.check "
@@ -82,6 +85,6 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         s.number(str(error))
         agree = False
     s.claim(agree, "the tape agrees with the scalar engine on its three outputs and on all "
-            f"{model.num_parameters():,} parameters' gradients, at 3 rows each, to 1e-12 "
+            f"{model.num_parameters():,} parameters' gradients, at 3 rows each, to 10⁻¹² "
             "(relative, or absolute near 0)")
     return s.finish()

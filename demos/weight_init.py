@@ -13,7 +13,8 @@ import nn
 import viz
 from autograd import Value
 
-from .common import Section, out_folder
+from . import plot_captions as pc
+from .common import Section, out_folder, scientific
 
 TITLE = "1.4 Weight initialisation"
 SUMMARY = "zero init keeps units identical, random init breaks it; gradients vanishing, exploding, and level"
@@ -105,7 +106,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
             s.claim(distinct == 1 and hidden.any(), "zero init: the 6 units of layer 2 trained, and stayed identical")
         else:
             s.claim(distinct == len(hidden), "random init: every unit is different")
-    s.plot(fig, "weight_init_symmetry.svg", "Layer 2's weights after training, one row per unit.")
+    s.plot(fig, "weight_init_symmetry.svg", "Layer 2's weights after training, one row per unit.", says=[
+        pc.fact("Layer 2's weights", lambda p: all("layer 2" in q.ylabel and "weights" in q.xlabel for q in p)),
+        pc.fact("one row per unit", lambda p: len(p) == 2 and all(
+            len(q.images) == 1 and q.images[0].shape[0] == len(q.yticks) for q in p))])
 
     s.say(
         "Forward and backward propagation, as the notes write them for a 2-layer network on m examples: "
@@ -126,8 +130,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
             "edge is a weight, labelled with ∂J/∂w and coloured by its sign (blue positive, red negative), its pen "
             "width |∂J/∂w|; ∂J/∂W1₂₁ is row 2, column 1 of dW1, as the weights are named in picture 10.")
     s.number(f"the largest difference between the engine's gradients and dW1, db1, dW2, db2 from the formulas: "
-             f"{worst:.1e}")
-    s.claim(worst <= 1e-12, "the engine's gradients equal the notes' matrix formulas to 1e-12")
+             f"{scientific(worst)}")
+    s.claim(worst <= 1e-12, "the engine's gradients equal the notes' matrix formulas to 10⁻¹²")
 
     s.say(
         "Vanishing and exploding gradients. A deep network of 16-unit layers, a batch of inputs, and the "
@@ -160,7 +164,13 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
            ylabel="RMS of ∂J/∂z", title=f"the backward signal per layer, {depth} hidden layers of 16")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     s.plot(fig, "weight_init_gradients.svg", "How big ∂J/∂z is at each layer, as backward carries it from the "
-           "loss (right) to the input (left), for four activation/initialisation pairs.")
+           "loss (right) to the input (left), for four activation/initialisation pairs.", says=[
+               pc.fact("How big ∂J/∂z is at each layer", lambda p: "∂J/∂z" in p[0].ylabel and all(
+                   list(c.x) == list(range(1, depth + 2)) for c in p[0].curves)),
+               pc.fact("from the loss (right) to the input (left)", lambda p: "1 = next to the input" in p[0].xlabel
+                       and f"{depth + 1} = the output" in p[0].xlabel),
+               pc.count("four activation/initialisation pairs", lambda p: len(
+                   [c for c in p[0].curves if c.label in p[0].legend and ", " in c.label]))])
     sig = norms["sigmoid, Xavier"]
     s.claim(sig[0] < 1e-2 * sig[-2], "sigmoid: ∂J/∂z at the first layer is under 1/100 of the last hidden layer's "
             f"(the ratio of the two is {viz.fmt(sig[0] / sig[-2], 2)}): vanishing")
@@ -168,7 +178,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     hidden = big[:-1]
     s.claim(all(a > b for a, b in zip(hidden, hidden[1:])) and hidden[0] > 100 * hidden[-1],
             "ReLU with large weights: ∂J/∂z grows at every hidden layer toward the input, "
-            f"{viz.fmt(hidden[0] / hidden[-1], 2)}× from the last hidden layer to the first: exploding")
+            f"{scientific(hidden[0] / hidden[-1])}× from the last hidden layer to the first: exploding")
     s.say(
         "Large weights make sigmoid and tanh units saturate: z lands far out on the flat tails, where "
         "σ′(z) is nearly 0, so those units pass almost no gradient back (the notes' 1.4.3 a). Here is the share "

@@ -30,7 +30,9 @@ NOW, GETS, READS, UNKNOWN = "#e65100", "#2e7d32", "#1565c0", "#9e9e9e"  # the pa
 SLIDE = (960.0, 540.0)  # points: a 16:9 slide (13.33 × 7.5 in)
 PIXELS_WIDE = 1280  # an animation frame: 1280 × 720 px
 ANIMATIONS = (".gif", ".webp", ".apng")
-MONO = "DejaVu Sans Mono"
+# the update underneath: a sans-serif font, which draws forward mode's θ̇1 (θ1 and a combining dot)
+# where DejaVu Sans Mono draws no dot; export writes Liberation Sans, then DejaVu Sans, for it
+EQUATION_FONT = "Helvetica,sans-Serif"
 
 Frames = Union[None, str, range, slice, Iterable[int]]
 
@@ -243,7 +245,7 @@ def frame_svg(player: Any, k: int) -> str:
     title = f"frame {k + 1} of {len(replay.frames)} · {replay.label(k)}"
     lines = replay.describe(k)
     longest = max(len(line) for line in lines)
-    size = min(15.0, (W - 40) / (0.61 * longest))  # a monospace glyph is 0.6 em wide
+    size = min(15.0, (W - 40) / (0.61 * longest))  # a line's glyphs average under 0.6 em
     text_h = 16 + len(lines) * size * 1.35
     top, bottom = 44.0, H - text_h - 12
     fit = min(2.0, (W - 40) / gw, (bottom - top) / gh)  # a small graph is not blown up past twice its size
@@ -254,8 +256,8 @@ def frame_svg(player: Any, k: int) -> str:
     graph.set("height", f"{h:.2f}")
     inner = ET.tostring(graph, encoding="unicode")
     rows = "".join(
-        f'<text x="20" y="{bottom + 16 + (j + 0.8) * size * 1.35:.2f}" font-family="{MONO}" font-size="{size:.2f}" '
-        f'xml:space="preserve" fill="#222">{_esc(line)}</text>' for j, line in enumerate(lines))
+        f'<text x="20" y="{bottom + 16 + (j + 0.8) * size * 1.35:.2f}" font-family="{EQUATION_FONT}" '
+        f'font-size="{size:.2f}" xml:space="preserve" fill="#222">{_esc(line)}</text>' for j, line in enumerate(lines))
     return (
         f'<svg xmlns="{SVG_NS}" xmlns:xlink="http://www.w3.org/1999/xlink" width="{W:g}pt" height="{H:g}pt" '
         f'viewBox="0 0 {W:g} {H:g}" data-frame="{k}">'
