@@ -94,7 +94,8 @@ class Tape:
         self._outs = np.array([self.index[o] for o in self.outputs], dtype=np.intp)
         self._outs_unique = len(set(self._outs.tolist())) == len(self._outs)
         # the rows of G that backward writes before anything adds into them (the outputs' seeds, the
-        # row-values of a layer that owns them, the sums under fused relus) need no zeros first
+        # row-values of a layer that owns them) need no zeros first, nor do the rows of the sums
+        # under fused relus, which nothing touches (the relus are taken in place)
         written = set(self._outs.tolist()) if self._outs_unique else set()
         for g in self._groups:
             if g.op == "matmul" and g.own_a:
