@@ -66,6 +66,7 @@ def _backward(root: Value, seed: float) -> None:
     run = object()  # this run's token: a counter stamped by another run is stale
     stack: list[Any] = [root]  # inner nodes only, whose _p0 is never None
     # Pass 1: count the edges into each inner node from the graph above it, and clear its grad.
+    # The two parents are written out, not looped over: a loop would build a tuple per node.
     while stack:
         node = stack.pop()
         node.grad = 0.0

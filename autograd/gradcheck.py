@@ -1,4 +1,4 @@
-"""Finite-difference checks of the engine's derivatives."""
+"""gradcheck and numerical_grad: the engine's derivatives against central differences."""
 
 from __future__ import annotations
 

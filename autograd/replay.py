@@ -1,218 +1,131 @@
-"""The replay behind a tape: a recorded graph as a few batched steps, and each op for a batch.
+"""The plan of a tape's replay: what a recorded graph folds into, and its schedule of batched steps.
 
 ``make_plan`` finds what can be folded (chains of additions into sums; sums of parameter ×
 value products into matrix products) and which nodes need no row of values; ``schedule``
-groups the rest by depth and op, so that one numpy call computes a group for every row.
-Each op's kernel comes from its entry in the op table (value, partials, domain), with the
-scalar engine's rules at its edges (NaN through, overflow), naming the row where one
-fails.  :mod:`autograd.tape` drives it.
+groups the rest by depth and op, so that one numpy call computes a group for every row, and
+lays the rows out so that every group reads and writes contiguous blocks.  The steps
+themselves are in :mod:`autograd.groups`; :mod:`autograd.tape` drives them.
+
+This module is loaded with the first tape, never by ``import autograd`` (it needs numpy).
 """
 
 from __future__ import annotations
 
+import numbers
 from collections import Counter
+from itertools import chain
 from typing import Any
 
-from .ops import OPS, Op
+import numpy as np
+
+from .groups import _Group, _MatMul
 from .value import Value
 
 _ADD = "add"
 
 
-# -- the schedule: nodes grouped by depth and op ------------------------------------------
-
-
-class _Group:
-    """Nodes of one op at one depth, computed together for every row.  ``sum`` groups are
-    chains of additions folded into one summed step (operands in the chain's order)."""
-
-    def __init__(self, op: str, nodes: list[int], operands: list[list[int]], constant: list[tuple[bool, ...]],
-                 np: Any) -> None:
-        self.op = op
-        self.nodes = np.array(nodes, dtype=np.intp)
-        self.out = _rows_of(self.nodes, np)  # where the group's values go (a slice: see schedule)
-        self.kept_per_row = 0 if op in ("sum", "add", "sub", "neg") else len(nodes) * len(operands[0])
-        if op == "sum":  # every sum of a group has the same number of terms (see _schedule)
-            self.terms = np.array(operands, dtype=np.intp)  # (nodes, terms)
-            self.columns = [_rows_of(self.terms[:, j], np) for j in range(self.terms.shape[1])]
-            self.flat = self.terms.ravel()
-            self.owner = np.repeat(np.arange(len(nodes)), self.terms.shape[1])
-            self.scatter = (_Scatter(self.flat, np),)
-        else:
-            self.p0 = np.array([ops[0] for ops in operands], dtype=np.intp)
-            self.p1 = np.array([ops[1] for ops in operands], dtype=np.intp) if len(operands[0]) > 1 else None
-            self.a = _rows_of(self.p0, np)
-            self.b = _rows_of(self.p1, np) if self.p1 is not None else None
-            self.constant = np.array(constant, dtype=bool)  # (nodes, operands): which operands are constants
-            self.entry = OPS[op]
-            self.scatter = tuple(_Scatter(p, np) for p in (self.p0, self.p1) if p is not None)
-
-    def forward(self, V: Any, np: Any, params: Any = None) -> tuple[Any, ...]:
-        if self.op == "sum":
-            out = V[self.out]  # the sums are written in place, term by term
-            np.copyto(out, V[self.columns[0]])
-            for column in self.columns[1:]:  # left to right, as the chain of additions does
-                out += V[column]
-            if not isinstance(self.out, slice):  # (a group's rows are one block: see schedule)
-                V[self.out] = out
-            hit = np.isinf(out)
-            if hit.any():
-                finite = np.isfinite(V[self.terms]).all(axis=1)  # (nodes, rows)
-                if (hit & finite).any():  # finite terms, infinite sum
-                    _, row = _first(hit & finite, np)
-                    raise OverflowError(f"add: result out of range for finite operands, at row {row}")
-            return ()
-        a = V[self.a]
-        b = V[self.b] if self.b is not None else None
-        out, local = _kernel(self.entry, a, b, self, np)
-        V[self.out] = out
-        return local
-
-    def backward(self, G: Any, local: tuple[Any, ...], np: Any, dP: Any = None) -> None:
-        g = G[self.out]
-        if self.op == "sum":
-            self.scatter[0].add(G, g[self.owner], np)
-            return
-        if self.op in ("add", "sub"):
-            shares = (g, g if self.op == "add" else -g)
-        elif self.op == "neg":
-            shares = (-g,)
-        else:
-            shares = tuple(part * g for part in local)
-        for scatter, share in zip(self.scatter, shares):
-            scatter.add(G, share, np)
-
-
-class _Scatter:
-    """Adds rows of shares into G at given node indices, some of which may repeat (an input
-    every neuron of a layer reads): repeated ones are summed first, with one reduceat."""
-
-    def __init__(self, where: Any, np: Any) -> None:
-        self.where = where
-        self.unique = len(np.unique(where)) == len(where)
-        if self.unique:
-            self.where = _rows_of(where, np)
-        else:
-            self.order = np.argsort(where, kind="stable")
-            sorted_where = where[self.order]
-            self.starts = np.flatnonzero(np.r_[True, sorted_where[1:] != sorted_where[:-1]])
-            self.targets = sorted_where[self.starts]
-
-    def add(self, G: Any, shares: Any, np: Any) -> None:
-        if self.unique:
-            G[self.where] += shares
-        else:
-            G[self.targets] += np.add.reduceat(shares[self.order], self.starts, axis=0)
-
-
-class _MatMul:
-    """Sums of parameter × row-value products that read the same row-values in the same order
-    (an MLP layer: every neuron's b + w1·x1 + … + wm·xm), lifted into one matrix product
-    W @ A; its backward is two, Wᵀ @ g into the row-values and g @ Aᵀ into the weights.  The
-    products are never made one by one.  A matrix product adds in its own order, so these
-    sums agree with the scalar engine to rounding (about 1e-15 relative), not to the last bit."""
-
-    op = "matmul"
-
-    def __init__(self, nodes: list[int], weights: list[list[int]], operands: list[int], rest: list[list[int]],
-                 biases: list[int], np: Any) -> None:
-        self.nodes = np.array(nodes, dtype=np.intp)
-        self.out = _rows_of(self.nodes, np)
-        self.W = np.array(weights, dtype=np.intp)  # (k, m): the weights' places in the parameters' vector
-        self.A = np.array(operands, dtype=np.intp)  # (m,): the row-values every sum reads
-        self.a = _rows_of(self.A, np)
-        self.rest = np.array(rest, dtype=np.intp) if rest and rest[0] else None  # (k, r): other terms (a bias)
-        self.columns = [_rows_of(self.rest[:, j], np) for j in range(self.rest.shape[1])] if self.rest is not None \
-            else []
-        self.scatter_a = _Scatter(self.A, np)
-        self.scatter_rest = _Scatter(self.rest.ravel(), np) if self.rest is not None else None
-        self.owner = np.repeat(np.arange(len(nodes)), self.rest.shape[1]) if self.rest is not None else None
-        places = self.W.ravel()
-        block = _rows_of(places, np)
-        # the weights' gradients go back into the parameters' vector: a slice when the weights
-        # are one block of it (a layer's, in order), an index when each weight is used once
-        self.weight_places = block if isinstance(block, slice) else places
-        self.weight_block = block if isinstance(block, slice) else None
-        self.weights_unique = len(np.unique(places)) == len(places)
-        # the biases' places in the parameters' vector (one per sum), or None
-        self.bias = np.array(biases, dtype=np.intp) if biases else None
-        self.bias_unique = self.bias is not None and len(np.unique(self.bias)) == len(self.bias)
-        if self.bias_unique:
-            self.bias = _rows_of(self.bias, np)
-        self.kept_per_row = len(operands)
-
-    def forward(self, V: Any, np: Any, params: Any = None) -> tuple[Any, ...]:
-        A = V[self.a]
-        W = params[self.weight_block].reshape(self.W.shape) if self.weight_block is not None else params[self.W]
-        out = np.matmul(W, A, out=V[self.out]) if isinstance(self.out, slice) else W @ A
-        for column in self.columns:
-            out += V[column]
-        if self.bias is not None:
-            out += params[self.bias][:, None]
-        hit = np.isinf(out)
-        if hit.any():  # finite operands and an infinite sum: a product or the sum overflowed
-            finite = np.isfinite(A).all(axis=0) & np.isfinite(W).all()
-            if self.rest is not None:
-                finite = finite & np.isfinite(V[self.rest]).all(axis=(0, 1))
-            if self.bias is not None:
-                finite = finite & bool(np.isfinite(params[self.bias]).all())
-            if (hit & finite).any():
-                _, row = _first(hit & finite, np)
-                raise OverflowError(f"add: result out of range for finite operands, at row {row}")
-        if not isinstance(self.out, slice):
-            V[self.out] = out
-        return (A, W)
-
-    def backward(self, G: Any, local: tuple[Any, ...], np: Any, dP: Any = None) -> None:
-        A, W = local
-        g = G[self.out]
-        self.scatter_a.add(G, W.T @ g, np)
-        dW = (g @ A.T).ravel()  # a weight's gradient, summed over the rows
-        if self.weights_unique:
-            dP[self.weight_places] += dW
-        else:
-            np.add.at(dP, self.weight_places, dW)
-        if self.bias is not None:
-            if self.bias_unique:
-                dP[self.bias] += g.sum(axis=1)
-            else:
-                np.add.at(dP, self.bias, g.sum(axis=1))
-        if self.rest is not None:
-            self.scatter_rest.add(G, g[self.owner], np)
-
-
 class Plan:
-    """What the schedule folds away: additions folded into sums (``inner``), sums lifted into
-    matrix products (``lifted``: weights, row-values, other terms), the products inside them,
-    and the nodes that need no row of values (those products, and parameters read only as
-    lifted weights)."""
+    """What the schedule folds away: additions folded into sums (``inner``; ``chains`` holds each
+    remaining chain's terms, left to right), sums lifted into matrix products (``lifted``:
+    weights, row-values, other terms, bias), and the nodes that need no row of values
+    (``rowless``: the products inside those, the folded additions, and parameters read only as
+    lifted weights); ``kept`` are the others, parents first, ``parameters`` the leaves that are
+    not inputs or constants; ``consumers`` counts each node's readers (an output counts as
+    one), ``as_weight`` each parameter's uses as a lifted weight or bias."""
 
-    def __init__(self, inner: set[Value],
+    def __init__(self, inner: set[Value], chains: dict[Value, list[Value]],
                  lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]],
-                 products: set[Value], rowless: set[Value]) -> None:
-        self.inner, self.lifted, self.products, self.rowless = inner, lifted, products, rowless
+                 rowless: set[Value], kept: list[Value], parameters: list[Value],
+                 consumers: dict[Value, int], as_weight: Counter[Value]) -> None:
+        self.inner, self.chains, self.lifted, self.rowless = inner, chains, lifted, rowless
+        self.kept, self.parameters, self.consumers, self.as_weight = kept, parameters, consumers, as_weight
 
 
-def make_plan(order: list[Value], params: set[Value], outputs: tuple[Value, ...] = ()) -> Plan:
-    consumers = Counter([n._p0 for n in order])
-    consumers.update([n._p1 for n in order])
-    consumers.update(outputs)  # an output is read by the caller: it is never folded away
+def walk(outputs: list[Value]) -> tuple[list[Value], dict[Value, int]]:
+    """Every node the outputs depend on, parents before the nodes made from them, and how many
+    readers each has (an output counts as one).  Two passes of a few dict operations a node
+    (find and count, then peel off the nodes whose readers are all placed), no recursion, so
+    the work grows with the graph's size and nothing else."""
+    count: dict[Value, int] = {}
+    for o in outputs:
+        count[o] = count.get(o, 0) + 1
+    stack = list(count)
+    get = count.get
+    while stack:  # find every node once, counting its readers
+        n = stack.pop()
+        p = n._p0
+        if p is None:
+            continue
+        c = get(p)
+        if c is None:
+            count[p] = 1
+            stack.append(p)
+        else:
+            count[p] = c + 1
+        p = n._p1
+        if p is not None:
+            c = get(p)
+            if c is None:
+                count[p] = 1
+                stack.append(p)
+            else:
+                count[p] = c + 1
+    left = dict(count)
+    for o in outputs:
+        left[o] -= 1
+    ready = [o for o in dict.fromkeys(outputs) if not left[o]]
+    order = []
+    while ready:  # a node is placed once every reader is: readers first, then reversed
+        n = ready.pop()
+        order.append(n)
+        p = n._p0
+        if p is None:
+            continue
+        c = left[p] - 1
+        left[p] = c
+        if not c:
+            ready.append(p)
+        p = n._p1
+        if p is not None:
+            c = left[p] - 1
+            left[p] = c
+            if not c:
+                ready.append(p)
+    order.reverse()
+    return order, count
+
+
+def make_plan(order: list[Value], count: dict[Value, int], inputs: list[Value]) -> Plan:
+    given = set(inputs)
+    parameters = [n for n in order if n._p0 is None and not n._tag.constant and n not in given]
+    params = set(parameters)
     # an addition used only as the left operand of another addition is folded into that
     # one's sum: ((a + b) + c) + d is summed a, b, c, d from the left, as the engine adds it.
     # A right operand that is itself a sum, a + (b + c), is computed first (summing it into
     # the left-to-right chain would re-associate it, and floats are not associative).
-    adds = [n for n in order if n.op == _ADD]
-    inner = {p for p in (n._p0 for n in adds) if p.op == _ADD and consumers[p] == 1}
+    inner: set[Value] = set()
+    chains: dict[Value, list[Value]] = {}
     # sums of at least two parameter × value products become matrix products (see _MatMul)
     lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]] = {}
     products: set[Value] = set()
     as_weight: Counter[Value] = Counter()
-    for n in adds:
-        if n in inner:
+    for n in reversed(order):  # readers first: a chain's last addition before those folded into it
+        if n.op != _ADD or n in inner:
             continue
-        weights, operands, rest, used = [], [], [], []
-        for t in _terms(n, inner):
-            if t.op == "mul" and consumers[t] == 1:
+        terms: list[Any] = [n._p1]
+        node: Any = n._p0
+        while node.op == _ADD and count[node] == 1:  # read only here, as the left operand
+            inner.add(node)
+            terms.append(node._p1)
+            node = node._p0
+        terms.append(node)
+        terms.reverse()
+        weights: list[Any] = []
+        operands: list[Any] = []
+        rest: list[Any] = []
+        used: list[Any] = []
+        for t in terms:
+            if t.op == "mul" and count[t] == 1:
                 p0, p1 = t._p0, t._p1
                 if p0 in params:
                     weights.append(p0)
@@ -234,36 +147,45 @@ def make_plan(order: list[Value], params: set[Value], outputs: tuple[Value, ...]
             lifted[n] = (weights, operands, rest, bias)
             products.update(used)
             as_weight.update(weights)
-    rowless = products | inner | {w for w, k in as_weight.items() if k == consumers[w]}
-    return Plan(inner, lifted, products, rowless)
+        elif len(terms) > 2:
+            chains[n] = terms
+    rowless = products | inner
+    rowless.update(w for w, k in as_weight.items() if k == count[w])
+    kept = [n for n in order if n not in rowless]
+    return Plan(inner, chains, lifted, rowless, kept, parameters, count, as_weight)
 
 
-def schedule(order: list[Value], parameters: list[Value], plan: Plan,
-             np: Any) -> tuple[dict[Value, int], list[Any], list[Value]]:
+def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[Any], list[Value]]:
     """The rows of one replay and its groups, in an order that computes every operand first:
     nodes of one op at one depth together, sums folded, weighted sums of one depth that read
-    the same row-values as one matrix product.  ``order`` holds the nodes that have rows (see
-    Plan.rowless).  Rows are laid out leaves first, then group by group, so that a group's
-    nodes are one contiguous block (read and written as a slice, not gathered); likewise the
-    parameters' vector holds each matrix product's weights (row by row) and then its biases
-    as one block, then the other parameters: the third result is that order."""
-    inner, lifted = plan.inner, plan.lifted
+    the same row-values as one matrix product (with the relus that alone read them), for the
+    nodes that have rows (``plan.kept``).  Rows are laid out inputs first, then
+    the other leaves, then group by group, so that a group's nodes are one contiguous block
+    (read and written as a slice, not gathered); likewise the parameters' vector holds each
+    matrix product's weights (row by row) and then its biases as one block, then the other
+    parameters: the third result is that order."""
+    chains, lifted = plan.chains, plan.lifted
     level: dict[Value, int] = {}
     leaves: list[Value] = []
     steps: dict[tuple[int, str, int], tuple[list[Value], list[list[Value]], list[tuple[bool, ...]]]] = {}
     shapes: dict[tuple[tuple[Value, ...], int, bool], int] = {}  # a lifted sum's row-values and extra terms → an id
+    deepest: dict[int, int] = {}  # a shape's row-values → the level of the deepest
     lifts: dict[tuple[int, int], tuple[list[Value], list[list[Value]], list[Value], list[list[Value]], list[Value]]]
     lifts = {}
-    for n in order:
+    for n in plan.kept:
         if n._p0 is None:
             level[n] = 0
             leaves.append(n)
             continue
         if n in lifted:
             weights, operands, rest, bias = lifted[n]
-            depth = 1 + max(level[t] for t in (*operands, *rest))
+            reads = (tuple(operands), len(rest), bias is None)
+            shape = shapes.get(reads)
+            if shape is None:  # the first sum that reads these row-values: how deep they are
+                shape = shapes[reads] = len(shapes)
+                deepest[shape] = max(level[t] for t in operands)
+            depth = 1 + max(deepest[shape], max((level[t] for t in rest), default=0))
             level[n] = depth
-            shape = shapes.setdefault((tuple(operands), len(rest), bias is None), len(shapes))
             nodes, ws, _, others, biases = lifts.setdefault((depth, shape), ([], [], operands, [], []))
             nodes.append(n)
             ws.append(weights)
@@ -271,8 +193,8 @@ def schedule(order: list[Value], parameters: list[Value], plan: Plan,
             if bias is not None:
                 biases.append(bias)
             continue
-        if n.op == _ADD and (n._p0 in inner or n._p1 in inner):
-            terms = _terms(n, inner)
+        if n in chains:
+            terms = chains[n]
             key, operands_ = ("sum", len(terms)), terms
             depth = 1 + max(level[t] for t in terms)
         elif n._p1 is None:
@@ -287,96 +209,120 @@ def schedule(order: list[Value], parameters: list[Value], plan: Plan,
         ops.append(operands_)
         const.append(tuple(p._tag.constant for p in operands_))
     keys = sorted([(d, op, k) for d, op, k in steps] + [(d, "matmul", k) for d, k in lifts])
-    index = {n: i for i, n in enumerate(leaves)}
+    rowed_inputs = [x for x in dict.fromkeys(inputs) if x in level]
+    # a layer whose every sum has its own bias reads, after its row-values, a row of ones, and
+    # its weights' block holds each sum's bias after its weights: W @ A adds the biases too
+    needs_ones = {tuple(lifts[(d, k)][2]) for d, op, k in keys
+                  if op == "matmul" and len(lifts[(d, k)][4]) == len(lifts[(d, k)][0])}
+    ones: dict[tuple[Value, ...], int] = {}  # a block of row-values → the row of ones after it
+    index: dict[Value, int] = {}
+    rows = 0
+
+    def block(nodes: list[Value]) -> None:
+        nonlocal rows
+        for n in nodes:
+            index[n] = rows
+            rows += 1
+        if tuple(nodes) in needs_ones:
+            ones[tuple(nodes)] = rows
+            rows += 1
+
+    block(rowed_inputs)
+    block([n for n in leaves if n not in index])
     for d, op, k in keys:
-        for n in (lifts[(d, k)][0] if op == "matmul" else steps[(d, op, k)][0]):
-            index[n] = len(index)
-    position: dict[Value, int] = {}
+        block(lifts[(d, k)][0] if op == "matmul" else steps[(d, op, k)][0])
+    placed: dict[Value, None] = {}  # each parameter once, where it is first placed
     for d, op, k in keys:
         if op == "matmul":
-            _, ws, _, _, biases = lifts[(d, k)]
-            for w in (*(w for row in ws for w in row), *biases):
-                position.setdefault(w, len(position))
-    for p in parameters:
-        position.setdefault(p, len(position))
-    vector = sorted(position, key=position.__getitem__)
+            _, ws, reads_, _, biases = lifts[(d, k)]
+            if tuple(reads_) in ones:
+                placed.update(dict.fromkeys(chain.from_iterable(row + [b] for row, b in zip(ws, biases))))
+            else:
+                placed.update(dict.fromkeys(chain.from_iterable(ws)))
+                placed.update(dict.fromkeys(biases))
+    placed.update(dict.fromkeys(plan.parameters))
+    vector = list(placed)
+    position = dict(zip(vector, range(len(vector))))
     groups: list[Any] = []
+    consumers, as_weight, given = plan.consumers, plan.as_weight, set(inputs)
     for d, op, k in keys:
         if op == "matmul":
-            nodes, ws, operands, rest, biases = lifts[(d, k)]
-            groups.append(_MatMul([index[n] for n in nodes], [[position[w] for w in row] for row in ws],
-                                  [index[x] for x in operands], [[index[t] for t in r] for r in rest],
-                                  [position[b] for b in biases], np))
+            nodes, ws, reads_, rests, biases = lifts[(d, k)]
+            one = ones.get(tuple(reads_))
+            if one is not None:  # the biases as one more column of weights, read against the ones
+                ws = [row + [b] for row, b in zip(ws, biases)]
+                biases = []
+            own = (all(consumers[x] == len(nodes) for x in reads_),  # read by this group's products only
+                   max(map(as_weight.__getitem__, chain.from_iterable(ws))) == 1,
+                   all(as_weight[b] == 1 for b in biases))
+            read_rows = [index[x] for x in reads_] + ([] if one is None else [one])
+            groups.append(_MatMul([index[n] for n in nodes], [list(map(position.__getitem__, row)) for row in ws],
+                                  read_rows, [[index[t] for t in r] for r in rests],
+                                  [position[b] for b in biases], own, all(x in given for x in reads_),
+                                  ones=one))
         else:
             nodes, ops, const = steps[(d, op, k)]
-            groups.append(_Group(op, [index[n] for n in nodes], [[index[p] for p in o] for o in ops], const, np))
-    return index, groups, vector
+            groups.append(_Group(op, [index[n] for n in nodes], [[index[p] for p in o] for o in ops], const))
+    return index, _fuse_relus(groups, index, plan.kept, consumers), vector
 
 
-def _rows_of(where: Any, np: Any) -> Any:
-    """An index array as a slice when it is one contiguous ascending block (a view, not a copy)."""
-    flat = np.asarray(where).ravel()
-    if flat.size and (flat.size == 1 or (np.diff(flat) == 1).all()):
-        if np.asarray(where).ndim == 1:
-            return slice(int(flat[0]), int(flat[-1]) + 1)
-    return where
+def _fuse_relus(groups: list[Any], index: dict[Value, int], kept: list[Value],
+                consumers: dict[Value, int]) -> list[Any]:
+    """Each group of relus that reads exactly a matrix product's sums, in order, when nothing
+    else reads them, is computed by that product (one step fewer each way): see _MatMul.relu."""
+    alone = {index[n] for n in kept if consumers[n] == 1}  # rows read once
+    by_rows = {(g.out.start, g.out.stop): g for g in groups
+               if g.op == "matmul" and isinstance(g.out, slice)}
+    fused = []
+    for g in groups:
+        if g.op == "relu" and isinstance(g.out, slice) and isinstance(g.a, slice):
+            m = by_rows.get((g.a.start, g.a.stop))
+            if m is not None and m.relu is None and all(int(r) in alone for r in g.p0):
+                m.relu = g.out
+                m.kept_per_row += len(g.p0)  # its mask, kept for backward
+                continue
+        fused.append(g)
+    return fused
 
 
-def _terms(n: Value, inner: set[Value]) -> list[Value]:
-    """The operands of a chain of additions, left to right: ((a + b) + c) + d → a, b, c, d.
-    Only left operands are ever folded (see make_plan), so the chain is its left spine."""
-    out = [n._p1]
-    node = n._p0
-    while node in inner:
-        out.append(node._p1)
-        node = node._p0
-    out.append(node)
-    out.reverse()
-    return out
+# -- a batch's rows, checked as the scalar engine checks its numbers ------------------------------
 
 
-# -- each op, for a whole group at once, from its entry of the table ----------------------------
-
-
-def _first(mask: Any, np: Any) -> tuple[int, int]:
-    k, row = np.argwhere(mask)[0]
-    return int(k), int(row)
-
-
-def _kernel(op: Op, a: Any, b: Any, group: _Group, np: Any) -> tuple[Any, tuple]:
-    """One op of the table for a whole group, every row: its domain checks (naming the first row
-    outside), its value, the overflow rule, and its partials, all from the op's entry."""
-    xs = (a,) if b is None else (a, b)
-    for d in op.domain:
-        bad = ~np.broadcast_to(np.asarray(d.ok(*xs), dtype=bool), a.shape)
-        if d.nan_passes:
-            for x in xs:
-                bad = bad & ~np.isnan(x)
-        if d.unless_constant is not None:
-            bad = bad & ~group.constant[:, d.unless_constant][:, None]
-        if bad.any():
-            _, row = _first(bad, np)
-            raise d.error(f"{op.name}: {d.message}, at row {row}")
+def rows(X: Any, n_inputs: int) -> Any:
+    """A batch X as a float array of shape (N, n_inputs), refusing what the scalar engine refuses."""
+    if isinstance(X, np.ma.MaskedArray):
+        raise TypeError("X is a masked array: the tape would drop its mask; fill it (X.filled(...)) or drop rows")
     try:
-        out = op.forward(*xs)
-    except TypeError:  # a user's value written for floats only: row by row
-        out = np.vectorize(op.value, otypes=[float])(*xs)
-    if out.__class__ is not np.ndarray or out.shape != a.shape or out.dtype != float:
-        out = np.broadcast_to(np.asarray(out, dtype=float), a.shape)
-    hit = np.isinf(out)
-    if hit.any():
-        for x in xs:
-            hit = hit & np.isfinite(x)
-        if hit.any():
-            _, row = _first(hit, np)
-            raise OverflowError(f"{op.name}: result out of range for finite operands, at row {row}")
-    if op.name in _SHARES:
-        return out, ()
+        A = np.asarray(X)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"X must be an array of numbers, shape (N, {n_inputs}): {error}") from None
+    if A.dtype.kind == "O":
+        for where, v in np.ndenumerate(A):
+            if not isinstance(v, numbers.Real):
+                raise TypeError(f"X{list(where)} must be a real number (int or float), got "
+                                f"{type(v).__name__}: {v!r}")
+    elif A.dtype.kind not in "biuf":
+        raise TypeError(f"X must hold real numbers (int or float), shape (N, {n_inputs}); got an array of "
+                        f"{A.dtype} ({_KINDS.get(A.dtype.kind, A.dtype.kind)})")
     try:
-        local = op.local(*xs, out)
-    except TypeError:
-        local = np.vectorize(op.rule, otypes=[float] * op.arity)(*xs, out)
-    return out, tuple(local)
+        X = A.astype(float)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise TypeError(f"X must be an array of numbers, shape (N, {n_inputs}): {error}") from None
+    if X.ndim != 2 or X.shape[1] != n_inputs or X.shape[0] == 0:
+        raise ValueError(f"X must have shape (N, {n_inputs}) with N >= 1, got {X.shape}")
+    bad = ~np.isfinite(X)
+    if bad.any():
+        i, j = map(int, np.argwhere(bad)[0])
+        raise ValueError(f"X[{i}][{j}] is {X[i, j]!r}: every input must be finite")
+    return X
 
 
-_SHARES = ("add", "sub", "neg")  # constant partials: backward passes the gradient on as it is, or negated
+_KINDS = {"c": "complex numbers", "U": "strings", "S": "bytes", "m": "time spans", "M": "dates", "V": "records"}
+
+
+def shift_row(message: str, first_row: int) -> str:
+    head, sep, tail = message.rpartition("row ")
+    digits = "".join(ch for ch in tail[:20] if ch.isdigit()) if sep else ""
+    if not digits or not tail.startswith(digits):
+        return message
+    return f"{head}row {int(digits) + first_row}{tail[len(digits):]}"

@@ -1,4 +1,4 @@
-"""Name scopes: what tag a node gets when it is made (its label, its scope, whether it is a constant).
+"""scope: name scopes, and the tag each new node gets from them (its label, its scope, whether it is a constant).
 
 nn opens a scope per layer and per neuron, and viz draws each scope as one box.
 """

@@ -34,8 +34,8 @@ What a tape is, and is not:
 
 from __future__ import annotations
 
+import gc
 import math
-import numbers
 import threading
 from collections.abc import Callable, Sequence
 from operator import attrgetter
@@ -43,49 +43,68 @@ from typing import Any
 
 from .backward import _lock
 from .derivatives import grad
-from .replay import make_plan, schedule
-from .value import Value, backward_runs, topological
+from .value import Value, backward_runs
 
+np: Any = None  # numpy and the replay's module, imported by the first tape (see _load):
+_replay: Any = None  # ``import autograd`` loads no numpy
 _data = attrgetter("data")
+
+
+def _load() -> Any:
+    """numpy and the replay's modules, imported once, when the first tape is made."""
+    global np, _replay
+    if _replay is None:
+        import numpy
+
+        from . import replay
+
+        np, _replay = numpy, replay
+    return _replay
 
 
 class Tape:
     """A graph recorded once, replayed on batches; see :func:`trace`."""
 
     def __init__(self, fn: Callable[..., Any], inputs: list[Value], out: Value | Sequence[Value]) -> None:
-        import numpy as np
-
+        replay = _load()
         self.fn = fn
         self.n_inputs = len(inputs)
         self.single = isinstance(out, Value)
         self.outputs: list[Value] = [out] if isinstance(out, Value) else list(out)
-        order, seen = [], set()  # every output's graph, parents first; shared nodes once
-        for o in self.outputs:
-            for node in topological(o):
-                if node not in seen:
-                    seen.add(node)
-                    order.append(node)
-        input_set = set(inputs)
-        self.parameters = [n for n in order if n._p0 is None and not n._tag.constant and n not in input_set]
-        plan = make_plan(order, set(self.parameters), tuple(self.outputs))
+        order, count = replay.walk(self.outputs)  # every output's graph, parents first; shared nodes once
+        plan = replay.make_plan(order, count, inputs)
         # a row of values (and of gradients) for every node but the products lifted into matrix
-        # products and the parameters read only as their weights (those are read from a vector)
-        kept = [n for n in order if n not in plan.rowless]
-        # (the parameters are reordered so that each layer's weights are one block of their vector)
-        self.index, self._groups, self.parameters = schedule(kept, self.parameters, plan, np)
+        # products and the parameters read only as their weights (those are read from a vector),
+        # and the parameters reordered so that each layer's weights are one block of their vector
+        self.index, self._groups, self.parameters = replay.schedule(plan, inputs)
+        kept = plan.kept
         position = {p: i for i, p in enumerate(self.parameters)}
         self.inputs = [self.index.get(x, -1) for x in inputs]
+        # the inputs' rows, as one block when they are rows 0, 1, … in order (they are laid out first)
+        self._input_block = self.n_inputs if self.inputs == list(range(self.n_inputs)) else 0
         rowed = [p for p in self.parameters if p in self.index]
         self._param_rows = np.array([self.index[p] for p in rowed], dtype=np.intp)
         self._param_rowed = np.array([position[p] for p in rowed], dtype=np.intp)
         self._constants = [(self.index[n], n.data) for n in kept if n.is_constant]
-        self._nodes = len(kept)
+        ones = sorted({g.ones for g in self._groups if g.op == "matmul" and g.ones is not None})
+        self._constants += [(row, 1.0) for row in ones]  # the rows of ones the layers' biases are read against
+        self._nodes = len(kept) + len(ones)
         self._outs = np.array([self.index[o] for o in self.outputs], dtype=np.intp)
+        self._outs_unique = len(set(self._outs.tolist())) == len(self._outs)
+        # the rows of G that backward writes before anything adds into them (the outputs' seeds, the
+        # row-values of a layer that owns them, the sums under fused relus) need no zeros first
+        written = set(self._outs.tolist()) if self._outs_unique else set()
+        for g in self._groups:
+            if g.op == "matmul" and g.own_a:
+                written.update(range(g.a.start, g.a.stop))
+            if g.op == "matmul" and g.relu is not None:
+                written.update(range(g.out.start, g.out.stop))
+        self._zero_rows = _runs([r for r in range(self._nodes) if r not in written])
         self._state = threading.local()  # each thread's last forward pass
         # what one row costs while replayed: values and gradients of every node, and the
         # local derivatives each group keeps for backward
-        kept = sum(g.kept_per_row for g in self._groups)
-        self._row_bytes = 8 * (2 * self._nodes + kept)
+        kept_per_row = sum(g.kept_per_row for g in self._groups)
+        self._row_bytes = 8 * (2 * self._nodes + kept_per_row)
 
     max_bytes: int = 512 * 2**20
     """A replay that would hold more than this many bytes runs in chunks of rows."""
@@ -93,9 +112,13 @@ class Tape:
     @property
     def chunk_rows(self) -> int:
         """How many rows one chunk of a replay holds (see ``max_bytes``)."""
-        if isinstance(self.max_bytes, bool) or not isinstance(self.max_bytes, int) or self.max_bytes < 1:
-            raise ValueError(f"Tape.max_bytes must be a positive int, got {self.max_bytes!r}")
-        return max(1, self.max_bytes // self._row_bytes)
+        limit = self.max_bytes
+        if limit.__class__ is not int:  # (the common case, checked first: a plain int)
+            if isinstance(limit, bool) or not isinstance(limit, int):
+                raise ValueError(f"Tape.max_bytes must be a positive int, got {limit!r}")
+        if limit < 1:
+            raise ValueError(f"Tape.max_bytes must be a positive int, got {limit!r}")
+        return max(1, limit // self._row_bytes)
 
     @property
     def _last(self) -> dict[str, Any] | None:
@@ -110,45 +133,78 @@ class Tape:
         return (f"Tape({self.n_inputs} inputs, {len(self.parameters)} parameters, {ops} ops in "
                 f"{len(self._groups)} batched steps)")
 
+    # -- the parameters as one vector ----------------------------------------------------
+
+    def parameter_vector(self) -> Any:
+        """The parameters' current ``.data`` as one array, in the order of ``tape.parameters``."""
+        return np.fromiter(map(_data, self.parameters), float, len(self.parameters))
+
+    def set_parameters(self, vector: Any) -> None:
+        """Write ``vector`` (one number per parameter, in the order of ``tape.parameters``) into the
+        parameters' ``.data``, in one pass: the write-back of a training loop on the vector."""
+        for p, v in zip(self.parameters, self._vector(vector, "set_parameters").tolist()):
+            p.data = v
+
+    def _vector(self, vector: Any, who: str) -> Any:
+        try:
+            v = np.array(vector, dtype=float)  # a copy: the caller may update theirs in place
+        except (TypeError, ValueError):
+            raise TypeError(f"tape.{who}: the parameters must be numbers, got {type(vector).__name__}") from None
+        if v.shape != (len(self.parameters),):
+            raise ValueError(f"tape.{who}: the parameters' vector must have shape ({len(self.parameters)},), "
+                             f"one number per parameter, got {v.shape}")
+        return v
+
     # -- forward --------------------------------------------------------------------
 
-    def __call__(self, X: Any) -> Any:
+    def __call__(self, X: Any, params: Any = None) -> Any:
         """The output for every row of X (shape (N, n_inputs)), as an array of shape (N,); for a
-        function of several outputs, k of them, shape (N, k)."""
-        import numpy as np
-
-        X = _rows(X, self.n_inputs, np)
+        function of several outputs, k of them, shape (N, k).  The parameters are their ``.data``
+        now, or ``params``: a vector of them, in the order of ``tape.parameters``."""
+        X = self._rows(X)
+        P = self.parameter_vector() if params is None else self._vector(params, "__call__")
         n = X.shape[0]
-        params = np.fromiter(map(_data, self.parameters), float, len(self.parameters))  # as they are now
         step = self.chunk_rows
         if n <= step:
-            V, locals_ = self._forward(X, params, np)
-            self._last = {"X": X, "params": params, "V": V, "locals": locals_, "n": n}
+            V, locals_ = self._forward(X, P)
+            self._last = {"X": None, "params": P, "V": V, "locals": locals_, "n": n}
             return V[self._outs[0]].copy() if self.single else V[self._outs].T.copy()
+        X = X.copy()  # kept for backward, which replays each chunk again
         out = np.empty(n) if self.single else np.empty((n, len(self.outputs)))
         for start in range(0, n, step):
-            V, _ = self._forward(X[start:start + step], params, np, first_row=start)
+            V, _ = self._forward(X[start:start + step], P, first_row=start)
             out[start:start + step] = V[self._outs[0]] if self.single else V[self._outs].T
-        self._last = {"X": X, "params": params, "V": None, "locals": None, "n": n}
+        self._last = {"X": X, "params": P, "V": None, "locals": None, "n": n}
         return out
 
-    def _forward(self, X: Any, params: Any, np: Any, first_row: int = 0) -> tuple[Any, list[tuple[Any, ...]]]:
-        n = X.shape[0]
-        V = np.empty((self._nodes, n))
+    def _rows(self, X: Any) -> Any:
+        if X.__class__ is np.ndarray and X.dtype == np.float64 and X.ndim == 2 and X.shape[1] == self.n_inputs \
+                and X.shape[0]:
+            total = X.sum()
+            if total - total == 0.0:  # every input finite: no copy, no checks (the rows are copied into V)
+                return X
+        return _replay.rows(X, self.n_inputs)
+
+    def _forward(self, X: Any, P: Any, first_row: int = 0) -> tuple[Any, list[tuple[Any, ...]]]:
+        V = self._values(X.shape[0])
         for row, value in self._constants:
             V[row] = value
-        V[self._param_rows] = params[self._param_rowed, None]
-        for k, row in enumerate(self.inputs):
-            if row >= 0:
-                V[row] = X[:, k]
+        if len(self._param_rows):
+            V[self._param_rows] = P[self._param_rowed, None]
+        if self._input_block:
+            V[:self._input_block] = X.T
+        else:
+            for k, row in enumerate(self.inputs):
+                if row >= 0:
+                    V[row] = X[:, k]
         locals_: list[tuple[Any, ...]] = []
         try:
             with np.errstate(all="ignore"):
                 for group in self._groups:
-                    locals_.append(group.forward(V, np, params))
+                    locals_.append(group.forward(V, P))
         except (ValueError, ZeroDivisionError, OverflowError) as error:
             if first_row:  # name the row of the whole batch, not of the chunk
-                raise type(error)(_shift_row(str(error), first_row)) from None
+                raise type(error)(_replay.shift_row(str(error), first_row)) from None
             raise
         return V, locals_
 
@@ -161,66 +217,95 @@ class Tape:
 
         It uses this thread's last forward pass (``tape(X)``), with the parameters as
         they were then."""
-        sums, gx = self._gradients(seed)
+        sums, gx = self._gradients(seed, "backward")
         with _lock:  # += on a float is not atomic across threads
             backward_runs[0] += 1  # a later backward: any create_graph grad_value is stale now
             for p, total in zip(self.parameters, sums.tolist()):
                 p.grad += total
         return gx
 
-    def _gradients(self, seed: Any) -> tuple[Any, Any]:
-        """The parameters' gradients and X's for this thread's last forward, touching no .grad."""
-        import numpy as np
+    def gradients(self, seed: Any) -> Any:
+        """Σ_i seed[i]·∂out_i/∂p for every parameter p, as one vector in the order of
+        ``tape.parameters`` (with k outputs, seed (N, k), as for ``backward``), touching no
+        ``.grad`` and computing no gradient for X: the backward of a training loop on the vector."""
+        return self._gradients(seed, "gradients", inputs=False)[0]
 
+    def _gradients(self, seed: Any, who: str = "backward", inputs: bool = True) -> tuple[Any, Any]:
+        """The parameters' gradients and X's (None without ``inputs``) for this thread's last
+        forward, touching no .grad."""
         last = self._last
         if last is None:
-            raise RuntimeError("tape.backward() needs a forward pass first: call tape(X) (in this thread)")
+            raise RuntimeError(f"tape.{who}() needs a forward pass first: call tape(X) (in this thread)")
         n = last["n"]
         try:
             seed = np.asarray(seed, dtype=float)
         except (TypeError, ValueError):
-            raise TypeError(f"tape.backward: seed must be numbers, one per row, got {type(seed).__name__}") from None
+            raise TypeError(f"tape.{who}: seed must be numbers, one per row, got {type(seed).__name__}") from None
         want = (n,) if self.single else (n, len(self.outputs))
         if seed.shape != want:
             what = "one number per row" if self.single else "a row of one number per output for each row"
-            raise ValueError(f"tape.backward: seed must have shape {want}, {what}, got {seed.shape}")
-        gx = np.zeros((n, self.n_inputs))
+            raise ValueError(f"tape.{who}: seed must have shape {want}, {what}, got {seed.shape}")
+        gx = np.zeros((n, self.n_inputs)) if inputs else None
         if last["V"] is not None:
-            sums = self._backward(seed, last["locals"], gx, np)
+            sums = self._backward(seed, last["locals"], gx)
         else:
             step = self.chunk_rows
             sums = np.zeros(len(self.parameters))
             for start in range(0, n, step):
                 part = slice(start, start + step)
-                _, locals_ = self._forward(last["X"][part], last["params"], np, first_row=start)
-                sums += self._backward(seed[part], locals_, gx[part], np)
+                _, locals_ = self._forward(last["X"][part], last["params"], first_row=start)
+                sums += self._backward(seed[part], locals_, None if gx is None else gx[part])
         return sums, gx
 
-    def _backward(self, seed: Any, locals_: list[tuple[Any, ...]], gx: Any, np: Any) -> Any:
-        """One backward over rows whose forward left ``locals_``: fills gx, returns the
-        parameters' sums over those rows."""
-        G = self._zeros((self._nodes, len(seed)), np)
-        np.add.at(G, self._outs, seed.T if seed.ndim == 2 else seed[None])  # two outputs may be one node
+    def _backward(self, seed: Any, locals_: list[tuple[Any, ...]], gx: Any) -> Any:
+        """One backward over rows whose forward left ``locals_``: fills gx (unless None), returns
+        the parameters' sums over those rows."""
+        G = self._zeros((self._nodes, len(seed)))
+        if self.single:
+            G[self._outs[0]] = seed
+        elif self._outs_unique:
+            G[self._outs] = seed.T
+        else:
+            np.add.at(G, self._outs, seed.T)  # two outputs may be one node
         dP = np.zeros(len(self.parameters))  # the lifted weights' gradients, summed over the rows
+        inputs = gx is not None
         with np.errstate(all="ignore"):
             for group, local in zip(reversed(self._groups), reversed(locals_)):
-                group.backward(G, local, np, dP)
-        for k, row in enumerate(self.inputs):
-            if row >= 0:
-                gx[:, k] = G[row]
+                group.backward(G, local, dP, inputs)
+        if inputs:
+            if self._input_block:
+                gx[:] = G[:self._input_block].T
+            else:
+                for k, row in enumerate(self.inputs):
+                    if row >= 0:
+                        gx[:, k] = G[row]
         if len(self._param_rows):
             dP[self._param_rowed] += G[self._param_rows].sum(axis=1)
         return dP
 
-    def _zeros(self, shape: tuple[int, int], np: Any) -> Any:
-        """Zeros of this shape for a backward's gradients: a small buffer is kept per thread and
-        zeroed again (cheaper than new memory every step); a large one is new each time."""
+    def _values(self, n: int) -> Any:
+        """The values' array for a forward over n rows: this thread's last one when it has n rows
+        (its forward state is replaced by this one anyway; new memory each step would cost page
+        faults), unless it is large."""
+        buffer = getattr(self._state, "values", None)
+        if buffer is None or buffer.shape[1] != n:
+            buffer = np.empty((self._nodes, n))
+            if 8 * buffer.size <= 2**26:
+                self._state.values = buffer
+        return buffer
+
+    def _zeros(self, shape: tuple[int, int]) -> Any:
+        """The gradients' array for a backward, zero in every row that backward adds into (the
+        others it writes first): a small buffer is kept per thread (cheaper than new memory every
+        step); a large one is new each time."""
         if 8 * shape[0] * shape[1] > 2**24:
-            return np.zeros(shape)
-        buffer = getattr(self._state, "zeros", None)
-        if buffer is None or buffer.shape != shape:
-            buffer = self._state.zeros = np.empty(shape)
-        buffer.fill(0.0)
+            buffer = np.empty(shape)
+        else:
+            buffer = getattr(self._state, "zeros", None)
+            if buffer is None or buffer.shape != shape:
+                buffer = self._state.zeros = np.empty(shape)
+        for rows in self._zero_rows:
+            buffer[rows] = 0.0
         return buffer
 
     # -- checking ---------------------------------------------------------------------
@@ -231,18 +316,18 @@ class Tape:
         they are near 0: sums added in another order differ in the last bits); raise
         AssertionError naming the first difference (a Python ``if`` on ``.data`` inside fn
         makes the graphs differ)."""
-        import numpy as np
-
         if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
             raise ValueError(f"tape.check: rows must be a positive int (how many rows to check), got {rows!r}")
-        X = _rows(X, self.n_inputs, np)
-        found = self._last
+        X = _replay.rows(X, self.n_inputs)
+        found, values = self._last, getattr(self._state, "values", None)
+        self._state.values = None  # (the forward state's array is not to be reused by the check's)
         try:
-            self._check(X, rows, rtol, atol, np)
+            self._check(X, rows, rtol, atol)
         finally:
             self._last = found  # a check leaves the forward state as it found it
+            self._state.values = values
 
-    def _check(self, X: Any, rows: int, rtol: float, atol: float, np: Any) -> None:
+    def _check(self, X: Any, rows: int, rtol: float, atol: float) -> None:
         n, k = X.shape[0], len(self.outputs)
         picks = sorted({int(round(i)) for i in np.linspace(0, n - 1, min(rows, n))})
         out = self(X[picks]).reshape(len(picks), k)  # rows are replayed independently: the picked ones do
@@ -293,49 +378,28 @@ def trace(fn: Callable[..., Any], n_inputs: int, at: Sequence[float] | None = No
     if len(point) != n_inputs:
         raise ValueError(f"trace: at has {len(point)} numbers, but fn takes {n_inputs} inputs")
     inputs = [Value(v, label=f"x{k}") for k, v in enumerate(point)]
-    out = fn(*inputs)
-    outs = _outputs(out, "trace: fn")
-    return Tape(fn, inputs, out if isinstance(out, Value) else outs)
-
-
-def _rows(X: Any, n_inputs: int, np: Any) -> Any:
-    """X as a float array of shape (N, n_inputs), refusing what the scalar engine refuses."""
-    if isinstance(X, np.ma.MaskedArray):
-        raise TypeError("X is a masked array: the tape would drop its mask; fill it (X.filled(...)) or drop rows")
+    # a graph is many objects made at once and none freed: the garbage collector, which would
+    # scan all of them again and again as they are made, is paused until the tape is built
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        A = np.asarray(X)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"X must be an array of numbers, shape (N, {n_inputs}): {error}") from None
-    if A.dtype.kind == "O":
-        for where, v in np.ndenumerate(A):
-            if not isinstance(v, numbers.Real):
-                raise TypeError(f"X{list(where)} must be a real number (int or float), got "
-                                f"{type(v).__name__}: {v!r}")
-    elif A.dtype.kind not in "biuf":
-        raise TypeError(f"X must hold real numbers (int or float), shape (N, {n_inputs}); got an array of "
-                        f"{A.dtype} ({_KINDS.get(A.dtype.kind, A.dtype.kind)})")
-    try:
-        X = A.astype(float)
-    except (TypeError, ValueError, OverflowError) as error:
-        raise TypeError(f"X must be an array of numbers, shape (N, {n_inputs}): {error}") from None
-    if X.ndim != 2 or X.shape[1] != n_inputs or X.shape[0] == 0:
-        raise ValueError(f"X must have shape (N, {n_inputs}) with N >= 1, got {X.shape}")
-    bad = ~np.isfinite(X)
-    if bad.any():
-        i, j = map(int, np.argwhere(bad)[0])
-        raise ValueError(f"X[{i}][{j}] is {X[i, j]!r}: every input must be finite")
-    return X
+        out = fn(*inputs)
+        outs = _outputs(out, "trace: fn")
+        return Tape(fn, inputs, out if isinstance(out, Value) else outs)
+    finally:
+        if collecting:
+            gc.enable()
 
 
-_KINDS = {"c": "complex numbers", "U": "strings", "S": "bytes", "m": "time spans", "M": "dates", "V": "records"}
-
-
-def _shift_row(message: str, first_row: int) -> str:
-    head, sep, tail = message.rpartition("row ")
-    digits = "".join(ch for ch in tail[:20] if ch.isdigit()) if sep else ""
-    if not digits or not tail.startswith(digits):
-        return message
-    return f"{head}row {int(digits) + first_row}{tail[len(digits):]}"
+def _runs(rows: list[int]) -> list[slice]:
+    """Ascending row numbers as slices, one per run of consecutive ones."""
+    runs: list[slice] = []
+    for r in rows:
+        if runs and runs[-1].stop == r:
+            runs[-1] = slice(runs[-1].start, r + 1)
+        else:
+            runs.append(slice(r, r + 1))
+    return runs
 
 
 def _close(got: float, want: float, rtol: float, atol: float, what: str) -> None:

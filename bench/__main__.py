@@ -11,13 +11,16 @@ whose closures leave cycles that only the collector can free.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import math
+import os
 import random
 import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from autograd import Value
 from nn.datasets import moons
@@ -135,48 +138,99 @@ def bytes_per_node(V: Callable, n: int) -> float:
     return size / n
 
 
-def batched(micrograd: float | None, reps: int) -> None:
-    """The moons step through a tape, beside micrograd and a hand-written numpy step."""
+def batched(micrograd: float | None, reps: int, quick: bool = False) -> None:
+    """The moons step through a tape, beside micrograd and the same step written by hand in numpy,
+    PyTorch (vectorised) and JAX (jit) when installed; then how long tracing takes."""
     from .batch import jax_step, numpy_step, tape_step, torch_step
 
-    steps = {"tape": tape_step(100), "numpy": numpy_step(100)}
-    for step in steps.values():
-        for _ in range(5):
-            step()
+    with single_threaded() as threads:
+        print(f"\nthe same moons step, batched (autograd.trace), one thread each: {threads}")
+        steps = {"tape": tape_step(100), "numpy": numpy_step(100)}
+        got = interleaved(steps, max(reps, 15))
+        speedup = f"   {micrograd / got['tape']:6.0f}x micrograd's speed" if micrograd else ""
+        print(f"  100 points: chainrule tape {ms(got['tape'])}{speedup}, "
+              f"{got['tape'] / got['numpy']:.2f}x the hand-written numpy step ({ms(got['numpy'])})")
+        print("  side by side as the batch grows (interleaved rounds of consecutive steps, medians; ratios to")
+        print("  numpy by hand; at 2 rows the time is nearly all Python dispatch):")
+        names = {"tape": "chainrule tape", "numpy": "numpy by hand", "torch": "PyTorch vectorised", "jax": "JAX jit"}
+        sizes = (2, 100, 1_000) if quick else (2, 100, 1_000, 10_000)
+        print("  " + f"{'rows':>7}" + "".join(f"{names[k]:>24}" for k in names))
+        for n in sizes:
+            pair = {"tape": tape_step(n), "numpy": numpy_step(n), "torch": torch_step(n), "jax": jax_step(n)}
+            got = interleaved({k: v for k, v in pair.items() if v is not None}, max(reps, 15))
+            cells = [f"{ms(got[k])} ({got[k] / got['numpy']:.2f}x)" if k in got else "not installed" for k in names]
+            print("  " + f"{n:>7,}" + "".join(f"{c:>24}" for c in cells))
+    trace_times(quick)
+
+
+def interleaved(steps: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+    """Each step's median time: rounds in which every step runs a block of consecutive calls
+    (at least 3 and about 10 ms of them, so that each is timed warm, as in a training loop), one
+    step after the other, so that all see the same machine load."""
+    block = {}
+    for name, step in steps.items():
+        step()
+        start = time.perf_counter()
+        step()
+        block[name] = max(3, min(200, int(0.01 / max(time.perf_counter() - start, 1e-6))))
     times: dict[str, list[float]] = {name: [] for name in steps}
-    for _ in range(max(reps, 15)):
+    for _ in range(rounds):
         for name, step in steps.items():
-            times[name].append(timed(step)[0])
-    tape, hand = (statistics.median(times[k]) for k in ("tape", "numpy"))
-    print("\nthe same moons step, batched (autograd.trace), 100 points")
-    speedup = f"   {micrograd / tape:6.0f}x micrograd's speed" if micrograd else ""
-    print(f"  chainrule tape {ms(tape):>12}{speedup}   {tape / hand:5.1f}x the hand-written numpy step")
-    print(f"  numpy by hand  {ms(hand):>12}")
-    print("  how the step grows with the batch, side by side in interleaved rounds (at 2 rows the tape's")
-    print("  time is nearly all Python dispatch; what it adds past that is numpy's work):")
-    for n in (2, 100, 1_000, 10_000):
-        pair = {"tape": tape_step(n), "numpy": numpy_step(n)}
-        for name, other in (("torch", torch_step(n)), ("jax", jax_step(n))):
-            if other is not None:
-                pair[name] = other
-        for step in pair.values():
-            step()
-            step()
-        rounds: dict[str, list[float]] = {name: [] for name in pair}
-        for _ in range(9):
-            for name, step in pair.items():
-                rounds[name].append(timed(step)[0])
-        got = {name: statistics.median(t) for name, t in rounds.items()}
-        line = (f"    {n:>6,} rows: tape {ms(got['tape']):>10} ({got['tape'] / got['numpy']:4.1f}x numpy), "
-                f"numpy by hand {ms(got['numpy']):>10}")
-        if "torch" in got:
-            line += f", PyTorch vectorised {ms(got['torch']):>10} ({got['torch'] / got['numpy']:4.1f}x numpy)"
-        if "jax" in got:
-            line += f", JAX jit {ms(got['jax']):>10} ({got['jax'] / got['numpy']:4.1f}x numpy)"
-        print(line)
-    missing = [name for name, make in (("PyTorch", torch_step), ("JAX", jax_step)) if make(2) is None]
-    if missing:
-        print(f"  ({' and '.join(missing)}: not installed here, not measured)")
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(block[name]):
+                step()
+            times[name].append((time.perf_counter() - start) / block[name])
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+@contextlib.contextmanager
+def single_threaded() -> Iterator[str]:
+    """numpy's BLAS, PyTorch and JAX held to one thread each (a fair comparison on a machine shared
+    with other work); yields what was set."""
+    said = []
+    os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+    said.append(f"JAX XLA_FLAGS={os.environ['XLA_FLAGS']!r}")
+    with contextlib.ExitStack() as stack:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:
+            said.insert(0, "numpy's BLAS at its default threads (threadpoolctl is not installed)")
+        else:
+            stack.enter_context(threadpool_limits(limits=1))
+            said.insert(0, "numpy's BLAS 1 thread (threadpoolctl)")
+        try:
+            import torch
+        except ImportError:
+            pass
+        else:
+            before = torch.get_num_threads()
+            torch.set_num_threads(1)
+            stack.callback(torch.set_num_threads, before)
+            said.insert(1, "torch.set_num_threads(1)")
+        yield ", ".join(said)
+
+
+def trace_times(quick: bool) -> None:
+    """CPU time to trace an MLP 2-h-h-1 (fn building its graph included), and a model 10x its size."""
+    import nn
+    from autograd import trace
+
+    print("\ntracing (autograd.trace of an MLP 2-h-h-1, the graph's building included; CPU time, min of 3)")
+    widths = (80, 250) if quick else (250, 790)
+    first = None
+    for h in widths:
+        model = nn.MLP(2, [h, h, 1], seed=0)
+        best, tape = math.inf, None
+        for _ in range(3):
+            tape = None
+            start = time.process_time()
+            tape = trace(lambda *x, model=model: model(list(x)), 2)
+            best = min(best, time.process_time() - start)
+        size = len(tape.parameters)
+        grows = f", {size / first[1]:.1f}x the ops in {best / first[0]:.1f}x the time" if first else ""
+        print(f"  2-{h}-{h}-1 ({2 * size:,} ops: {size:,} products and their sums): {fmt(best)}{grows}")
+        first = first or (best, size)
 
 
 def ms(seconds: float) -> str:
@@ -218,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         ratio = f"  {medians['micrograd'] / m:5.1f}x micrograd's speed" if "micrograd" in medians else ""
         print(f"  {name:<10} {fmt(m):>12}{ratio}")
 
-    batched(medians.get("micrograd"), reps)
+    batched(medians.get("micrograd"), reps, args.quick)
 
     sizes = [10**4, 10**5] if args.quick else [10**4, 10**5, 10**6]
     print("\nchain y = y * w of n ops: forward / backward")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from operator import attrgetter
 
 import numpy as np
 
@@ -41,27 +40,21 @@ def _data(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def tape_step(n: int) -> Callable[[], float]:
-    """One training step: the network replayed on all n points through a tape."""
+    """One training step: the network replayed on all n points through a tape, trained on the
+    parameters' vector (read once; each step's update written back to the Values in one pass)."""
     layers = [[[Value(w) for w in neuron] for neuron in layer] for layer in _weights()]
-    params = [p for layer in layers for neuron in layer for p in neuron]
-
     tape = trace(lambda *x: mlp(layers, list(x)), 2)
     X, y = _data(n)
-
-    data, grads = attrgetter("data"), attrgetter("grad")
+    theta = tape.parameter_vector()
 
     def step() -> float:
-        scores = tape(X)
+        scores = tape(X, theta)
         margins = 1.0 - y * scores
-        data_loss = np.maximum(margins, 0.0).mean()
-        theta = np.fromiter(map(data, params), float, len(params))
-        loss = float(data_loss + 1e-4 * (theta @ theta))  # before the update
-        for p, g in zip(params, (2e-4 * theta).tolist()):
-            p.grad = g  # the L2 term's gradient
-        tape.backward(np.where(margins > 0, -y, 0.0) / n)
-        new = theta - 0.5 * np.fromiter(map(grads, params), float, len(params))
-        for p, v in zip(params, new.tolist()):
-            p.data = v
+        loss = float(np.maximum(margins, 0.0).mean() + 1e-4 * (theta @ theta))  # before the update
+        g = tape.gradients(np.where(margins > 0, -y, 0.0) / n)
+        g += 2e-4 * theta  # the L2 term's gradient
+        theta[:] -= 0.5 * g
+        tape.set_parameters(theta)
         return loss
 
     return step

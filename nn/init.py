@@ -1,4 +1,4 @@
-"""Weight initialisers.
+"""Weight initialisers by name (zeros, normal, uniform, Xavier, He) and constant(c).
 
 Each initialiser is a function ``f(fan_in, fan_out, rng) -> float`` giving one
 weight, where ``rng`` is a ``numpy.random.Generator``.  ``constant(c)`` makes

@@ -9,4 +9,4 @@ settings.register_profile(
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
-import tests.ops_defined  # noqa: E402, F401  (ops a test defines, checked by every table-driven test)
+import tests.strategies  # noqa: E402, F401  (it defines two ops, which every table-driven test checks)

@@ -1,4 +1,8 @@
-"""Hypothesis strategies shared by the test modules.
+"""What the tests draw from the op table, in one place: how to apply each op, the PyTorch twin
+of each op, the points to check it at, the ops a test defines, and the hypothesis strategies.
+
+Everything here is read from ``autograd.OPS``, so an op added to the table (or defined with
+``define_op``, as two are below) is checked by every table-driven test with no code of its own.
 
 A random expression is a *program*: a list of instructions over numbered slots,
 where slots 0..n_inputs-1 are the inputs and each instruction appends one slot.
@@ -10,12 +14,34 @@ tensors, through ``run``.
 from __future__ import annotations
 
 import operator
+import random
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from hypothesis import strategies as st
 
-from autograd import OPS, Value
+from autograd import OPS, Value, define_op
+
+# -- ops defined the way a user defines one, so that every test enumerating the table checks them
+
+if "cubed" not in OPS:
+    cubed = define_op(
+        "cubed",
+        expr="x^3",
+        value=lambda x: x * x * x,
+        partials=(lambda x, out: 3 * x * x,),
+        formulas=("3·x^2",),
+        js=("x * x * x", "3 * x * x"),
+    )
+    hypot = define_op(
+        "hypot",
+        expr="hypot(x, y)",
+        value=lambda x, y: (x * x + y * y) ** 0.5,
+        partials=(lambda x, y, out: x / out, lambda x, y, out: y / out),
+        formulas=("x/hypot(x, y)", "y/hypot(x, y)"),
+        js=("Math.sqrt(x * x + y * y)", "x / out", "y / out"),
+        domain=(lambda x, y: (x != 0) | (y != 0), "undefined at x = y = 0 (its partials are 0/0)"),
+    )
 
 # Each entry: arity, how to apply it to operands of any numeric kind.
 # Ops are composed so that every program is smooth and finite on bounded inputs.
@@ -64,6 +90,94 @@ class _Apply(Mapping):
 APPLY: Mapping[str, Callable[[Any, Any], Any]] = _Apply()
 
 
+# -- points to check an op at ---------------------------------------------------------------------
+
+
+def call(name: str, *pt: float) -> tuple[Value, list[Value]]:
+    """The op on leaves holding ``pt``: its output and the leaves."""
+    xs = [Value(v) for v in pt]
+    return APPLY[name](xs[0], xs[1] if len(xs) > 1 else None), xs
+
+
+def accepted(name: str, pt: tuple[float, ...]) -> bool:
+    """Whether the engine computes the op at this point (it refuses points outside the domain)."""
+    try:
+        call(name, *pt)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return False
+    return True
+
+
+def random_points(name: str, n: int = 12) -> list[tuple[float, ...]]:
+    rng = random.Random(f"table {name}")
+    arity, out = OPS[name].arity, []
+    while len(out) < n:
+        pt = tuple(rng.uniform(-3.0, 3.0) for _ in range(arity))
+        if not accepted(name, pt):
+            pt = (abs(pt[0]) + 0.1, *pt[1:])  # a positive first operand: inside log's, sqrt's and pow's domain
+        if accepted(name, pt):
+            out.append(pt)
+    return out
+
+
+def edge_points(name: str) -> list[tuple[float, ...]]:
+    return [pt for pt in OPS[name].edges if accepted(name, pt)]
+
+
+def smooth_at(name: str, pt: tuple[float, ...]) -> bool:
+    """Away (by 1e-2) from every kink: 0, x = y, and each coordinate of the entry's edges."""
+    marks = {0.0} | {v for e in OPS[name].edges for v in e}
+    far = all(abs(v - m) > 1e-2 for v in pt for m in marks)
+    return far and (len(pt) == 1 or abs(pt[0] - pt[1]) > 1e-2)
+
+
+# -- each op in PyTorch, from its entry ---------------------------------------------------------------
+
+
+def torch_op(name: str) -> Callable[..., Any]:
+    """The op in PyTorch: the entry's ``torch`` expression, or a defined op's own value (written
+    with arithmetic, it runs on tensors as it is)."""
+    import torch
+    import torch.nn.functional as F
+
+    op = OPS[name]
+    if not op.torch:
+        assert not op.builtin, f"{name}: a built-in op needs its PyTorch expression (Op.torch)"
+        return op.value
+    code = compile(op.torch, f"OPS[{name!r}].torch", "eval")
+    names = {"torch": torch, "F": F}
+    return lambda *xs: eval(code, names, dict(zip("xy", xs)))  # noqa: S307
+
+
+class T:
+    """A torch tensor with the operators and method names of a Value, each op computed by its
+    entry's PyTorch expression (see ``torch_op``), so that a program runs on tensors too."""
+
+    def __init__(self, t: Any) -> None:
+        self.t = t
+
+
+def _tensor_method(name: str, reflected: bool = False) -> Callable[..., T]:
+    def method(self: T, *other: Any) -> T:
+        xs = [self.t, *(o.t if isinstance(o, T) else o for o in other)]
+        return T(torch_op(name)(*(reversed(xs) if reflected else xs)))
+
+    return method
+
+
+for _name, _op in OPS.items():
+    if not _op.builtin:
+        continue
+    if _name == "neg":
+        T.__neg__ = _tensor_method(_name)
+    elif _name in _OPERATORS:
+        dunder = {"div": "truediv"}.get(_name, _name)
+        setattr(T, f"__{dunder}__", _tensor_method(_name))
+        setattr(T, f"__r{dunder}__", _tensor_method(_name, reflected=True))
+    else:
+        setattr(T, _name, _tensor_method(_name))
+
+
 def _clip(x: Any) -> Any:
     # keeps values bounded as programs grow deep, through ops every backend has
     return x.tanh() * 3.0
@@ -102,5 +216,52 @@ def as_function(program: tuple[int, list]) -> Callable[..., Value]:
 finite = st.floats(-3.0, 3.0, allow_nan=False, allow_infinity=False)
 
 
-def points(n: int) -> st.SearchStrategy[list[float]]:
-    return st.lists(finite, min_size=n, max_size=n)
+def points(n: int, bound: float = 3.0) -> st.SearchStrategy[list[float]]:
+    """n finite floats in [−bound, bound]."""
+    each = finite if bound == 3.0 else st.floats(-bound, bound, allow_nan=False, allow_infinity=False)
+    return st.lists(each, min_size=n, max_size=n)
+
+
+# -- each op with operands where central differences are accurate (off kinks and poles) ---------------
+
+
+def reals(lo: float, hi: float) -> st.SearchStrategy[float]:
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+away_from_zero = reals(-50, 50).filter(lambda x: abs(x) > 1e-3)
+apart = st.tuples(reals(-50, 50), reals(-50, 50)).filter(lambda p: abs(p[0] - p[1]) > 1e-3)  # off the kink x = y
+
+# op -> (function of Values, strategy of its inputs)
+CASES = {
+    "add": (lambda x, y: x + y, st.tuples(reals(-1e3, 1e3), reals(-1e3, 1e3))),
+    "radd": (lambda x: 2.5 + x, st.tuples(reals(-1e3, 1e3))),
+    "sub": (lambda x, y: x - y, st.tuples(reals(-1e3, 1e3), reals(-1e3, 1e3))),
+    "rsub": (lambda x: 2.5 - x, st.tuples(reals(-1e3, 1e3))),
+    "mul": (lambda x, y: x * y, st.tuples(reals(-1e3, 1e3), reals(-1e3, 1e3))),
+    "rmul": (lambda x: -1.5 * x, st.tuples(reals(-1e3, 1e3))),
+    "div": (lambda x, y: x / y, st.tuples(reals(-100, 100), away_from_zero)),
+    "rdiv": (lambda x: 3.0 / x, st.tuples(away_from_zero)),
+    "neg": (lambda x: -x, st.tuples(reals(-1e3, 1e3))),
+    "pow_int": (lambda x: x**3, st.tuples(reals(-20, 20))),
+    "pow_neg_int": (lambda x: x**-2, st.tuples(away_from_zero)),
+    "pow_frac": (lambda x: x**0.5, st.tuples(reals(1e-2, 1e3))),
+    "pow_value": (lambda x, y: x**y, st.tuples(reals(0.05, 10), reals(-3, 3))),
+    "rpow": (lambda x: 2.0**x, st.tuples(reals(-20, 20))),
+    "exp": (lambda x: x.exp(), st.tuples(reals(-30, 30))),
+    "log": (lambda x: x.log(), st.tuples(reals(1e-3, 1e4))),
+    "tanh": (lambda x: x.tanh(), st.tuples(reals(-20, 20))),
+    "sigmoid": (lambda x: x.sigmoid(), st.tuples(reals(-40, 40))),
+    "relu": (lambda x: x.relu(), st.tuples(away_from_zero)),
+    "step": (lambda x: x.step(), st.tuples(away_from_zero)),
+    "leaky_relu": (lambda x, s: x.leaky_relu(s), st.tuples(away_from_zero, reals(0.0, 0.5))),
+    "sin": (lambda x: x.sin(), st.tuples(reals(-50, 50))),
+    "cos": (lambda x: x.cos(), st.tuples(reals(-50, 50))),
+    "sqrt": (lambda x: x.sqrt(), st.tuples(reals(1e-2, 1e4))),
+    "abs": (lambda x: x.abs(), st.tuples(away_from_zero)),
+    "softplus": (lambda x: x.softplus(), st.tuples(reals(-40, 40).filter(lambda x: abs(x - 20) > 1e-3))),
+    "silu": (lambda x: x.silu(), st.tuples(reals(-40, 40))),
+    "elu": (lambda x: x.elu(), st.tuples(away_from_zero)),
+    "maximum": (lambda x, y: x.maximum(y), apart),
+    "minimum": (lambda x, y: x.minimum(y), apart),
+}

@@ -45,3 +45,27 @@ def test_no_pickle_or_eval_in_the_library() -> None:
                 if word == "exec(" and source.name == "__main__.py" and package == "autograd":
                     continue  # the tour runs its own constant lines, never anything read from outside
                 assert word not in text, f"{source.name} uses {word}"
+
+
+def _engine_imports(path: Path) -> list[tuple[str, str]]:
+    """Each relative import of an autograd module: (the module it names, the function it sits in, or "")."""
+    found = []
+
+    def walk(node: ast.AST, where: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ImportFrom) and child.level == 1:
+                found.extend((child.module or alias.name, where) for alias in child.names)
+            inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else where
+            walk(child, inner)
+
+    walk(ast.parse(path.read_text(encoding="utf-8")), "")
+    return found
+
+
+def test_value_py_reaches_the_backward_pass_only_from_value_backward() -> None:
+    """value.py and backward.py import each other (see backward.py's docstring): the one edge from
+    value.py is the deferred import inside Value.backward; pickling and the graph's order need none."""
+    imports = _engine_imports(ROOT / "autograd" / "value.py")
+    passes = {"backward", "derivatives", "finite", "forward", "tape", "replay", "diagnosis", "define"}
+    assert [(m, w) for m, w in imports if m in passes] == [("backward", "backward")]
+    assert {m for m, w in imports if not w} <= {"checks", "methods", "scopes"}

@@ -14,7 +14,7 @@ import pytest
 
 from autograd import OPS, Value, define_op, grad, gradcheck, hessian, trace
 from autograd import rules as r
-from tests.ops_defined import cubed, hypot
+from tests.strategies import cubed, hypot
 
 ROOT = Path(__file__).resolve().parents[2]
 

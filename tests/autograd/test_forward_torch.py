@@ -6,10 +6,9 @@ import pytest
 from hypothesis import given, settings
 
 from autograd import hvp, jacobian, jvp
-from tests.strategies import as_function, points, programs, run
+from tests.strategies import T, as_function, points, programs, run
 
 torch = pytest.importorskip("torch")
-from tests.autograd.test_torch import T  # noqa: E402 - needs torch
 
 
 def _torch_fn(program):

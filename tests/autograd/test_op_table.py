@@ -1,4 +1,4 @@
-"""Every op of the table, built-in or defined (tests/ops_defined.py), gets the same checks, read
+"""Every op of the table, built-in or defined (tests/strategies.py), gets the same checks, read
 from its entry: value and first and second derivatives against finite differences and PyTorch
 float64 at random points and at the entry's edges, the tape against the engine, the formula
 text against the rule, the LaTeX parsed.  A new op needs no test code of its own."""
@@ -6,53 +6,15 @@ text against the rule, the LaTeX parsed.  A new op needs no test code of its own
 from __future__ import annotations
 
 import math
-import random
 
 import numpy as np
 import pytest
 
 from autograd import OPS, Value, grad, hessian, trace
 from tests.autograd.test_op_formulas import evaluate
-from tests.strategies import APPLY
+from tests.strategies import APPLY, call, edge_points, random_points, smooth_at, torch_op
 
 NAMES = sorted(OPS)
-
-
-def accepted(name: str, pt: tuple[float, ...]) -> bool:
-    """Whether the engine computes the op at this point (it refuses points outside the domain)."""
-    try:
-        call(name, *pt)
-    except (ValueError, ZeroDivisionError, OverflowError):
-        return False
-    return True
-
-
-def call(name: str, *pt: float) -> tuple[Value, list[Value]]:
-    xs = [Value(v) for v in pt]
-    return APPLY[name](xs[0], xs[1] if len(xs) > 1 else None), xs
-
-
-def random_points(name: str, n: int = 12) -> list[tuple[float, ...]]:
-    rng = random.Random(f"table {name}")
-    arity, out = OPS[name].arity, []
-    while len(out) < n:
-        pt = tuple(rng.uniform(-3.0, 3.0) for _ in range(arity))
-        if not accepted(name, pt):
-            pt = (abs(pt[0]) + 0.1, *pt[1:])  # a positive first operand: inside log's, sqrt's and pow's domain
-        if accepted(name, pt):
-            out.append(pt)
-    return out
-
-
-def edge_points(name: str) -> list[tuple[float, ...]]:
-    return [pt for pt in OPS[name].edges if accepted(name, pt)]
-
-
-def smooth_at(name: str, pt: tuple[float, ...]) -> bool:
-    """Away (by 1e-2) from every kink: 0, x = y, and each coordinate of the entry's edges."""
-    marks = {0.0} | {v for e in OPS[name].edges for v in e}
-    far = all(abs(v - m) > 1e-2 for v in pt for m in marks)
-    return far and (len(pt) == 1 or abs(pt[0] - pt[1]) > 1e-2)
 
 
 def same(a: float, b: float, rel: float, abs_: float = 1e-12) -> bool:
@@ -101,23 +63,11 @@ def _out_and_xs(name: str, pt: list[float]) -> tuple[Value, list[Value]]:
     return call(name, *pt)
 
 
-torch = None
 try:
     import torch
-    import torch.nn.functional as F
 except ImportError:  # torch is an optional extra: these checks skip without it
-    pass
+    torch = None
 
-def torch_op(name: str):
-    """The op in PyTorch: the entry's ``torch`` expression, or a defined op's own value (written
-    with arithmetic, it runs on tensors as it is)."""
-    op = OPS[name]
-    if not op.torch:
-        assert not op.builtin, f"{name}: a built-in op needs its PyTorch expression (Op.torch)"
-        return op.value
-    code = compile(op.torch, f"OPS[{name!r}].torch", "eval")
-    scope = {"torch": torch, "F": F}
-    return lambda *xs: eval(code, scope, dict(zip("xy", xs)))  # noqa: S307
 
 
 def torch_derivatives(f, pt: tuple[float, ...]) -> tuple[float, list[float], list[list[float]]]:

@@ -9,49 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import OPS, Value, gradcheck, numerical_grad
-from tests.strategies import APPLY
-
-
-def reals(lo: float, hi: float) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
-
-
-away_from_zero = reals(-50, 50).filter(lambda x: abs(x) > 1e-3)
-apart = st.tuples(reals(-50, 50), reals(-50, 50)).filter(lambda p: abs(p[0] - p[1]) > 1e-3)  # off the kink x = y
-
-# op -> (function of Values, strategy of its inputs)
-CASES = {
-    "add": (lambda x, y: x + y, st.tuples(reals(-1e3, 1e3), reals(-1e3, 1e3))),
-    "radd": (lambda x: 2.5 + x, st.tuples(reals(-1e3, 1e3))),
-    "sub": (lambda x, y: x - y, st.tuples(reals(-1e3, 1e3), reals(-1e3, 1e3))),
-    "rsub": (lambda x: 2.5 - x, st.tuples(reals(-1e3, 1e3))),
-    "mul": (lambda x, y: x * y, st.tuples(reals(-1e3, 1e3), reals(-1e3, 1e3))),
-    "rmul": (lambda x: -1.5 * x, st.tuples(reals(-1e3, 1e3))),
-    "div": (lambda x, y: x / y, st.tuples(reals(-100, 100), away_from_zero)),
-    "rdiv": (lambda x: 3.0 / x, st.tuples(away_from_zero)),
-    "neg": (lambda x: -x, st.tuples(reals(-1e3, 1e3))),
-    "pow_int": (lambda x: x**3, st.tuples(reals(-20, 20))),
-    "pow_neg_int": (lambda x: x**-2, st.tuples(away_from_zero)),
-    "pow_frac": (lambda x: x**0.5, st.tuples(reals(1e-2, 1e3))),
-    "pow_value": (lambda x, y: x**y, st.tuples(reals(0.05, 10), reals(-3, 3))),
-    "rpow": (lambda x: 2.0**x, st.tuples(reals(-20, 20))),
-    "exp": (lambda x: x.exp(), st.tuples(reals(-30, 30))),
-    "log": (lambda x: x.log(), st.tuples(reals(1e-3, 1e4))),
-    "tanh": (lambda x: x.tanh(), st.tuples(reals(-20, 20))),
-    "sigmoid": (lambda x: x.sigmoid(), st.tuples(reals(-40, 40))),
-    "relu": (lambda x: x.relu(), st.tuples(away_from_zero)),
-    "step": (lambda x: x.step(), st.tuples(away_from_zero)),
-    "leaky_relu": (lambda x, s: x.leaky_relu(s), st.tuples(away_from_zero, reals(0.0, 0.5))),
-    "sin": (lambda x: x.sin(), st.tuples(reals(-50, 50))),
-    "cos": (lambda x: x.cos(), st.tuples(reals(-50, 50))),
-    "sqrt": (lambda x: x.sqrt(), st.tuples(reals(1e-2, 1e4))),
-    "abs": (lambda x: x.abs(), st.tuples(away_from_zero)),
-    "softplus": (lambda x: x.softplus(), st.tuples(reals(-40, 40).filter(lambda x: abs(x - 20) > 1e-3))),
-    "silu": (lambda x: x.silu(), st.tuples(reals(-40, 40))),
-    "elu": (lambda x: x.elu(), st.tuples(away_from_zero)),
-    "maximum": (lambda x, y: x.maximum(y), apart),
-    "minimum": (lambda x, y: x.minimum(y), apart),
-}
+from tests.strategies import APPLY, CASES, reals
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -539,12 +539,20 @@ def test_an_mlp_replays_from_contiguous_blocks_with_no_rows_for_folded_nodes() -
 
     model = nn.MLP(3, [4, 2], seed=0)
     tape = trace(lambda *xs: model(list(xs)), 3)
-    assert [g.op for g in tape._groups] == ["matmul", "relu", "matmul"]
-    assert all(isinstance(g.out, slice) for g in tape._groups)
-    assert all(isinstance(g.a, slice) for g in tape._groups)
-    assert all(isinstance(g.weight_block, slice) and g.bias is not None
-               for g in tape._groups if g.op == "matmul")
-    assert tape._nodes == 3 + 4 + 4 + 2  # the inputs, then each group's outputs
+    # two steps: the first layer's matrix product computes its relus too (nothing else reads its sums)
+    assert [g.op for g in tape._groups] == ["matmul", "matmul"]
+    first, last = tape._groups
+    assert isinstance(first.relu, slice) and last.relu is None
+    assert all(isinstance(g.out, slice) and isinstance(g.a, slice) for g in tape._groups)
+    # each layer's weights are one block of the parameters' vector, each sum's bias after its
+    # weights, read against a row of ones after the row-values: W @ A adds the biases too
+    assert all(isinstance(g.weight_block, slice) and g.bias is None and g.ones == g.a.stop - 1
+               for g in tape._groups)
+    assert [g.shape for g in tape._groups] == [(4, 3 + 1), (2, 4 + 1)]
+    # each layer's row-values and weights are its own: backward writes them, adding nothing
+    assert all(g.own_a and g.own_w for g in tape._groups)
+    assert first.inputs_only and not last.inputs_only
+    assert tape._nodes == 3 + 1 + 4 + 4 + 1 + 2  # the inputs and ones, then each group's outputs (and ones)
     X = np.random.default_rng(1).normal(size=(7, 3))
     tape(X)
     tape.check(X, rows=3)

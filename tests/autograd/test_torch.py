@@ -6,46 +6,10 @@ import pytest
 from hypothesis import given, settings
 
 from autograd import OPS, Value, grad, hessian, numerical_grad
-from tests.strategies import APPLY, points, programs, run
+from tests.strategies import APPLY, T, points, programs, run
 
 torch = pytest.importorskip("torch")
 
-
-class T:
-    """A thin wrapper giving torch tensors the method names the programs use."""
-
-    def __init__(self, t):
-        self.t = t
-
-    def _wrap(self, other):
-        return other.t if isinstance(other, T) else other
-
-    def __add__(self, o): return T(self.t + self._wrap(o))
-    def __radd__(self, o): return T(self._wrap(o) + self.t)
-    def __sub__(self, o): return T(self.t - self._wrap(o))
-    def __rsub__(self, o): return T(self._wrap(o) - self.t)
-    def __mul__(self, o): return T(self.t * self._wrap(o))
-    def __rmul__(self, o): return T(self._wrap(o) * self.t)
-    def __truediv__(self, o): return T(self.t / self._wrap(o))
-    def __neg__(self): return T(-self.t)
-    def __pow__(self, o): return T(self.t ** self._wrap(o))
-    def __rpow__(self, o): return T(torch.pow(torch.tensor(float(o), dtype=torch.float64), self.t))
-    def tanh(self): return T(torch.tanh(self.t))
-    def sigmoid(self): return T(torch.sigmoid(self.t))
-    def exp(self): return T(torch.exp(self.t))
-    def log(self): return T(torch.log(self.t))
-    def relu(self): return T(torch.relu(self.t))
-    def step(self): return T(torch.where(self.t >= 0, torch.ones_like(self.t), torch.zeros_like(self.t)))
-    def leaky_relu(self, s): return T(torch.where(self.t > 0, self.t, self._wrap(s) * self.t))
-    def sin(self): return T(torch.sin(self.t))
-    def cos(self): return T(torch.cos(self.t))
-    def sqrt(self): return T(torch.sqrt(self.t))
-    def abs(self): return T(torch.abs(self.t))
-    def softplus(self): return T(torch.nn.functional.softplus(self.t))
-    def silu(self): return T(torch.nn.functional.silu(self.t))
-    def elu(self): return T(torch.nn.functional.elu(self.t))
-    def maximum(self, o): return T(torch.maximum(self.t, self._wrap(o)))
-    def minimum(self, o): return T(torch.minimum(self.t, self._wrap(o)))
 
 
 @settings(max_examples=100)

@@ -9,7 +9,7 @@ import pytest
 import nn
 import viz
 from autograd import OPS, Value
-from tests.ops_defined import cubed  # noqa: F401 - an op defined with define_op, used by name
+from tests.strategies import cubed  # noqa: F401 - an op defined with define_op, used by name
 
 UNARY = sorted(n for n, op in OPS.items() if op.arity == 1 and n != "neg")
 

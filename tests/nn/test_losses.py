@@ -10,23 +10,24 @@ from hypothesis import strategies as st
 
 import nn
 from autograd import Value, gradcheck
+from tests.strategies import reals
 
-reals = st.floats(-4, 4, allow_nan=False)
+small = reals(-4.0, 4.0)
 
 
 def sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
-@given(p=st.lists(reals, min_size=1, max_size=5), data=st.data())
+@given(p=st.lists(small, min_size=1, max_size=5), data=st.data())
 def test_mse(p: list[float], data) -> None:
-    t = data.draw(st.lists(reals, min_size=len(p), max_size=len(p)))
+    t = data.draw(st.lists(small, min_size=len(p), max_size=len(p)))
     assert nn.mse([Value(v) for v in p], t).data == pytest.approx(sum((a - b) ** 2 for a, b in zip(p, t)) / len(p))
     result = gradcheck(lambda *xs: nn.mse(list(xs), t), p)
     assert result, str(result)
 
 
-@given(p=st.lists(st.floats(0.01, 0.99), min_size=1, max_size=5), data=st.data())
+@given(p=st.lists(reals(0.01, 0.99), min_size=1, max_size=5), data=st.data())
 def test_binary_cross_entropy(p: list[float], data) -> None:
     t = data.draw(st.lists(st.sampled_from([0.0, 1.0, 0.3]), min_size=len(p), max_size=len(p)))
     closed = -sum(b * math.log(a) + (1 - b) * math.log(1 - a) for a, b in zip(p, t)) / len(p)
@@ -34,7 +35,7 @@ def test_binary_cross_entropy(p: list[float], data) -> None:
     assert gradcheck(lambda *xs: nn.binary_cross_entropy(list(xs), t), p)
 
 
-@given(x=st.lists(st.floats(-30, 30), min_size=1, max_size=5), data=st.data())
+@given(x=st.lists(reals(-30.0, 30.0), min_size=1, max_size=5), data=st.data())
 def test_bce_with_logits_equals_bce_of_sigmoid(x: list[float], data) -> None:
     t = data.draw(st.lists(st.sampled_from([0, 1]), min_size=len(x), max_size=len(x)))
     closed = sum(math.log1p(math.exp(-abs(v))) + max(v, 0) - v * b for v, b in zip(x, t)) / len(x)
@@ -47,7 +48,7 @@ def test_bce_with_logits_equals_bce_of_sigmoid(x: list[float], data) -> None:
     assert [v.grad for v in xs] == pytest.approx([(sigmoid(v) - b) / len(x) for v, b in zip(x, t)], abs=1e-12)
 
 
-@given(x=st.lists(reals, min_size=1, max_size=6))
+@given(x=st.lists(small, min_size=1, max_size=6))
 def test_softmax(x: list[float]) -> None:
     probs = nn.softmax([Value(v) for v in x])
     z = sum(math.exp(v) for v in x)
@@ -57,7 +58,7 @@ def test_softmax(x: list[float]) -> None:
         assert gradcheck(lambda *xs, k=k: nn.softmax(list(xs))[k], x)
 
 
-@given(x=st.lists(reals, min_size=2, max_size=6), data=st.data())
+@given(x=st.lists(small, min_size=2, max_size=6), data=st.data())
 def test_cross_entropy(x: list[float], data) -> None:
     k = data.draw(st.integers(0, len(x) - 1))
     closed = math.log(sum(math.exp(v) for v in x)) - x[k]
@@ -72,7 +73,7 @@ def test_cross_entropy_batch_is_the_mean() -> None:
     assert nn.cross_entropy(rows, targets).data == pytest.approx(sum(each) / 2)
 
 
-@given(s=st.lists(reals, min_size=1, max_size=5), data=st.data())
+@given(s=st.lists(small, min_size=1, max_size=5), data=st.data())
 def test_hinge(s: list[float], data) -> None:
     t = data.draw(st.lists(st.sampled_from([-1, 1]), min_size=len(s), max_size=len(s)))
     closed = sum(max(0.0, 1 - b * a) for a, b in zip(s, t)) / len(s)

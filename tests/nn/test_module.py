@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import nn
 from autograd import Value
+from tests.strategies import points
 
 ACT = {
     "linear": (lambda z: z, lambda z: np.ones_like(z)),
@@ -23,7 +24,7 @@ ACT = {
     "step": (lambda z: (z >= 0).astype(float), lambda z: np.zeros_like(z)),
 }
 
-inputs = st.lists(st.floats(-3, 3, allow_nan=False), min_size=3, max_size=3)
+inputs = points(3)
 
 NAN = math.nan
 
@@ -122,7 +123,7 @@ def test_inputs_may_be_values_or_numbers() -> None:
     assert out.data == pytest.approx(neuron.w[0].data + 2 * neuron.w[1].data + neuron.b.data)
 
 
-@given(x=st.lists(st.floats(-5, 5, allow_nan=False), min_size=3, max_size=3), seed=st.integers(0, 99))
+@given(x=points(3, bound=5.0), seed=st.integers(0, 99))
 def test_bias_is_a_weight_on_a_constant_input_of_one(x: list[float], seed: int) -> None:
     """The notes' 1.2: z = wᵀx + b equals Σ_{i=0..n} wi·xi with w0 = b and x0 = +1."""
     with_bias = nn.Neuron(3, activation="sigmoid", seed=seed)

@@ -11,9 +11,8 @@ import pytest
 
 import viz
 from autograd import OPS, Value, define_op, topological
-from tests.autograd.test_op_table import call, edge_points, random_points
 from tests.browser import browser  # noqa: F401 - the fixture
-from tests.ops_defined import cubed, hypot
+from tests.strategies import call, cubed, edge_points, hypot, random_points
 
 _RUN = (
     "var x = arguments[0], y = arguments[1], f = arguments[2].map(function (e) {"
