@@ -182,10 +182,10 @@ def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False, mode:
         for _, p, _, _, after in updates:
             final[p] = after
     # boxes sized for the gradients backward will show, whatever .grad holds now
-    # the drawing labels each edge with its local derivative (as draw_chain_rule does), top to bottom so the
-    # labels sit beside the edges; not in the quiz, whose question is that factor
+    # the drawing labels each edge with its local derivative, J at the top as draw_chain_rule draws it (the
+    # labels sit beside the edges); not in the quiz, whose question is that factor
     drawn = _draw(J, fold=True, max_nodes=max_nodes, grads=final, tagged=True, show_local=not quiz,
-                  rankdir="LR" if quiz else "TB")
+                  rankdir="LR" if quiz else "BT")
     _compact(drawn, quiz)
     index = {node: i for i, node in enumerate(order)}
     frames = [Frame("forward", n, value=n.data) for n in order if not n.is_constant]
@@ -208,7 +208,7 @@ def _forward_player(J: Value, wrt: Value, order: list[Value], max_nodes: int, qu
     tangents.update((node, t) for node, _, t in steps)
     # boxes sized for the tangents the frames will show; every named node gets the row
     names = node_names(order)  # as _draw names them
-    drawn = _draw(J, fold=True, max_nodes=max_nodes, tagged=True, show_local=not quiz, rankdir="LR" if quiz else "TB",
+    drawn = _draw(J, fold=True, max_nodes=max_nodes, tagged=True, show_local=not quiz, rankdir="LR" if quiz else "BT",
                   rows=forward.rows(names, wrt, {n: tangents.get(n, 0.0) for n in order}))
     _compact(drawn, quiz)
     index = {node: i for i, node in enumerate(order)}
@@ -226,7 +226,7 @@ def _forward_player(J: Value, wrt: Value, order: list[Value], max_nodes: int, qu
 
 
 def _compact(drawn: Drawn, quiz: bool) -> None:
-    """Top to bottom with its edges labelled, the player's drawing keeps its ranks close (the labels sit
+    """Drawn upwards with its edges labelled, the player's drawing keeps its ranks close (the labels sit
     beside the edges, not between the boxes), so the notes' network fits the page's player in height."""
     if not quiz:
         drawn.drawing.attr(ranksep="0.25")

@@ -20,6 +20,7 @@ window.chainrulePlayerMarks = function (p) {
       var texts = e ? e.querySelectorAll("text") : [];
       if (!texts.length) return;  // an edge drawn without its label (the quiz's)
       var t = texts[texts.length - 1], value = 1, known = true;
+      if (t.textContent.split(" = ").length < 3) return;  // ∂J/∂x = 1: a number for a formula, always so
       edgeSteps[k].forEach(function (s) {
         if (!state.known[s[0]]) known = false;
         value *= locals[s[0]][s[1]];
