@@ -25,7 +25,8 @@ test: $(VENV)/.installed-plot,dev
 mutate: $(VENV)/.installed-plot,dev
 	$(PY) .ci/mutate.py $(ARGS)
 
-lint: $(VENV)/.installed-plot,dev
+# the static checks: ruff over everything, then mypy
+lint: $(VENV)/.installed-plot,dev typecheck
 	$(VENV)/bin/ruff check .
 
 # mypy over autograd/ and nn/ (configured in pyproject.toml: every function typed)

@@ -1,4 +1,4 @@
-"""Trace once, replay over a whole batch at numpy speed.
+"""trace and Tape: record a graph once, then replay it over a whole batch at numpy speed.
 
 ``trace(fn, n_inputs)`` calls ``fn`` once on placeholder Values and records the
 graph it builds.  ``tape(X)`` then replays that graph on every row of X at once:

@@ -13,6 +13,7 @@ tensors, through ``run``.
 
 from __future__ import annotations
 
+import math
 import operator
 import random
 from collections.abc import Callable, Iterator, Mapping
@@ -21,6 +22,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from autograd import OPS, Value, define_op
+from autograd.notation import to_python
 
 # -- ops defined the way a user defines one, so that every test enumerating the table checks them
 
@@ -129,6 +131,25 @@ def smooth_at(name: str, pt: tuple[float, ...]) -> bool:
     marks = {0.0} | {v for e in OPS[name].edges for v in e}
     far = all(abs(v - m) > 1e-2 for v in pt for m in marks)
     return far and (len(pt) == 1 or abs(pt[0] - pt[1]) > 1e-2)
+
+
+# -- an entry's text read as a formula --------------------------------------------------------------
+
+
+def namespace() -> dict:
+    """Every op of the table by name (its forward on floats), for formulas that name one (``elu(x) + 1``)."""
+    names = {name: op.value for name, op in OPS.items() if op.value is not None}
+    names.update(sign=lambda v: (v > 0) - (v < 0), log=math.log)
+    return names
+
+
+def as_python(text: str) -> str:
+    """The table's notation as a Python expression: −, ·, ^, ², σ, ln x, tanh²(x), ½, =."""
+    return to_python(text)
+
+
+def evaluate(text: str, x: float, y: float | None = None) -> float:
+    return float(eval(as_python(text), {"__builtins__": {}}, {**namespace(), "x": x, "y": y}))  # noqa: S307
 
 
 # -- each op in PyTorch, from its entry ---------------------------------------------------------------

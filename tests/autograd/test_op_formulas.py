@@ -3,30 +3,12 @@ evaluated at random points, give the engine's value and the numbers ``rule`` (an
 
 from __future__ import annotations
 
-import math
 import random
 
 import pytest
 
 from autograd import OPS, Value
-from autograd.notation import to_python
-from tests.strategies import APPLY
-
-
-def namespace() -> dict:
-    """Every op of the table by name (its forward on floats), for formulas that name one (``elu(x) + 1``)."""
-    names = {name: op.value for name, op in OPS.items() if op.value is not None}
-    names.update(sign=lambda v: (v > 0) - (v < 0), log=math.log)
-    return names
-
-
-def as_python(text: str) -> str:
-    """The table's notation as a Python expression: −, ·, ^, ², σ, ln x, tanh²(x), ½, =."""
-    return to_python(text)
-
-
-def evaluate(text: str, x: float, y: float | None = None) -> float:
-    return float(eval(as_python(text), {"__builtins__": {}}, {**namespace(), "x": x, "y": y}))  # noqa: S307
+from tests.strategies import APPLY, as_python, evaluate
 
 
 def apply(name: str, x: Value, y: Value | None) -> Value:

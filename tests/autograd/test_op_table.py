@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 from autograd import OPS, Value, grad, hessian, trace
-from tests.autograd.test_op_formulas import evaluate
-from tests.strategies import APPLY, call, edge_points, random_points, smooth_at, torch_op
+from tests.strategies import APPLY, call, edge_points, evaluate, random_points, smooth_at, torch_op
 
 NAMES = sorted(OPS)
 
