@@ -31,8 +31,9 @@ VZS = ("tests/viz", "--ignore=tests/viz/test_player.py", "--ignore=tests/viz/tes
 
 WHY = (VZ + "test_why.py", VZ + "test_why_model.py", VZ + "test_why_bounds.py")
 EXERCISE = (VZ + "test_exercise.py", VZ + "test_exercise_fallback.py")
-# the tests of draw that collapse a graph by scope (test_draw.py's others render and measure)
-COLLAPSE = (VZ + "test_draw.py", "-k", "collapse")
+# viz.collapse's tests, and draw's that collapse a graph by scope (test_draw.py's others render and measure)
+COLLAPSE = (VZ + "test_collapse.py", VZ + "test_draw.py::test_sixty_thousand_nodes_draw_collapsed",
+            VZ + "test_draw.py::test_a_batch_with_an_unscoped_loss_collapses_compactly")
 
 
 def m(name: str, file: str, old: str, new: str, *tests: str, group: str = "fresh") -> Mutant:
@@ -345,8 +346,8 @@ MUTANTS: list[Mutant] = [
     m("nn-moons-one-point", "nn/datasets.py", 'n = checks.integer(n, "n", least=2)', 'n = checks.integer(n, "n")',
       NN + "test_dataset_shapes.py", NN + "test_datasets.py", group="round3"),
     m("nn-spirals-one-class", "nn/datasets.py", 'checks.integer(classes, "classes", least=2)',
-      'checks.integer(classes, "classes", least=1)', NN + "test_dataset_shapes.py", NN + "test_datasets.py",
-      group="round3"),
+      'checks.integer(classes, "classes", least=1)', NN + "test_errors.py", NN + "test_dataset_shapes.py",
+      NN + "test_datasets.py", group="round3"),
     m("nn-batch-size-zero", "nn/train.py", 'batch_size = checks.integer(batch_size, "batch_size")',
       'batch_size = checks.integer(batch_size, "batch_size", least=0)', NN + "test_errors.py", NN + "test_train.py",
       group="round3"),
@@ -418,6 +419,7 @@ MUTANTS: list[Mutant] = [
     # viz: the drawing's ids (n<i>, e<k>) and what the player reads by them
     m("draw-ids-by-shown-place", "viz/draw.py", 'ids = {node: f"n{i}" for i, node in enumerate(full) if node in kept}',
       'ids = {node: f"n{i}" for i, node in enumerate(shown)}',
+      VZ + "test_draw.py::test_a_box_id_is_its_nodes_place_in_the_whole_graph_when_some_nodes_have_no_box",
       VZ + "test_draw.py::test_node_ids_are_stable_and_dot_text_is_deterministic",
       VZ + "test_draw.py::test_the_drawing_function_takes_its_options_by_name_and_returns_what_it_drew",
       VZ + "test_draw.py::test_chain_rule_on_a_big_graph_draws_only_its_paths", VZ + "test_player.py", group="round3"),
