@@ -161,8 +161,11 @@ class _MatMul:
     def forward(self, V: Any, P: Any) -> tuple[Any, ...]:
         A = V[self.a]
         W = P[self.weight_block].reshape(self.shape) if self.weight_block is not None else P[self.W]
-        sliced = self.out.__class__ is slice
-        out = np.dot(W, A, out=V[self.out]) if sliced else np.dot(W, A)
+        # the sums go to their rows, or with fused relus straight to the relus' rows, where the
+        # relu is then taken in place (the sums' own rows, read by nothing else, stay untouched)
+        into = self.out if self.relu is None else self.relu
+        sliced = into.__class__ is slice
+        out = np.dot(W, A, out=V[into]) if sliced else np.dot(W, A)
         for column in self.columns:
             out += V[column]
         if self.bias is not None:
@@ -172,18 +175,18 @@ class _MatMul:
         if not clean:
             self._overflow(out, A, W, V, P)
         if not sliced:
-            V[self.out] = out
+            V[into] = out
         if self.relu is None:
             return (A, W)
-        h = V[self.relu]  # relu(z) for every sum z, as the engine's relu gives it
-        np.maximum(out, 0.0, out=h)
+        mask = out > 0.0 if clean else positive(out)  # relu's derivative: 1, 0, NaN at NaN
+        np.maximum(out, 0.0, out=out)  # relu(z) for every sum z, as the engine's relu gives it
         # −0.0 becomes 0.0.  A sum with a bias is −0.0 only where the bias is −0.0 (x + y is −0.0
         # only when both are), so a large layer whose biases are not is spared the pass
         biases = P[self.bias] if self.bias is not None else W[:, -1] if self.ones is not None else None
         if out.shape[1] < 256 or biases is None or self.rest is not None \
                 or (biases.view(np.int64) == _MINUS_ZERO).any():
-            h += 0.0
-        return (A, W, out, clean)  # relu's derivative is taken from the sums by backward
+            out += 0.0
+        return (A, W, mask)
 
     def _overflow(self, out: Any, A: Any, W: Any, V: Any, P: Any) -> None:
         """Raise where finite operands gave a sum that is not finite (a product or the sum overflowed)."""
@@ -203,10 +206,9 @@ class _MatMul:
         if self.relu is None:
             A, W = local
             g = G[self.out]
-        else:  # the sums are read by their relus only: their gradient is the relus', masked
-            A, W, z, clean = local
-            mask = z > 0.0 if clean else positive(z)  # relu's derivative: 1, 0, NaN at NaN
-            g = np.multiply(G[self.relu], mask, out=G[self.out])
+        else:  # the sums are read by their relus only: their gradient is the relus', masked (in place)
+            A, W, mask = local
+            g = np.multiply(G[self.relu], mask, out=G[self.relu])
         if inputs or not self.inputs_only:
             if self.own_a:
                 np.dot(W.T, g, out=G[self.a])

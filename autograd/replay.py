@@ -11,6 +11,7 @@ This module is loaded with the first tape, never by ``import autograd`` (it need
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections import Counter
 from itertools import chain
@@ -326,3 +327,24 @@ def shift_row(message: str, first_row: int) -> str:
     if not digits or not tail.startswith(digits):
         return message
     return f"{head}row {int(digits) + first_row}{tail[len(digits):]}"
+
+
+def runs(rows: list[int]) -> list[slice]:
+    """Ascending row numbers as slices, one per run of consecutive ones."""
+    runs: list[slice] = []
+    for r in rows:
+        if runs and runs[-1].stop == r:
+            runs[-1] = slice(runs[-1].start, r + 1)
+        else:
+            runs.append(slice(r, r + 1))
+    return runs
+
+
+def close(got: float, want: float, rtol: float, atol: float, what: str) -> None:
+    if got == want or (math.isnan(got) and math.isnan(want)):
+        return
+    if not math.isclose(got, want, rel_tol=rtol, abs_tol=atol):
+        raise AssertionError(
+            f"tape.check: {what} is {got!r} on the tape but {want!r} in the scalar engine; does fn branch on "
+            ".data? A traced graph is the one fn built when traced, for every row"
+        )

@@ -13,7 +13,9 @@ What a tape is, and is not:
   ``tape.check(X)`` re-runs the scalar engine on a few rows and catches that.
 * Parameters are the non-constant leaves that are not inputs (a model's weights):
   their current ``.data`` is read on every call, and ``backward`` adds into their
-  ``.grad`` as the scalar backward does, so the two compose.
+  ``.grad`` as the scalar backward does, so the two compose.  A training loop may
+  instead keep them as one vector: ``tape(X, theta)``, ``tape.gradients(seed)``
+  (no ``.grad`` touched), ``parameter_vector()`` and ``set_parameters(theta)``.
 * Each row gets the scalar engine's ops, in its order, with its rules at the edges
   (relu, step, pow, NaN); values agree row by row to the last bit except where
   numpy's exp, log and tanh differ from the C library's, and gradients, added up
@@ -21,8 +23,9 @@ What a tape is, and is not:
   the tree's own order: only left-nested chains, ((a + b) + c) + d, are folded
   into one step; a right operand that is itself a sum is computed first.  The
   exception: a sum of parameter × value products (a neuron's w·x + b) is lifted
-  into a matrix product with the other sums that read the same values (a layer),
-  which adds in its own order: there, values agree to about 1e-12 relative.
+  into a matrix product with the other sums that read the same values (a layer,
+  its biases included, and the relus that alone read its sums), which adds in its
+  own order: there, values agree to about 1e-12 relative.
 * A forward pass and the backward that follows it belong to one thread: each
   thread keeps its own forward state, so two threads can use one tape at once,
   and ``check`` leaves the state as it found it.
@@ -35,7 +38,6 @@ What a tape is, and is not:
 from __future__ import annotations
 
 import gc
-import math
 import threading
 from collections.abc import Callable, Sequence
 from operator import attrgetter
@@ -92,14 +94,15 @@ class Tape:
         self._outs = np.array([self.index[o] for o in self.outputs], dtype=np.intp)
         self._outs_unique = len(set(self._outs.tolist())) == len(self._outs)
         # the rows of G that backward writes before anything adds into them (the outputs' seeds, the
-        # row-values of a layer that owns them, the sums under fused relus) need no zeros first
+        # row-values of a layer that owns them) need no zeros first, nor do the rows of the sums
+        # under fused relus, which nothing touches (the relus are taken in place)
         written = set(self._outs.tolist()) if self._outs_unique else set()
         for g in self._groups:
             if g.op == "matmul" and g.own_a:
                 written.update(range(g.a.start, g.a.stop))
             if g.op == "matmul" and g.relu is not None:
                 written.update(range(g.out.start, g.out.stop))
-        self._zero_rows = _runs([r for r in range(self._nodes) if r not in written])
+        self._zero_rows = _replay.runs([r for r in range(self._nodes) if r not in written])
         self._state = threading.local()  # each thread's last forward pass
         # what one row costs while replayed: values and gradients of every node, and the
         # local derivatives each group keeps for backward
@@ -342,13 +345,13 @@ class Tape:
                 seed[j, m] = 1.0
                 tape_params, gx = self._gradients(seed[:, 0] if self.single else seed)  # no .grad is touched
                 what = "the output" if self.single else f"output {m}"
-                _close(out[j, m], scalar[m].data, rtol, atol, f"row {i}: {what}")
+                _replay.close(out[j, m], scalar[m].data, rtol, atol, f"row {i}: {what}")
                 wanted = grad(scalar[m], xs + self.parameters)
                 d = "∂out" if self.single else f"∂out{m}"
                 for c in range(self.n_inputs):
-                    _close(gx[j, c], wanted[c], rtol, atol, f"row {i}: {d}/∂x{c}")
+                    _replay.close(gx[j, c], wanted[c], rtol, atol, f"row {i}: {d}/∂x{c}")
                 for p, got, want in zip(self.parameters, tape_params, wanted[self.n_inputs:]):
-                    _close(float(got), want, rtol, atol, f"row {i}: {d}/∂{p.label or 'a parameter'}")
+                    _replay.close(float(got), want, rtol, atol, f"row {i}: {d}/∂{p.label or 'a parameter'}")
 
 
 def _outputs(out: Any, who: str) -> list[Value]:
@@ -389,24 +392,3 @@ def trace(fn: Callable[..., Any], n_inputs: int, at: Sequence[float] | None = No
     finally:
         if collecting:
             gc.enable()
-
-
-def _runs(rows: list[int]) -> list[slice]:
-    """Ascending row numbers as slices, one per run of consecutive ones."""
-    runs: list[slice] = []
-    for r in rows:
-        if runs and runs[-1].stop == r:
-            runs[-1] = slice(runs[-1].start, r + 1)
-        else:
-            runs.append(slice(r, r + 1))
-    return runs
-
-
-def _close(got: float, want: float, rtol: float, atol: float, what: str) -> None:
-    if got == want or (math.isnan(got) and math.isnan(want)):
-        return
-    if not math.isclose(got, want, rel_tol=rtol, abs_tol=atol):
-        raise AssertionError(
-            f"tape.check: {what} is {got!r} on the tape but {want!r} in the scalar engine; does fn branch on "
-            ".data? A traced graph is the one fn built when traced, for every row"
-        )

@@ -145,21 +145,20 @@ def batched(micrograd: float | None, reps: int, quick: bool = False) -> None:
 
     with single_threaded() as threads:
         print(f"\nthe same moons step, batched (autograd.trace), one thread each: {threads}")
-        steps = {"tape": tape_step(100), "numpy": numpy_step(100)}
-        got = interleaved(steps, max(reps, 15))
-        speedup = f"   {micrograd / got['tape']:6.0f}x micrograd's speed" if micrograd else ""
-        print(f"  100 points: chainrule tape {ms(got['tape'])}{speedup}, "
-              f"{got['tape'] / got['numpy']:.2f}x the hand-written numpy step ({ms(got['numpy'])})")
         print("  side by side as the batch grows (interleaved rounds of consecutive steps, medians; ratios to")
         print("  numpy by hand; at 2 rows the time is nearly all Python dispatch):")
         names = {"tape": "chainrule tape", "numpy": "numpy by hand", "torch": "PyTorch vectorised", "jax": "JAX jit"}
         sizes = (2, 100, 1_000) if quick else (2, 100, 1_000, 10_000)
         print("  " + f"{'rows':>7}" + "".join(f"{names[k]:>24}" for k in names))
+        at_100 = None
         for n in sizes:
             pair = {"tape": tape_step(n), "numpy": numpy_step(n), "torch": torch_step(n), "jax": jax_step(n)}
             got = interleaved({k: v for k, v in pair.items() if v is not None}, max(reps, 15))
             cells = [f"{ms(got[k])} ({got[k] / got['numpy']:.2f}x)" if k in got else "not installed" for k in names]
             print("  " + f"{n:>7,}" + "".join(f"{c:>24}" for c in cells))
+            at_100 = got["tape"] if n == 100 else at_100
+        if micrograd and at_100:
+            print(f"  at 100 points (micrograd's demo) the tape's step is {micrograd / at_100:,.0f}x micrograd's speed")
     trace_times(quick)
 
 

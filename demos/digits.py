@@ -80,7 +80,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
            "image they are multiplied with (blue positive, red negative, white 0).", says=[
                pc.count("each of the 32 hidden units", lambda p: len([q for q in p if q.title.startswith("unit ")])),
                pc.count("64 incoming weights", lambda p: pc.one({q.images[0].size for q in p})),
-               pc.fact("the 8×8 image", lambda p: all(q.images[0].shape == (8, 8) for q in p))])
+               pc.fact("the 8×8 image", lambda p: all(q.images[0].shape == (8, 8) for q in p)),
+               # RdBu runs from red at its low end to blue at its high end, white halfway: 0 when the limits are ±
+               pc.fact("(blue positive, red negative, white 0)", lambda p: all(
+                   name == "RdBu" and low == -high < 0 for name, low, high in (q.colours[0] for q in p)))])
     confusion = np.zeros((10, 10), dtype=int)
     np.add.at(confusion, (y[test], guess), 1)
     s.plot(_confusion(confusion), "digits-confusion.svg",

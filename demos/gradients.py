@@ -14,6 +14,8 @@ import numpy as np
 import nn
 import viz
 from autograd import Value
+from viz.network import weight_names
+from viz.notation import SUBSCRIPT
 
 from . import plot_captions as pc
 from .common import Section, out_folder
@@ -24,8 +26,16 @@ DEAD_BIAS = -10.0  # with weights of He's size and inputs of the moons' size, z 
 
 
 def labelled_forward(model: nn.MLP, x: list[float], y: float) -> Value:
-    """The model on one example with its z and a named as the notes name them (z11, a11, …), and
-    J = (ŷ − y)²: a graph small enough to read, whose boxes carry the notes' names."""
+    """The model on one example with its z and a named as the notes name them (z11, a11, …), each
+    weight and bias by its place in the notes' matrices (W1₁₂ = row 1, column 2 of W1; b1₁), as
+    draw_network names them, and J = (ŷ − y)²: a graph small enough to read, no two boxes alike."""
+    names = weight_names([list(layer.neurons) for layer in model.layers])
+    for i, layer in enumerate(model.layers):
+        for j, neuron in enumerate(layer.neurons):
+            for k, w in enumerate(neuron.w):
+                w.label = names[i][j][k]
+            if neuron.b is not None:
+                neuron.b.label = f"b{i + 1}{str(j + 1).translate(SUBSCRIPT)}"
     inputs: list = [Value(v, label=f"x{i + 1}") for i, v in enumerate(x)]
     for i, layer in enumerate(model.layers, 1):
         outputs = []
@@ -82,10 +92,10 @@ def dead_relus(s: Section, quick: bool, seed: int) -> None:
     r = viz.why(J1, w)
     s.number(r.text())
     s.claim(r.verdict == "zero" and [c.kind for c in r.causes] == ["dead relu"] and r.causes[0].nodes[0].label == "a11",
-            "on one example, why(J, w1) names the dead relu a11, which blocks the only path to w1")
+            f"on one example, why(J, {w.label}) names the dead relu a11, which blocks the only path to {w.label}")
     s.graph(r.draw(), "gradients_dead_relu.svg",
-            "viz.why(J, w1) on one example of a 2-3-1 ReLU network with biases at −10: the edge ∂a11/∂z11 = 0 "
-            "(red) blocks the only path from J down to w1.")
+            f"viz.why(J, {w.label}) on one example of a 2-3-1 ReLU network with biases at −10: the edge "
+            f"∂a11/∂z11 = 0 (red) blocks the only path from J down to {w.label}, the weight from x1 into unit 1.")
     s.say(
         "The remedy the notes give: He initialisation with biases at 0, so that about half of each unit's inputs "
         "land on the live side, and a smaller learning rate (0.1 here), since a large step can push a unit's z "

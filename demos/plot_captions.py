@@ -40,6 +40,7 @@ class Panel:
     markers: list[Curve] = field(default_factory=list)  # lines of one point
     bars: list[float] = field(default_factory=list)  # bar heights
     images: list[np.ndarray] = field(default_factory=list)  # the arrays shown by imshow
+    colours: list[tuple[str, float, float]] = field(default_factory=list)  # each image's colour map and limits
     texts: list[str] = field(default_factory=list)  # ax.text and annotations
     scatters: int = 0  # point clouds (scatter)
     filled: bool = False  # a filled contour (decision regions)
@@ -74,7 +75,9 @@ def read(fig: Any) -> list[Panel]:
             x, y = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
             (p.curves if len(x) > 1 else p.markers).append(Curve(line.get_label(), x, y))
         p.bars += [r.get_height() for r in ax.patches if isinstance(r, Rectangle) and r.get_width() > 0]
-        p.images += [np.asarray(im.get_array()) for im in ax.get_images() if isinstance(im, AxesImage)]
+        shown = [im for im in ax.get_images() if isinstance(im, AxesImage)]
+        p.images += [np.asarray(im.get_array()) for im in shown]
+        p.colours += [(im.get_cmap().name, *im.get_clim()) for im in shown]
         p.texts += [t.get_text() for t in ax.texts]
         p.scatters += sum(isinstance(c, PathCollection) for c in ax.collections)
         p.filled = p.filled or any(isinstance(c, ContourSet) and c.filled for c in ax.collections)

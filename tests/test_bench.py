@@ -16,3 +16,25 @@ def test_the_tape_numpy_torch_and_jax_steps_give_the_same_losses(n) -> None:
     for _ in range(4):  # each step updates its weights, so later losses check the updates too
         losses = [step() for step in steps]
         assert max(losses) - min(losses) <= 1e-12 * max(abs(v) for v in losses), losses
+
+
+def test_the_batched_table_runs_every_engine_single_threaded_and_gives_the_threads_back() -> None:
+    from bench.__main__ import interleaved, single_threaded
+
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    with single_threaded() as said:
+        assert torch.get_num_threads() == 1
+        assert "torch.set_num_threads(1)" in said and "XLA_FLAGS" in said
+    assert torch.get_num_threads() == before
+    calls = {"a": 0, "b": 0}
+
+    def step(name: str):
+        def run() -> float:
+            calls[name] += 1
+            return 0.0
+        return run
+
+    got = interleaved({"a": step("a"), "b": step("b")}, rounds=4)
+    assert set(got) == {"a", "b"} and all(t >= 0.0 for t in got.values())
+    assert all(k >= 2 + 4 * 3 for k in calls.values())  # two to size the blocks, then ≥ 3 a round

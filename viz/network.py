@@ -117,7 +117,7 @@ def draw_network(model: Any, x: Sequence[float] | None = None, show_grad: bool =
                 name = names[i][j][k]
                 # colour and label tell one story: the sign of what the edge is labelled with
                 attrs = {
-                    "color": sign_colour(w.grad if show_grad else w.data) + ("" if label_edges else "b0"),
+                    "color": sign_colour(w.grad if show_grad else w.data) + ("" if label_edges else "66"),
                     "penwidth": f"{0.3 + 2.7 * size / top:.2f}",
                     "arrowsize": "0.4",
                     "tooltip": f"{name} = {fmt(w.data)}" + (f", ∂J/∂{name} = {fmt(w.grad)}" if show_grad else ""),

@@ -171,6 +171,10 @@
       if (/^(data|grad) /.test(t.textContent) || t.textContent.indexOf("∂") === 0) { t.setAttribute("x", middle); t.setAttribute("text-anchor", "middle"); }
     });
   });
+  var marks = window.chainrulePlayerMarks({
+    root: root, data: data, nodes: nodes, names: names, boxes: boxes, fmt: fmt, forward: forward, wrt: wrt,
+    locals: function () { return locals; }, vals: function () { return vals; }, fault: function () { return fault; }
+  });
   function setRow(g, word, text) {
     Array.prototype.forEach.call(g.querySelectorAll("text"), function (t) {
       if (t.textContent.indexOf(word + " ") === 0) t.textContent = word + " " + text;
@@ -266,6 +270,7 @@
       var e = data.stepEdge[f.node + ":" + f.slots[u]];
       if (e !== undefined) root.querySelector('[data-edge="' + e + '"]').classList.add("cr-edge");
     });
+    marks.show(state, f);  // the edges' local derivatives, and the numbers of a node folded into a box
     root.querySelector(".cr-equation").textContent = describe(at);
     root.querySelector(".cr-counter").textContent = "frame " + (at + 1) + " of " + frames.length + " · " + label(at);
     Array.prototype.forEach.call(list.children, function (li, k) { li.classList.toggle("cr-at", k === at); });

@@ -81,7 +81,7 @@ class Player:
         style = _ASSETS.joinpath("player.css").read_text(encoding="utf-8")
         # the quiz's rule, the engine's refusals and the quiz panel first, then the player that uses them
         script = "\n".join(_ASSETS.joinpath(name).read_text(encoding="utf-8")
-                           for name in ("quiz.js", "domain.js", "player_quiz.js", "player.js"))
+                           for name in ("quiz.js", "domain.js", "player_quiz.js", "player_marks.js", "player.js"))
         mode = ' data-quiz="on"' if self.quiz else ""
         if self._data.get("mode") == "forward":
             mode += ' data-mode="forward"'
@@ -182,7 +182,11 @@ def step_through(J: Value, max_nodes: int = MAX_NODES, quiz: bool = False, mode:
         for _, p, _, _, after in updates:
             final[p] = after
     # boxes sized for the gradients backward will show, whatever .grad holds now
-    drawn = _draw(J, fold=True, max_nodes=max_nodes, grads=final, tagged=True)
+    # the drawing labels each edge with its local derivative, J at the top as draw_chain_rule draws it (the
+    # labels sit beside the edges); not in the quiz, whose question is that factor
+    drawn = _draw(J, fold=True, max_nodes=max_nodes, grads=final, tagged=True, show_local=not quiz,
+                  rankdir="LR" if quiz else "BT")
+    _compact(drawn, quiz)
     index = {node: i for i, node in enumerate(order)}
     frames = [Frame("forward", n, value=n.data) for n in order if not n.is_constant]
     frames.append(Frame("seed", J, value=J.data))
@@ -204,8 +208,9 @@ def _forward_player(J: Value, wrt: Value, order: list[Value], max_nodes: int, qu
     tangents.update((node, t) for node, _, t in steps)
     # boxes sized for the tangents the frames will show; every named node gets the row
     names = node_names(order)  # as _draw names them
-    drawn = _draw(J, fold=True, max_nodes=max_nodes, tagged=True,
+    drawn = _draw(J, fold=True, max_nodes=max_nodes, tagged=True, show_local=not quiz, rankdir="LR" if quiz else "BT",
                   rows=forward.rows(names, wrt, {n: tangents.get(n, 0.0) for n in order}))
+    _compact(drawn, quiz)
     index = {node: i for i, node in enumerate(order)}
     frames = [Frame("forward", n, value=n.data) for n in order if not n.is_constant]
     frames.append(Frame("seed", wrt, value=1.0))
@@ -218,6 +223,13 @@ def _forward_player(J: Value, wrt: Value, order: list[Value], max_nodes: int, qu
     data = _page_data(J, order, index, frames, drawn)
     data["mode"], data["wrt"] = "forward", index[wrt]
     return Player(J, frames, _svg(drawn), data, quiz)
+
+
+def _compact(drawn: Drawn, quiz: bool) -> None:
+    """Drawn upwards with its edges labelled, the player's drawing keeps its ranks close (the labels sit
+    beside the edges, not between the boxes), so the notes' network fits the page's player in height."""
+    if not quiz:
+        drawn.drawing.attr(ranksep="0.25")
 
 
 def _box_of(order: list[Value], drawn: Drawn) -> dict[Value, str | None]:

@@ -150,3 +150,53 @@ def test_products_overflowing_to_opposite_infinities_are_refused_as_by_the_engin
         assert np.isnan(np.dot([[1e300, 1e300, -1e300, -1e300]], X.T)[0, 1])  # a matrix product gives NaN here
     with pytest.raises(OverflowError, match="row 1"):  # refused, not passed on as a NaN
         tape(X)
+
+
+def test_tracing_pauses_the_collector_and_gives_it_back_even_when_fn_fails() -> None:
+    import gc
+
+    seen = []
+
+    def fn(x: Value) -> Value:
+        seen.append(gc.isenabled())
+        return x * 2.0
+
+    assert gc.isenabled()
+    trace(fn, 1)
+    assert seen == [False] and gc.isenabled()
+
+    def broken(x: Value) -> Value:
+        raise KeyError("inside fn")
+
+    with pytest.raises(KeyError):
+        trace(broken, 1)
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a collector the caller had paused stays paused
+        trace(fn, 1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_walk_places_every_node_once_after_its_operands_and_counts_its_readers() -> None:
+    from autograd.replay import walk
+
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    s = a * b
+    d = s + s  # one node read twice by the same op
+    e = (d * a).relu()
+    outs = [e, s, e]  # an output twice, and an output that is read inside the graph
+    order, count = walk(outs)
+    assert len(order) == len(set(order)) == 6
+    place = {n: i for i, n in enumerate(order)}
+    assert all(place[p] < place[n] for n in order for p in (n._p0, n._p1) if p is not None)
+    readers = {n: 0 for n in order}
+    for n in order:
+        for p in (n._p0, n._p1):
+            if p is not None:
+                readers[p] += 1
+    for o in outs:
+        readers[o] += 1
+    assert count == readers
+    assert count[s] == 2 + 1 and count[e] == 2 and count[a] == 2

@@ -295,7 +295,10 @@ def _margins(svg: str) -> list[float]:
              for style in ("Regular", "Bold", "Italic")}
     out = []
     for body in _re.findall(r'<g id="node\d+" class="node">(.*?)</g>', svg, _re.S):
-        shape = _re.search(r'<(?:polygon|path)[^>]*(?:points|d)="([^"]+)"', body).group(1)
+        outline = _re.search(r'<(?:polygon|path)[^>]*(?:points|d)="([^"]+)"', body)
+        if 'stroke-width="0"' in outline.group(0):
+            continue  # no border drawn (draw_network's weight labels, which their edges run through)
+        shape = outline.group(1)
         xs = [float(x) for x in _re.findall(r"(-?[\d.]+),-?[\d.]+", shape)]
         rows: dict[str, list[tuple[float, float]]] = {}
         for attrs, text in _re.findall(r"<text([^>]*)>([^<]*)</text>", body):

@@ -18,7 +18,8 @@ EDGE = re.compile(r"^\t(\w+) -> (\w+) \[(.*)\]$", re.M)
 
 
 def labelled(model) -> list[bool]:
-    return ["label=" in attrs for _, _, attrs in EDGE.findall(viz.draw_network(model).source)]
+    """For each weight, whether it is labelled: its edge into the unit comes from its label's node."""
+    return [a.startswith("W") for a, b, _ in EDGE.findall(viz.draw_network(model).source) if b.startswith("L")]
 
 
 def test_edges_are_labelled_up_to_sixteen_weights() -> None:

@@ -9,7 +9,7 @@ import viz
 from viz.network import NEGATIVE, POSITIVE, ZERO, sign_colour
 
 EDGE = re.compile(r"^\t(\w+) -> (\w+) \[(.*)\]$", re.M)
-COLOR = re.compile(r'\bcolor="(#[0-9a-f]{6})(?:b0)?"')
+COLOR = re.compile(r'\bcolor="(#[0-9a-f]{6})(?:[0-9a-f]{2})?"')  # unlabelled edges are translucent
 
 
 def colours(model) -> list[str]:

@@ -197,7 +197,8 @@ def test_the_keys_go_to_a_small_player_wholly_in_view_not_a_big_one_half_in_view
 
     _two_players(tmp_path / "stacked.html", spaced=False)
     size = browser.get_window_size()
-    browser.set_window_size(1100, 900)  # the big player's lower part below the fold
+    # the big player's lower part below the fold, more of it in view than all of the small one
+    browser.set_window_size(1100, 1150)
     try:
         _small_wholly_in_view(browser, tmp_path, By, Keys)
     finally:
