@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections import Counter
 from itertools import chain
 from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
+from .backward import _lock
 from .groups import _Group, _MatMul
 from .value import Value
 
@@ -33,12 +33,13 @@ class Plan:
     (``rowless``: the products inside those, the folded additions, and parameters read only as
     lifted weights); ``kept`` are the others, parents first, ``parameters`` the leaves that are
     not inputs or constants; ``consumers`` counts each node's readers (an output counts as
-    one), ``as_weight`` each parameter's uses as a lifted weight or bias."""
+    one), ``as_weight`` each parameter's uses as a lifted weight or bias, both lists read at a
+    node's place in the walk's order (its ``_pending``, see :func:`number`)."""
 
     def __init__(self, inner: set[Value], chains: dict[Value, list[Value]],
                  lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]],
                  rowless: set[Value], kept: list[Value], parameters: list[Value],
-                 consumers: dict[Value, int], as_weight: Counter[Value]) -> None:
+                 consumers: list[int], as_weight: list[int]) -> None:
         self.inner, self.chains, self.lifted, self.rowless = inner, chains, lifted, rowless
         self.kept, self.parameters, self.consumers, self.as_weight = kept, parameters, consumers, as_weight
 
@@ -46,41 +47,71 @@ class Plan:
 def walk(outputs: list[Value]) -> tuple[list[Value], dict[Value, int]]:
     """Every node the outputs depend on, parents before the nodes made from them (depth first,
     the left operand's graph before the right one's), and how many readers each has (an output
-    counts as one).  One pass that looks at each node once more per operand it finds there
-    (no recursion, no per-node tuples), then the readers counted in C over that order."""
+    counts as one): see :func:`marked_walk`, the pass the tape itself runs."""
+    with _lock:
+        order = marked_walk(outputs)
+        return order, dict(zip(order, map(_PENDING, order)))
+
+
+def marked_walk(outputs: list[Value]) -> list[Value]:
+    """walk's order, each node's count of readers left in its ``_pending`` slot.
+
+    The counters live on the nodes, as backward's do (a set of the nodes seen and a dict of
+    their counts cost a hash each, over a graph that outgrows the caches): ``_mark`` holds this
+    pass's token once a node is met, ``_pending`` its readers so far.  These are backward's
+    slots (see :mod:`autograd.backward`): the caller holds backward's lock until it has read
+    them, and any later run, which has a token of its own, ignores them.  A node's readers are
+    counted when it is placed (each node is placed once), so each edge counts once."""
+    token = object()
     order: list[Value] = []
-    seen: set[Value] = set()
-    mark, place = seen.add, order.append
+    place = order.append
     for root in outputs:
-        if root in seen:
+        if root._mark is token:
+            root._pending += 1
             continue
-        mark(root)
+        root._mark = token
+        root._pending = 1
         stack = [root]
-        push = stack.append
+        push, pop = stack.append, stack.pop
         while stack:
             n = stack[-1]
             p = n._p0
-            if p is not None and p not in seen:
-                mark(p)
+            if p is None:
+                place(pop())
+                continue
+            if p._mark is not token:
+                p._mark = token
+                p._pending = 0
                 push(p)
                 continue
-            p = n._p1
-            if p is not None and p not in seen:
-                mark(p)
-                push(p)
-                continue
-            place(stack.pop())
-    count: Counter[Any] = Counter(map(_LEFT, order))
-    count.update(map(_RIGHT, order))
-    count.update(outputs)
-    count.pop(None, None)
-    return order, count
+            q = n._p1
+            if q is not None:
+                if q._mark is not token:
+                    q._mark = token
+                    q._pending = 0
+                    push(q)
+                    continue
+                q._pending += 1
+            p._pending += 1
+            place(pop())
+    return order
 
 
-_LEFT, _RIGHT = attrgetter("_p0"), attrgetter("_p1")
+def number(order: list[Value]) -> list[int]:
+    """The readers of each node of a :func:`marked_walk` order, by place, each node's place in
+    order now in its ``_pending`` (still under backward's lock): the lists make_plan reads."""
+    counts = list(map(_PENDING, order))
+    for i, n in enumerate(order):
+        n._pending = i
+    return counts
 
 
-def make_plan(order: list[Value], count: dict[Value, int], inputs: list[Value]) -> Plan:
+_PENDING = attrgetter("_pending")
+
+
+def make_plan(order: list[Value], count: list[int], inputs: list[Value]) -> Plan:
+    """What the graph folds into; ``order`` and ``count`` from :func:`marked_walk` and :func:`number`,
+    under backward's lock (each node's ``_pending`` is its place in order)."""
     given = set(inputs)
     parameters = [n for n in order if n._p0 is None and not n._tag.constant and n not in given]
     params = set(parameters)
@@ -93,13 +124,13 @@ def make_plan(order: list[Value], count: dict[Value, int], inputs: list[Value]) 
     # sums of at least two parameter × value products become matrix products (see _MatMul)
     lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]] = {}
     products: set[Value] = set()
-    as_weight: Counter[Value] = Counter()
+    as_weight = [0] * len(order)  # by place, as count
     for n in reversed(order):  # readers first: a chain's last addition before those folded into it
         if n.op != _ADD or n in inner:
             continue
         terms: list[Any] = [n._p1]
         node: Any = n._p0
-        while node.op == _ADD and count[node] == 1:  # read only here, as the left operand
+        while node.op == _ADD and count[node._pending] == 1:  # read only here, as the left operand
             inner.add(node)
             terms.append(node._p1)
             node = node._p0
@@ -110,7 +141,7 @@ def make_plan(order: list[Value], count: dict[Value, int], inputs: list[Value]) 
         rest: list[Any] = []
         used: list[Any] = []
         for t in terms:
-            if t.op == "mul" and count[t] == 1:
+            if t.op == "mul" and count[t._pending] == 1:
                 p0, p1 = t._p0, t._p1
                 if p0 in params:
                     weights.append(p0)
@@ -128,14 +159,15 @@ def make_plan(order: list[Value], count: dict[Value, int], inputs: list[Value]) 
             at = next((i for i, t in enumerate(rest) if t in params), None)
             bias = rest.pop(at) if at is not None else None
             if bias is not None:
-                as_weight[bias] += 1
+                as_weight[bias._pending] += 1
             lifted[n] = (weights, operands, rest, bias)
             products.update(used)
-            as_weight.update(weights)
+            for w in weights:
+                as_weight[w._pending] += 1
         elif len(terms) > 2:
             chains[n] = terms
     rowless = products | inner
-    rowless.update(w for w, k in as_weight.items() if k == count[w])
+    rowless.update(w for w in parameters if as_weight[w._pending] == count[w._pending])  # (a leaf has a reader)
     kept = [n for n in order if n not in rowless]
     return Plan(inner, chains, lifted, rowless, kept, parameters, count, as_weight)
 
@@ -237,9 +269,9 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
             if one is not None:  # the biases as one more column of weights, read against the ones
                 ws = [row + [b] for row, b in zip(ws, biases)]
                 biases = []
-            own = (all(consumers[x] == len(nodes) for x in reads_),  # read by this group's products only
-                   max(map(as_weight.__getitem__, chain.from_iterable(ws))) == 1,
-                   all(as_weight[b] == 1 for b in biases))
+            own = (all(consumers[x._pending] == len(nodes) for x in reads_),  # read by this group's products only
+                   max(as_weight[w._pending] for w in chain.from_iterable(ws)) == 1,
+                   all(as_weight[b._pending] == 1 for b in biases))
             read_rows = [index[x] for x in reads_] + ([] if one is None else [one])
             groups.append(_MatMul([index[n] for n in nodes], [list(map(position.__getitem__, row)) for row in ws],
                                   read_rows, [[index[t] for t in r] for r in rests],
@@ -252,10 +284,10 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
 
 
 def _fuse_relus(groups: list[Any], index: dict[Value, int], kept: list[Value],
-                consumers: dict[Value, int]) -> list[Any]:
+                consumers: list[int]) -> list[Any]:
     """Each group of relus that reads exactly a matrix product's sums, in order, when nothing
     else reads them, is computed by that product (one step fewer each way): see _MatMul.relu."""
-    alone = {index[n] for n in kept if consumers[n] == 1}  # rows read once
+    alone = {index[n] for n in kept if consumers[n._pending] == 1}  # rows read once
     by_rows = {(g.out.start, g.out.stop): g for g in groups
                if g.op == "matmul" and isinstance(g.out, slice)}
     fused = []
