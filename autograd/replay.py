@@ -27,20 +27,21 @@ _ADD = "add"
 
 
 class Plan:
-    """What the schedule folds away: additions folded into sums (``inner``; ``chains`` holds each
-    remaining chain's terms, left to right), sums lifted into matrix products (``lifted``:
-    weights, row-values, other terms, bias), and the nodes that need no row of values
-    (``rowless``: the products inside those, the folded additions, and parameters read only as
-    lifted weights); ``kept`` are the others, parents first, ``parameters`` the leaves that are
-    not inputs or constants; ``consumers`` counts each node's readers (an output counts as
-    one), ``as_weight`` each parameter's uses as a lifted weight or bias, both lists read at a
-    node's place in the walk's order (its ``_pending``, see :func:`number`)."""
+    """What the schedule folds away: additions folded into sums (``chains`` holds each remaining
+    chain's terms, left to right), sums lifted into matrix products (``lifted``: weights,
+    row-values, other terms, bias), and the nodes that need no row of values (``rowless``
+    nonzero: _FOLDED for a folded addition, _PRODUCT for a product inside a lifted sum, _WEIGHT
+    for a parameter read only as lifted weights); ``kept`` are the others, parents first,
+    ``parameters`` the leaves that are not inputs or constants; ``consumers`` counts each node's
+    readers (an output counts as one), ``as_weight`` each parameter's uses as a lifted weight or
+    bias.  ``rowless``, ``consumers`` and ``as_weight`` are read at a node's place in the walk's
+    order (its ``_pending`` while backward's lock is held, see :func:`number`)."""
 
-    def __init__(self, inner: set[Value], chains: dict[Value, list[Value]],
+    def __init__(self, chains: dict[Value, list[Value]],
                  lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]],
-                 rowless: set[Value], kept: list[Value], parameters: list[Value],
+                 rowless: bytearray, kept: list[Value], parameters: list[Value],
                  consumers: list[int], as_weight: list[int]) -> None:
-        self.inner, self.chains, self.lifted, self.rowless = inner, chains, lifted, rowless
+        self.chains, self.lifted, self.rowless = chains, lifted, rowless
         self.kept, self.parameters, self.consumers, self.as_weight = kept, parameters, consumers, as_weight
 
 
@@ -114,24 +115,25 @@ def make_plan(order: list[Value], count: list[int], inputs: list[Value]) -> Plan
     under backward's lock (each node's ``_pending`` is its place in order)."""
     given = set(inputs)
     parameters = [n for n in order if n._p0 is None and not n._tag.constant and n not in given]
-    params = set(parameters)
+    params = bytearray(len(order))  # by place: 1 for a parameter
+    for n in parameters:
+        params[n._pending] = 1
+    rowless = bytearray(len(order))  # by place: _FOLDED, _PRODUCT, _WEIGHT, or 0 for a node with a row
     # an addition used only as the left operand of another addition is folded into that
     # one's sum: ((a + b) + c) + d is summed a, b, c, d from the left, as the engine adds it.
     # A right operand that is itself a sum, a + (b + c), is computed first (summing it into
     # the left-to-right chain would re-associate it, and floats are not associative).
-    inner: set[Value] = set()
     chains: dict[Value, list[Value]] = {}
     # sums of at least two parameter × value products become matrix products (see _MatMul)
     lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]] = {}
-    products: set[Value] = set()
     as_weight = [0] * len(order)  # by place, as count
     for n in reversed(order):  # readers first: a chain's last addition before those folded into it
-        if n.op != _ADD or n in inner:
+        if n.op != _ADD or rowless[n._pending]:
             continue
         terms: list[Any] = [n._p1]
         node: Any = n._p0
         while node.op == _ADD and count[node._pending] == 1:  # read only here, as the left operand
-            inner.add(node)
+            rowless[node._pending] = _FOLDED
             terms.append(node._p1)
             node = node._p0
         terms.append(node)
@@ -143,12 +145,12 @@ def make_plan(order: list[Value], count: list[int], inputs: list[Value]) -> Plan
         for t in terms:
             if t.op == "mul" and count[t._pending] == 1:
                 p0, p1 = t._p0, t._p1
-                if p0 in params:
+                if params[p0._pending]:
                     weights.append(p0)
                     operands.append(p1)
                     used.append(t)
                     continue
-                if p1 in params:
+                if params[p1._pending]:
                     weights.append(p1)
                     operands.append(p0)
                     used.append(t)
@@ -156,20 +158,25 @@ def make_plan(order: list[Value], count: list[int], inputs: list[Value]) -> Plan
             rest.append(t)
         if len(weights) >= 2:
             # a parameter among the other terms (a bias) is read from the parameters' vector too
-            at = next((i for i, t in enumerate(rest) if t in params), None)
+            at = next((i for i, t in enumerate(rest) if params[t._pending]), None)
             bias = rest.pop(at) if at is not None else None
             if bias is not None:
                 as_weight[bias._pending] += 1
             lifted[n] = (weights, operands, rest, bias)
-            products.update(used)
+            for t in used:
+                rowless[t._pending] = _PRODUCT
             for w in weights:
                 as_weight[w._pending] += 1
         elif len(terms) > 2:
             chains[n] = terms
-    rowless = products | inner
-    rowless.update(w for w in parameters if as_weight[w._pending] == count[w._pending])  # (a leaf has a reader)
-    kept = [n for n in order if n not in rowless]
-    return Plan(inner, chains, lifted, rowless, kept, parameters, count, as_weight)
+    for w in parameters:
+        if as_weight[w._pending] == count[w._pending]:  # (every node in order has a reader)
+            rowless[w._pending] = _WEIGHT
+    kept = [n for n, r in zip(order, rowless) if not r]
+    return Plan(chains, lifted, rowless, kept, parameters, count, as_weight)
+
+
+_FOLDED, _PRODUCT, _WEIGHT = 1, 2, 3  # why a node has no row: see Plan
 
 
 def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[Any], list[Value]]:
