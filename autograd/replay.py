@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
 from itertools import chain
 from operator import attrgetter
 from typing import Any
@@ -255,18 +256,25 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
     block([n for n in leaves if n not in index])
     for d, op, k in keys:
         block(lifts[(d, k)][0] if op == "matmul" else steps[(d, op, k)][0])
-    placed: dict[Value, None] = {}  # each parameter once, where it is first placed
+    vector: list[Value] = []  # each parameter once, where it is first placed
+    position = [-1] * len(plan.consumers)  # by place (see Plan): a parameter's place in the vector
+
+    def put(parameters: Iterable[Value]) -> None:
+        for p in parameters:
+            at = p._pending
+            if position[at] < 0:
+                position[at] = len(vector)
+                vector.append(p)
+
     for d, op, k in keys:
         if op == "matmul":
             _, ws, reads_, _, biases = lifts[(d, k)]
             if tuple(reads_) in ones:
-                placed.update(dict.fromkeys(chain.from_iterable(row + [b] for row, b in zip(ws, biases))))
+                put(chain.from_iterable(row + [b] for row, b in zip(ws, biases)))
             else:
-                placed.update(dict.fromkeys(chain.from_iterable(ws)))
-                placed.update(dict.fromkeys(biases))
-    placed.update(dict.fromkeys(plan.parameters))
-    vector = list(placed)
-    position = dict(zip(vector, range(len(vector))))
+                put(chain.from_iterable(ws))
+                put(biases)
+    put(plan.parameters)
     groups: list[Any] = []
     consumers, as_weight, given = plan.consumers, plan.as_weight, set(inputs)
     for d, op, k in keys:
@@ -280,9 +288,9 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
                    max(as_weight[w._pending] for w in chain.from_iterable(ws)) == 1,
                    all(as_weight[b._pending] == 1 for b in biases))
             read_rows = [index[x] for x in reads_] + ([] if one is None else [one])
-            groups.append(_MatMul([index[n] for n in nodes], [list(map(position.__getitem__, row)) for row in ws],
+            groups.append(_MatMul([index[n] for n in nodes], [[position[w._pending] for w in row] for row in ws],
                                   read_rows, [[index[t] for t in r] for r in rests],
-                                  [position[b] for b in biases], own, all(x in given for x in reads_),
+                                  [position[b._pending] for b in biases], own, all(x in given for x in reads_),
                                   ones=one))
         else:
             nodes, ops, const = steps[(d, op, k)]
