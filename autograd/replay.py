@@ -180,7 +180,7 @@ def make_plan(order: list[Value], count: list[int], inputs: list[Value]) -> Plan
 _FOLDED, _PRODUCT, _WEIGHT = 1, 2, 3  # why a node has no row: see Plan
 
 
-def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[Any], list[Value]]:
+def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[Any], list[Value], list[tuple[int, int]]]:
     """The rows of one replay and its groups, in an order that computes every operand first:
     nodes of one op at one depth together, sums folded, weighted sums of one depth that read
     the same row-values as one matrix product (with the relus that alone read them), for the
@@ -188,7 +188,8 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
     the other leaves, then group by group, so that a group's nodes are one contiguous block
     (read and written as a slice, not gathered); likewise the parameters' vector holds each
     matrix product's weights (row by row) and then its biases as one block, then the other
-    parameters: the third result is that order."""
+    parameters: the third result is that order.  The fourth pairs each parameter that has a row
+    (one read other than as a lifted weight) with its place in the vector, in the vector's order."""
     chains, lifted = plan.chains, plan.lifted
     level: dict[Value, int] = {}
     leaves: list[Value] = []
@@ -295,7 +296,8 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
         else:
             nodes, ops, const = steps[(d, op, k)]
             groups.append(_Group(op, [index[n] for n in nodes], [[index[p] for p in o] for o in ops], const))
-    return index, _fuse_relus(groups, index, plan.kept, consumers), vector
+    rowed = sorted((position[n._pending], index[n]) for n in leaves if position[n._pending] >= 0)
+    return index, _fuse_relus(groups, index, plan.kept, consumers), vector, [(r, at) for at, r in rowed]
 
 
 def _fuse_relus(groups: list[Any], index: dict[Value, int], kept: list[Value],

@@ -81,14 +81,13 @@ class Tape:
         with _lock:
             order = replay.marked_walk(self.outputs)
             plan = replay.make_plan(order, replay.number(order), inputs)
-            self.index, self._groups, self.parameters = replay.schedule(plan, inputs)
+            self.index, self._groups, self.parameters, rowed = replay.schedule(plan, inputs)
         kept = plan.kept
         self.inputs = [self.index.get(x, -1) for x in inputs]
         # the inputs' rows, as one block when they are rows 0, 1, … in order (they are laid out first)
         self._input_block = self.n_inputs if self.inputs == list(range(self.n_inputs)) else 0
-        rowed = [i for i, p in enumerate(self.parameters) if p in self.index]  # (few: most are only weights)
-        self._param_rows = np.array([self.index[self.parameters[i]] for i in rowed], dtype=np.intp)
-        self._param_rowed = np.array(rowed, dtype=np.intp)
+        self._param_rows = np.array([row for row, _ in rowed], dtype=np.intp)  # the parameters that have rows
+        self._param_rowed = np.array([at for _, at in rowed], dtype=np.intp)  # and their places in the vector
         self._constants = [(self.index[n], n.data) for n in kept if n.is_constant]
         ones = sorted({g.ones for g in self._groups if g.op == "matmul" and g.ones is not None})
         self._constants += [(row, 1.0) for row in ones]  # the rows of ones the layers' biases are read against
