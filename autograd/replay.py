@@ -15,7 +15,6 @@ import math
 import numbers
 from collections.abc import Iterable
 from itertools import chain
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -36,7 +35,7 @@ class Plan:
     ``parameters`` the leaves that are not inputs or constants; ``consumers`` counts each node's
     readers (an output counts as one), ``as_weight`` each parameter's uses as a lifted weight or
     bias.  ``rowless``, ``consumers`` and ``as_weight`` are read at a node's place in the walk's
-    order (its ``_pending`` while backward's lock is held, see :func:`number`)."""
+    order (its ``_pending`` while backward's lock is held, see :func:`marked_walk`)."""
 
     def __init__(self, chains: dict[Value, list[Value]],
                  lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]],
@@ -51,68 +50,64 @@ def walk(outputs: list[Value]) -> tuple[list[Value], dict[Value, int]]:
     the left operand's graph before the right one's), and how many readers each has (an output
     counts as one): see :func:`marked_walk`, the pass the tape itself runs."""
     with _lock:
-        order = marked_walk(outputs)
-        return order, dict(zip(order, map(_PENDING, order)))
+        order, count = marked_walk(outputs)
+        return order, dict(zip(order, count))
 
 
-def marked_walk(outputs: list[Value]) -> list[Value]:
-    """walk's order, each node's count of readers left in its ``_pending`` slot.
+def marked_walk(outputs: list[Value]) -> tuple[list[Value], list[int]]:
+    """walk's order, and each node's count of readers by its place in that order, which the
+    node's ``_pending`` slot holds when the walk returns.
 
-    The counters live on the nodes, as backward's do (a set of the nodes seen and a dict of
-    their counts cost a hash each, over a graph that outgrows the caches): ``_mark`` holds this
-    pass's token once a node is met, ``_pending`` its readers so far.  These are backward's
-    slots (see :mod:`autograd.backward`): the caller holds backward's lock until it has read
-    them, and any later run, which has a token of its own, ignores them.  A node's readers are
-    counted when it is placed (each node is placed once), so each edge counts once."""
+    The marks live on the nodes, as backward's counters do (a set of the nodes seen and a dict
+    of their counts cost a hash each, over a graph that outgrows the caches): ``_mark`` holds
+    this pass's token once a node is met, ``_pending`` its place once it is placed.  These are
+    backward's slots (see :mod:`autograd.backward`): the caller holds backward's lock until it
+    has read them, and any later run, which has a token of its own, ignores them.  A node is
+    placed after its operands (which are placed already: an operand still on the stack would
+    make a cycle), and adds one reader to each of them then, so each edge counts once."""
     token = object()
     order: list[Value] = []
-    place = order.append
+    count: list[int] = []
+    place, tally = order.append, count.append
+    k = 0  # the next place
     for root in outputs:
-        if root._mark is token:
-            root._pending += 1
+        if root._mark is token:  # placed already, by an earlier output's walk
+            count[root._pending] += 1
             continue
         root._mark = token
-        root._pending = 1
         stack = [root]
         push, pop = stack.append, stack.pop
         while stack:
             n = stack[-1]
             p = n._p0
             if p is None:
+                n._pending = k
+                k += 1
                 place(pop())
+                tally(0)
                 continue
             if p._mark is not token:
                 p._mark = token
-                p._pending = 0
                 push(p)
                 continue
             q = n._p1
             if q is not None:
                 if q._mark is not token:
                     q._mark = token
-                    q._pending = 0
                     push(q)
                     continue
-                q._pending += 1
-            p._pending += 1
+                count[q._pending] += 1
+            count[p._pending] += 1
+            n._pending = k
+            k += 1
             place(pop())
-    return order
-
-
-def number(order: list[Value]) -> list[int]:
-    """The readers of each node of a :func:`marked_walk` order, by place, each node's place in
-    order now in its ``_pending`` (still under backward's lock): the lists make_plan reads."""
-    counts = list(map(_PENDING, order))
-    for i, n in enumerate(order):
-        n._pending = i
-    return counts
-
-
-_PENDING = attrgetter("_pending")
+            tally(0)
+        count[root._pending] += 1  # an output counts as one reader
+    return order, count
 
 
 def make_plan(order: list[Value], count: list[int], inputs: list[Value]) -> Plan:
-    """What the graph folds into; ``order`` and ``count`` from :func:`marked_walk` and :func:`number`,
+    """What the graph folds into; ``order`` and ``count`` from :func:`marked_walk`,
     under backward's lock (each node's ``_pending`` is its place in order)."""
     given = set(inputs)
     parameters = [n for n in order if n._p0 is None and not n._tag.constant and n not in given]

@@ -79,8 +79,8 @@ class Tape:
         # layer's weights are one block of their vector.  The walk counts on the nodes, in slots of
         # backward's (see replay.marked_walk): its lock is held until the schedule has read them
         with _lock:
-            order = replay.marked_walk(self.outputs)
-            plan = replay.make_plan(order, replay.number(order), inputs)
+            order, count = replay.marked_walk(self.outputs)
+            plan = replay.make_plan(order, count, inputs)
             self.index, self._groups, self.parameters, rowed = replay.schedule(plan, inputs)
         kept = plan.kept
         self.inputs = [self.index.get(x, -1) for x in inputs]
