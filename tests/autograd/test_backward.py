@@ -296,3 +296,19 @@ def test_two_threads_backward_over_shared_nodes_is_exact() -> None:
             assert x.grad == 2 * 5 * 200
     finally:
         sys.setswitchinterval(switch)
+
+
+def test_backward_steps_lists_each_node_once_with_its_updates_and_changes_no_grad() -> None:
+    x = Value(3.0, label="x")
+    m = x * x
+    J = m + x
+    steps = autograd.backward_steps(J)
+    # J first (∂J/∂m = ∂J/∂x = 1), then m: x gets 3 twice, 1 + 3 + 3 = 2x + 1 = 7 in all
+    assert [(node, [(slot, p, local, up, after) for slot, p, local, up, after in updates])
+            for node, updates in steps] == [
+        (J, [(0, m, 1.0, 1.0, 1.0), (1, x, 1.0, 1.0, 1.0)]),
+        (m, [(0, x, 3.0, 1.0, 4.0), (1, x, 3.0, 1.0, 7.0)]),
+    ]
+    assert (x.grad, m.grad, J.grad) == (0.0, 0.0, 0.0)
+    with pytest.raises(TypeError, match=r"^backward_steps\(\) needs a Value, got float$"):
+        autograd.backward_steps(3.0)

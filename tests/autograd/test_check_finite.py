@@ -45,3 +45,10 @@ def test_check_finite_names_the_first_node_with_an_infinite_derivative() -> None
     with pytest.raises(FloatingPointError, match=r"y = log.*local derivative.*inf"):
         check_finite(J)
     check_finite(Value(2.0).log() * 3.0)  # nothing to report
+
+
+def test_a_node_without_a_label_is_named_by_its_place_parents_first() -> None:
+    with pytest.raises(FloatingPointError, match=r"^node 0 \(a leaf\) has the value inf$"):
+        check_finite(Value(math.inf) * 2.0)
+    with pytest.raises(FloatingPointError, match=r"^node 3 \(a leaf\) has the value -inf$"):
+        check_finite(Value(1.0) * 2.0 + Value(-math.inf))  # 1.0, 2.0, their product, then -inf

@@ -51,3 +51,11 @@ def test_a_pickle_names_only_value_py_and_scopes_py_of_the_engine() -> None:
     names = _globals(pickle.dumps(y, protocol=2)) | _globals(pickle.dumps(x, protocol=2))
     ours = {n for n in names if n.startswith("autograd")}
     assert ours == {"autograd.value _unflatten", "autograd.value _leaf", "autograd.scopes _Tag"}
+
+
+def test_a_pickled_graph_of_no_nodes_is_refused() -> None:
+    from autograd.value import _unflatten
+
+    for rows in ([], (), None):
+        with pytest.raises(ValueError, match="^a pickled Value graph must be a non-empty list of nodes$"):
+            _unflatten(rows)

@@ -64,3 +64,17 @@ def test_a_suspended_generator_leaves_no_scope_behind() -> None:
     assert ctx.run(next, h) == "g"
     assert Value(1.0).scope is None
     assert ctx.run(next, h) == "g"
+
+
+def test_three_scopes_nest_and_each_node_keeps_whether_it_is_a_constant() -> None:
+    with scope("a"):
+        with scope("b"):
+            with scope("c") as name:
+                y = Value(1.0) * 2.0
+            z = Value(1.0) * 3.0
+    assert name == "a/b/c"
+    assert [(p.scope, p.is_constant) for p in y.parents] == [("a/b/c", False), ("a/b/c", True)]
+    assert [(p.scope, p.is_constant) for p in z.parents] == [("a/b", False), ("a/b", True)]
+    # every scope left: a Value is a plain node again, a lifted number a plain constant
+    w = Value(1.0) * 4.0
+    assert [(p.scope, p.is_constant) for p in (w, *w.parents)] == [(None, False), (None, False), (None, True)]

@@ -43,6 +43,11 @@ from autograd import Value
     (lambda: nn.fit("model", nn.mse, [[0, 0]], [1.0], lr=0.1, epochs=1), TypeError, "Module"),
     (lambda: nn.fit(nn.MLP(2, [1]), lambda p, t: 1.0, [[0, 0]], [1.0], lr=0.1, epochs=1), TypeError, "Value"),
     (lambda: nn.init.constant("a"), TypeError, "number"),
+    (lambda: nn.Neuron(2, fan_out=0), ValueError, "^fan_out must be >= 1, got 0$"),
+    (lambda: nn.fit(nn.MLP(2, [1]), nn.mse, [[0, 0]], [1.0], lr=0.1, epochs=1, batch_size=0), ValueError,
+     "^batch_size must be >= 1, got 0$"),
+    (lambda: nn.datasets.moons(1), ValueError, "^n must be >= 2, got 1$"),
+    (lambda: nn.datasets.spirals(10, classes=1), ValueError, "^classes must be >= 2, got 1$"),
 ])
 def test_bad_input(call, error, words: str) -> None:
     with pytest.raises(error, match=words):
@@ -60,3 +65,11 @@ def test_negative_seed_and_base_repr() -> None:
             return [Value(1.0), Value(2.0)]
 
     assert repr(Custom()) == "Custom(2 parameters)"
+
+
+def test_each_size_just_inside_its_least() -> None:
+    assert len(nn.Neuron(2, fan_out=1, seed=0).w) == 2
+    history = nn.fit(nn.MLP(2, [1], seed=0), nn.mse, [[0, 0], [1, 1]], [1.0, 0.0], lr=0.1, epochs=1, batch_size=1,
+                     quiet=True)
+    assert len(history.loss) == 1
+    assert len(nn.datasets.moons(2)[0]) == 2 and set(nn.datasets.spirals(10, classes=2)[1]) == {0, 1}

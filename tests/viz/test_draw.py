@@ -119,6 +119,21 @@ def test_the_drawing_function_takes_its_options_by_name_and_returns_what_it_drew
     assert all(drawn.node_ids[e.lower] in drawn.drawing.source for e in drawn.edges)
 
 
+def test_a_box_id_is_its_nodes_place_in_the_whole_graph_when_some_nodes_have_no_box() -> None:
+    from autograd import topological
+    from viz.chain import node_names
+
+    v = notes_network()
+    order = topological(v["J"])
+    names = node_names(order)
+    for g in (viz.draw(v["J"], fold=True), viz.draw_chain_rule(v["J"], v["θ1"])):
+        ids = dict(g.node_ids)
+        assert 0 < len(ids) < len(order)  # folded: inner nodes written into their consumer's box
+        assert ids == {n: f"n{i}" for i, n in enumerate(order) if n in ids}
+        # so an unnamed box's id is the name it is called by (n<i>)
+        assert all(ids[n] == names[n] for n in ids if not n.label)
+
+
 def test_dot_text_is_the_same_in_every_process() -> None:
     script = (
         "from tests.viz.test_chain import notes_network; import viz; v = notes_network(); "
@@ -241,7 +256,7 @@ def test_a_batch_with_an_unscoped_loss_collapses_compactly() -> None:
     g = viz.draw(J)
     boxes = re.findall(r"^\s*(g\d+|n\d+) \[", g.source, flags=re.M)
     assert 0 < len(boxes) <= viz.MAX_NODES
-    assert "outside any scope, fed by layer3" in g.source
+    assert "outside any scope, fed by layer3</B>" in g.source  # by the layer, not by one of its neurons
     svg = viz.render(g.source).decode()
     width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
     assert max(width, height) <= 3000

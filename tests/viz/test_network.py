@@ -144,6 +144,34 @@ def test_small_networks_label_each_weight() -> None:
         assert f"w{k + 1} = {viz.fmt(w.data)}" in source
 
 
+def _names(model) -> list[list[list[str]]]:
+    from viz.network import _layers, weight_names
+
+    return weight_names(_layers(model))
+
+
+def test_weight_names_take_a_comma_from_the_tenth_unit_or_input_on() -> None:
+    # W1 row j (the unit), column k (the input): two subscripts run together until one has two digits
+    units = _names(nn.Layer(1, 10, seed=0))[0]
+    assert [row[0] for row in units] == ["W1₁₁", "W1₂₁", "W1₃₁", "W1₄₁", "W1₅₁", "W1₆₁", "W1₇₁", "W1₈₁", "W1₉₁",
+                                         "W1₁₀,₁"]
+    inputs = _names(nn.Layer(10, 2, seed=0))[0]
+    assert inputs[1][8:] == ["W1₂₉", "W1₂,₁₀"]
+
+
+def test_one_neuron_names_its_weights_w1_to_wn_and_a_layer_of_several_by_row_and_column() -> None:
+    assert _names(nn.Neuron(2, seed=0)) == [[["w1", "w2"]]]
+    assert _names(nn.Layer(2, 2, seed=0)) == [[["W1₁₁", "W1₁₂"], ["W1₂₁", "W1₂₂"]]]
+
+
+def test_a_label_two_weights_share_names_neither() -> None:
+    model = nn.Layer(2, 2, seed=0)
+    model.neurons[0].w[0].label = "θ"
+    model.neurons[1].w[0].label = "θ"
+    model.neurons[1].w[1].label = "φ"
+    assert _names(model) == [[["W1₁₁", "W1₁₂"], ["W1₂₁", "φ"]]]
+
+
 def test_past_max_weights_each_layer_is_one_box() -> None:
     model = nn.MLP(4, [40, 30, 1], seed=0)
     drawing = viz.draw_network(model, x=[0.1, 0.2, 0.3, 0.4])

@@ -127,6 +127,33 @@ def test_each_box_and_edge_of_the_page_is_found_by_the_id_the_drawing_gave_it() 
     assert " id=" not in viz.draw(J, fold=True).source and " id=" in drawn.drawing.source
 
 
+def test_each_share_of_a_backward_frame_lights_the_edge_it_flows_along() -> None:
+    import xml.etree.ElementTree as ET
+
+    x = Value(3.0, label="x")
+    m = x * x
+    m.label = "m"
+    J = m + x
+    J.label = "J"  # every node named: one box each, one edge per parent slot (x → m twice)
+    player = viz.step_through(J)
+    data = player._data
+    ns = "{http://www.w3.org/2000/svg}"
+    titles = {g.get("data-edge"): g.find(f"{ns}title").text
+              for g in ET.fromstring(player._svg).iter(f"{ns}g") if g.get("data-edge") is not None}
+    box = {i: node["box"] for i, node in enumerate(data["nodes"])}
+    order = topological(J)
+    lit = []
+    for f in data["frames"]:
+        if f["kind"] != "backward":
+            continue
+        for slot, parent in zip(f["slots"], f["parents"]):
+            edge = data["stepEdge"][f"{f['node']}:{slot}"]
+            assert titles[str(edge)] == f"{box[parent]}->{box[f['node']]}"
+            assert order[parent] is order[f["node"]].parents[slot]
+            lit.append(edge)
+    assert sorted(lit) == [0, 1, 2, 3]  # J's two shares, then m's two along the two x → m edges, each its own
+
+
 def _page(tmp_path, J: Value, name: str) -> str:
     return viz.step_through(J).save(tmp_path / name).as_uri()
 

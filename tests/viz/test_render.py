@@ -42,6 +42,22 @@ def test_no_renderer_in_jupyter_shows_the_equation_and_source(no_renderer) -> No
     assert "not rendered" in bundle["text/markdown"]
 
 
+def test_a_chain_rule_too_large_to_draw_shows_its_equation_and_says_why() -> None:
+    x = Value(0.5, label="x")
+    J = x
+    for _ in range(160):
+        J = J * 1.5 + x  # a product and a sum on the paths each time: 2·160 + x = 321 nodes
+    J.label = "J"
+    rule = viz.chain_rule(J, x)
+    bundle = rule._repr_mimebundle_()  # draw_chain_rule refuses (GraphTooLarge): the equation still shows
+    assert "image/svg+xml" not in bundle and bundle["text/plain"] == rule.text()
+    # the note is markdown: its underscores and dots escaped, so nothing in it reads as emphasis or a list
+    assert bundle["text/markdown"].endswith(
+        "*(drawing not rendered: draw\\_chain\\_rule: the paths from J to x pass through 321 nodes, "
+        "more than max\\_nodes=300\\. Read rule\\.text\\(\\) for the factored form, or ask about a "
+        "parameter nearer the output\\.)*")
+
+
 def test_jupyter_gets_svg(renderer: str) -> None:
     assert small()._repr_mimebundle_()["image/svg+xml"].lstrip().startswith(("<?xml", "<svg", "<!--"))
     v = notes_network()
