@@ -35,7 +35,7 @@ class Plan:
     ``parameters`` the leaves that are not inputs or constants; ``consumers`` counts each node's
     readers (an output counts as one), ``as_weight`` each parameter's uses as a lifted weight or
     bias.  ``rowless``, ``consumers`` and ``as_weight`` are read at a node's place in the walk's
-    order (its ``_pending`` while backward's lock is held, see :func:`marked_walk`)."""
+    order (its ``_place`` while backward's lock is held, see :func:`marked_walk`)."""
 
     def __init__(self, chains: dict[Value, list[Value]],
                  lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]],
@@ -56,15 +56,16 @@ def walk(outputs: list[Value]) -> tuple[list[Value], dict[Value, int]]:
 
 def marked_walk(outputs: list[Value]) -> tuple[list[Value], list[int]]:
     """walk's order, and each node's count of readers by its place in that order, which the
-    node's ``_pending`` slot holds when the walk returns.
+    node's ``_place`` slot holds when the walk returns.
 
     The marks live on the nodes, as backward's counters do (a set of the nodes seen and a dict
     of their counts cost a hash each, over a graph that outgrows the caches): ``_mark`` holds
-    this pass's token once a node is met, ``_pending`` its place once it is placed.  These are
-    backward's slots (see :mod:`autograd.backward`): the caller holds backward's lock until it
-    has read them, and any later run, which has a token of its own, ignores them.  A node is
-    placed after its operands (which are placed already: an operand still on the stack would
-    make a cycle), and adds one reader to each of them then, so each edge counts once."""
+    this pass's token once a node is met (the slot backward's runs mark too, see
+    :mod:`autograd.backward`), ``_place`` its place once it is placed: the caller holds
+    backward's lock until it has read them, and any later pass, with a token of its own,
+    ignores them.  A node is placed after its operands (which are placed already: an operand
+    still on the stack would make a cycle), and adds one reader to each of them then, so each
+    edge counts once."""
     token = object()
     order: list[Value] = []
     count: list[int] = []
@@ -72,7 +73,7 @@ def marked_walk(outputs: list[Value]) -> tuple[list[Value], list[int]]:
     k = 0  # the next place
     for root in outputs:
         if root._mark is token:  # placed already, by an earlier output's walk
-            count[root._pending] += 1
+            count[root._place] += 1
             continue
         root._mark = token
         stack = [root]
@@ -81,7 +82,7 @@ def marked_walk(outputs: list[Value]) -> tuple[list[Value], list[int]]:
             n = stack[-1]
             p = n._p0
             if p is None:
-                n._pending = k
+                n._place = k
                 k += 1
                 place(pop())
                 tally(0)
@@ -96,24 +97,24 @@ def marked_walk(outputs: list[Value]) -> tuple[list[Value], list[int]]:
                     q._mark = token
                     push(q)
                     continue
-                count[q._pending] += 1
-            count[p._pending] += 1
-            n._pending = k
+                count[q._place] += 1
+            count[p._place] += 1
+            n._place = k
             k += 1
             place(pop())
             tally(0)
-        count[root._pending] += 1  # an output counts as one reader
+        count[root._place] += 1  # an output counts as one reader
     return order, count
 
 
 def make_plan(order: list[Value], count: list[int], inputs: list[Value]) -> Plan:
     """What the graph folds into; ``order`` and ``count`` from :func:`marked_walk`,
-    under backward's lock (each node's ``_pending`` is its place in order)."""
+    under backward's lock (each node's ``_place`` is its place in order)."""
     given = set(inputs)
     parameters = [n for n in order if n._p0 is None and not n._tag.constant and n not in given]
     params = bytearray(len(order))  # by place: 1 for a parameter
     for n in parameters:
-        params[n._pending] = 1
+        params[n._place] = 1
     rowless = bytearray(len(order))  # by place: _FOLDED, _PRODUCT, _WEIGHT, or 0 for a node with a row
     # an addition used only as the left operand of another addition is folded into that
     # one's sum: ((a + b) + c) + d is summed a, b, c, d from the left, as the engine adds it.
@@ -124,12 +125,12 @@ def make_plan(order: list[Value], count: list[int], inputs: list[Value]) -> Plan
     lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]] = {}
     as_weight = [0] * len(order)  # by place, as count
     for n in reversed(order):  # readers first: a chain's last addition before those folded into it
-        if n.op != _ADD or rowless[n._pending]:
+        if n.op != _ADD or rowless[n._place]:
             continue
         terms: list[Any] = [n._p1]
         node: Any = n._p0
-        while node.op == _ADD and count[node._pending] == 1:  # read only here, as the left operand
-            rowless[node._pending] = _FOLDED
+        while node.op == _ADD and count[node._place] == 1:  # read only here, as the left operand
+            rowless[node._place] = _FOLDED
             terms.append(node._p1)
             node = node._p0
         terms.append(node)
@@ -139,14 +140,14 @@ def make_plan(order: list[Value], count: list[int], inputs: list[Value]) -> Plan
         rest: list[Any] = []
         used: list[Any] = []
         for t in terms:
-            if t.op == "mul" and count[t._pending] == 1:
+            if t.op == "mul" and count[t._place] == 1:
                 p0, p1 = t._p0, t._p1
-                if params[p0._pending]:
+                if params[p0._place]:
                     weights.append(p0)
                     operands.append(p1)
                     used.append(t)
                     continue
-                if params[p1._pending]:
+                if params[p1._place]:
                     weights.append(p1)
                     operands.append(p0)
                     used.append(t)
@@ -154,20 +155,20 @@ def make_plan(order: list[Value], count: list[int], inputs: list[Value]) -> Plan
             rest.append(t)
         if len(weights) >= 2:
             # a parameter among the other terms (a bias) is read from the parameters' vector too
-            at = next((i for i, t in enumerate(rest) if params[t._pending]), None)
+            at = next((i for i, t in enumerate(rest) if params[t._place]), None)
             bias = rest.pop(at) if at is not None else None
             if bias is not None:
-                as_weight[bias._pending] += 1
+                as_weight[bias._place] += 1
             lifted[n] = (weights, operands, rest, bias)
             for t in used:
-                rowless[t._pending] = _PRODUCT
+                rowless[t._place] = _PRODUCT
             for w in weights:
-                as_weight[w._pending] += 1
+                as_weight[w._place] += 1
         elif len(terms) > 2:
             chains[n] = terms
     for w in parameters:
-        if as_weight[w._pending] == count[w._pending]:  # (every node in order has a reader)
-            rowless[w._pending] = _WEIGHT
+        if as_weight[w._place] == count[w._place]:  # (every node in order has a reader)
+            rowless[w._place] = _WEIGHT
     kept = [n for n, r in zip(order, rowless) if not r]
     return Plan(chains, lifted, rowless, kept, parameters, count, as_weight)
 
@@ -257,7 +258,7 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
 
     def put(parameters: Iterable[Value]) -> None:
         for p in parameters:
-            at = p._pending
+            at = p._place
             if position[at] < 0:
                 position[at] = len(vector)
                 vector.append(p)
@@ -280,18 +281,18 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
             if one is not None:  # the biases as one more column of weights, read against the ones
                 ws = [row + [b] for row, b in zip(ws, biases)]
                 biases = []
-            own = (all(consumers[x._pending] == len(nodes) for x in reads_),  # read by this group's products only
-                   max(as_weight[w._pending] for w in chain.from_iterable(ws)) == 1,
-                   all(as_weight[b._pending] == 1 for b in biases))
+            own = (all(consumers[x._place] == len(nodes) for x in reads_),  # read by this group's products only
+                   max(as_weight[w._place] for w in chain.from_iterable(ws)) == 1,
+                   all(as_weight[b._place] == 1 for b in biases))
             read_rows = [index[x] for x in reads_] + ([] if one is None else [one])
-            groups.append(_MatMul([index[n] for n in nodes], [[position[w._pending] for w in row] for row in ws],
+            groups.append(_MatMul([index[n] for n in nodes], [[position[w._place] for w in row] for row in ws],
                                   read_rows, [[index[t] for t in r] for r in rests],
-                                  [position[b._pending] for b in biases], own, all(x in given for x in reads_),
+                                  [position[b._place] for b in biases], own, all(x in given for x in reads_),
                                   ones=one))
         else:
             nodes, ops, const = steps[(d, op, k)]
             groups.append(_Group(op, [index[n] for n in nodes], [[index[p] for p in o] for o in ops], const))
-    rowed = sorted((position[n._pending], index[n]) for n in leaves if position[n._pending] >= 0)
+    rowed = sorted((position[n._place], index[n]) for n in leaves if position[n._place] >= 0)
     return index, _fuse_relus(groups, index, plan.kept, consumers), vector, [(r, at) for at, r in rowed]
 
 
@@ -299,7 +300,7 @@ def _fuse_relus(groups: list[Any], index: dict[Value, int], kept: list[Value],
                 consumers: list[int]) -> list[Any]:
     """Each group of relus that reads exactly a matrix product's sums, in order, when nothing
     else reads them, is computed by that product (one step fewer each way): see _MatMul.relu."""
-    alone = {index[n] for n in kept if consumers[n._pending] == 1}  # rows read once
+    alone = {index[n] for n in kept if consumers[n._place] == 1}  # rows read once
     by_rows = {(g.out.start, g.out.stop): g for g in groups
                if g.op == "matmul" and isinstance(g.out, slice)}
     fused = []
