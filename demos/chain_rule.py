@@ -85,7 +85,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     zs.backward()
     two = viz.chain_rule(zs, xs)
     s.graph(viz.draw_chain_rule(two), "chain_rule_two_ops.svg",
-            "The notes' picture 13: dz/dx = dz/dy · dy/dx, each factor on its edge, their product in the caption.")
+            "The notes' picture 13: dz/dx = dz/dy · dy/dx, each factor on its edge, their product in the text "
+            "under the graph.")
     s.number(two.text())
     dz_dy, dy_dx = (f.value for f in two.factors(0))
     s.claim(len(two.factors(0)) == 2 and dz_dy * dy_dx == xs.grad,
@@ -104,7 +105,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         name = theta.label
         s.graph(viz.draw_chain_rule(rule), f"chain_rule_theta{name[-1]}.svg",
                 f"The notes' picture {picture}: the path from J to {name}, each edge labelled with its local "
-                f"derivative; the caption multiplies them.")
+                f"derivative; the text under the graph multiplies them.")
         s.number(rule.text())
         s.claim(rule.count == 1, f"there is exactly one path from J to {name}")
         s.claim(rule.matches_grad, f"the product along it equals {name}.grad = {viz.fmt(theta.grad)}")

@@ -139,7 +139,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "every step and diverges."
     )
     steps = 12
-    rates = (("too small", 0.05), ("just right", 0.4), ("too large", 1.05))
+    rates = (("too small", 0.05), ("good", 0.4), ("too large", 1.05))
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
     paths = {}
     for ax, (name, rate) in zip(axes, rates):
@@ -157,14 +157,16 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     axes[0].set_ylabel("J(w)")
     axes[-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)  # beside the panels, off the paths
     s.plot(fig, "learning_rate_bowl.svg", "The notes' picture 8: twelve steps of gradient descent at a learning "
-           "rate too small (left), just right (middle) and too large (right).", says=[
+           "rate too small (left), good (middle: below the best rate, 1/2, found below) and too large (right).", says=[
                pc.count("twelve steps of gradient descent", lambda p: pc.one({
                    len(c.x) - 1 for q in p for c in q.curves if c.label == "steps"} if len(p) == 3 else set())),
-               pc.fact("too small (left), just right (middle) and too large (right)", lambda p: [
-                   q.title.split(":")[0] for q in p] == ["too small", "just right", "too large"])])
+               pc.fact("too small (left), good (middle", lambda p: [
+                   q.title.split(":")[0] for q in p] == ["too small", "good", "too large"]),
+               pc.fact("below the best rate, 1/2", lambda p: len(p) == 3 and 0 < float(
+                   p[1].title.rsplit(" ", 1)[-1]) < 1 / 2)])
     far = [abs(p - TARGET) for p in paths["too small"]]
     s.claim(far[-1] < far[0] and far[-1] > 1.0, "too small: always closer, still far away after 12 steps")
-    s.claim(abs(paths["just right"][-1] - TARGET) < 1e-3, "just right: within 0.001 of the minimum")
+    s.claim(abs(paths["good"][-1] - TARGET) < 1e-3, "good: within 0.001 of the minimum")
     big = [abs(p - TARGET) for p in paths["too large"]]
     s.claim(all(b > a for a, b in zip(big, big[1:])), "too large: every step lands further from the minimum")
 
@@ -172,7 +174,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         "What is the right learning rate? The engine can differentiate its own gradient: grad(..., "
         "create_graph=True) gives J′(w) as a graph, and differentiating that gives the curvature J″(w). "
         "Newton's update w ← w − J′(w)/J″(w) is gradient descent with learning rate 1/J″. On the bowl J″ = 2 "
-        "everywhere, so the just-right rate is 1/2 and one step lands on the minimum."
+        "everywhere, so the best rate is 1/2: one step lands on the minimum. The middle panel's 0.4 is a good rate "
+        "below it, which needs a few steps."
     )
     slope, curvature = slope_and_curvature(bowl, -2.0)
     one = -2.0 - slope / curvature

@@ -234,10 +234,11 @@ def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dic
     """One edge per (folded) operand of each drawn node; a constant, when drawn, gets its own edge.
     Returns the edges in the order they were written."""
     written = []
+    level: dict[Value, int] = {}  # a node's row: one above its highest drawn operand (leaves 0)
     for node in order:
-        for edge in _edges_of(node, folding):
-            if edge.lower not in ids:
-                continue
+        edges = [edge for edge in _edges_of(node, folding) if edge.lower in ids]
+        level[node] = 1 + max((level.get(edge.lower, 0) for edge in edges), default=-1)
+        for edge in edges:
             attrs: dict[str, str] = {}
             if lit is not None:
                 on = all(step in lit_edges for step in edge.steps)
@@ -246,6 +247,10 @@ def _add_edges(g: Drawing, order: list[Value], ids: dict[Value, str], names: dic
                     attrs.update(_edge_label(edge, names, folding))
             elif label_all:
                 attrs.update(_edge_label(edge, names, folding))
+            if level[node] - level.get(edge.lower, 0) > 1:
+                # an edge that skips a row (J = n1 + x's x): with its full weight dot pulls it straight
+                # against the rows it passes and it hooks back on itself, away from its label
+                attrs["weight"] = "0"
             if tagged:
                 attrs.update({"id": f"e{len(written)}", "class": LINK_CLASS})
             g.edge(ids[edge.lower], ids[edge.upper], **attrs)
