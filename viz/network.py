@@ -136,7 +136,9 @@ def draw_network(model: Any, x: Sequence[float] | None = None, show_grad: bool =
                        margin="0.04,0.02", width="0", height="0", fontsize="10", fontcolor=attrs["color"],
                        tooltip=attrs["tooltip"])
                 # in at the label's west side, out at its east, never under or over its text
-                g.edge(sources[k], label, arrowhead="none", headport="w", **attrs)
+                # out of its own source's east side (not a corner where its neighbour's edges leave), with
+                # room before the labels for the edges to fan out and cross clear of the boxes
+                g.edge(sources[k], label, arrowhead="none", tailport="e", headport="w", minlen="2", **attrs)
                 g.edge(label, target, tailport="e", **attrs)
     what = "|∂J/∂w|" if show_grad else "|w|"
     signed = [w.grad if show_grad else w.data for layer in layers for n in layer for w in n.w]
