@@ -143,6 +143,12 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     region = np.array([float(mlp(q).data > 0) for q in points]).reshape(gx.shape)
     _regions(axes[3], gx, gy, region, X, XOR, f"MLP 2-8-1 on XOR\naccuracy {history.accuracy[-1]:.0%}")
     s.claim(history.accuracy[-1] == 1.0, "an MLP with one hidden layer learns XOR")
+    # one key for the four panels, beside them: inside, it sat on the regions and the MLP's boundary
+    key = fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right center", fontsize=9)
+    fig.canvas.draw()
+    box = key.get_window_extent()
+    s.claim(not any(box.overlaps(ax.get_window_extent()) for ax in axes),
+            "the key of the decision regions lies outside every panel")
     s.plot(fig, "neuron_perceptron.svg", "Decision regions: the perceptron on AND, OR and XOR, and an MLP on XOR.",
            says=[pc.fact("Decision regions", lambda p: all(q.filled and q.scatters == 2 for q in p)),
                  pc.fact("the perceptron on AND, OR and XOR", lambda p: [q.title.split("\n")[0] for q in p[:3]] == [
@@ -161,4 +167,3 @@ def _regions(ax: Any, gx: np.ndarray, gy: np.ndarray, region: np.ndarray, X: lis
     ax.scatter(pts[t == 1, 0], pts[t == 1, 1], c="#ff7f0e", s=70, label="y = 1", marker="s", edgecolors="k")
     ax.set(title=title, xlabel="x1", ylabel="x2")
     ax.title.set_fontsize(9)
-    ax.legend(loc="center", fontsize=9)
