@@ -75,14 +75,20 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     s.claim(accuracy >= 0.95, f"at least 95% of the {TEST} held-out digits are read right")
     s.claim(losses[-1] < losses[0], "the training loss fell from the first epoch to the last")
 
-    s.plot(_first_layer(model), "digits-weights.svg",
+    weights = _first_layer(model)
+    bars = [ax for ax in weights.axes if ax.get_label() == "<colorbar>"]
+    limits = {im.get_clim() for ax in weights.axes for im in ax.get_images()}
+    s.claim(len(bars) == 1 and len(limits) == 1 and bars[0].get_ylim() == next(iter(limits)),
+            "one colour scale beside the 32 images covers exactly the range every image is drawn on")
+    s.plot(weights, "digits-weights.svg",
            "What the first layer looks for: each of the 32 hidden units' 64 incoming weights drawn as the 8×8 "
-           "image they are multiplied with (blue positive, red negative, white 0).", says=[
+           "image they are multiplied with (blue positive, red negative, white 0, on the scale at the right).",
+           says=[
                pc.count("each of the 32 hidden units", lambda p: len([q for q in p if q.title.startswith("unit ")])),
                pc.count("64 incoming weights", lambda p: pc.one({q.images[0].size for q in p})),
                pc.fact("the 8×8 image", lambda p: all(q.images[0].shape == (8, 8) for q in p)),
                # RdBu runs from red at its low end to blue at its high end, white halfway: 0 when the limits are ±
-               pc.fact("(blue positive, red negative, white 0)", lambda p: all(
+               pc.fact("(blue positive, red negative, white 0", lambda p: all(
                    name == "RdBu" and low == -high < 0 for name, low, high in (q.colours[0] for q in p)))])
     confusion = np.zeros((10, 10), dtype=int)
     np.add.at(confusion, (y[test], guess), 1)
@@ -131,12 +137,16 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
 def _first_layer(model: nn.MLP) -> plt.Figure:
     W = np.array([[w.data for w in neuron.w] for neuron in model.layers[0].neurons])  # (32, 64)
     top = float(np.abs(W).max()) or 1.0
-    fig, axes = plt.subplots(4, 8, figsize=(9, 4.8))
+    fig, axes = plt.subplots(4, 8, figsize=(9.8, 4.8), layout="constrained")
     for k, ax in enumerate(axes.flat):
-        ax.imshow(W[k].reshape(8, 8), cmap="RdBu", vmin=-top, vmax=top)
+        shown = ax.imshow(W[k].reshape(8, 8), cmap="RdBu", vmin=-top, vmax=top)
         ax.set_title(f"unit {k + 1}", fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
+    # the scale the caption's colours are read on: every panel shares it, ±the largest |w|
+    bar = fig.colorbar(shown, ax=axes, shrink=0.8, ticks=[-top, -top / 2, 0, top / 2, top])
+    bar.ax.set_yticklabels([viz.fmt(v, 2) for v in (-top, -top / 2, 0.0, top / 2, top)], fontsize=9)
+    bar.set_label("weight", fontsize=10)
     return fig
 
 
