@@ -66,13 +66,13 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         weight.data, weight.label = value, name  # the weights go by the notes' names on the drawing too
     drawing = viz.draw_network(layered, x=[x])
     s.graph(drawing, "chain_rule_layers.svg",
-            f"The notes' picture 12: the network as layers 1, 2 and 3, the weight θ1 = {viz.fmt(t1)} from layer 1 "
-            f"to 2 and θ2 = {viz.fmt(t2)} from 2 to 3, each unit a sigmoid, on the input x1 = {viz.fmt(x)}.")
+            f"The notes' picture 12 as a network, columns left to right: the input x1 = {viz.fmt(x)} (the notes' "
+            f"layer 1, a1 = x), layer 2's unit and layer 3's (each numbered 1 in its column), each unit a sigmoid; "
+            f"the weight θ1 = {viz.fmt(t1)} joins x1 to layer 2 and θ2 = {viz.fmt(t2)} joins layer 2 to 3.")
     s.claim(layered([x]).data == v["a3"].data, "the layered model's output is a3, the graph's own")
     s.graph(viz.draw(J), "chain_rule_network.svg",
-            f"The θ1/θ2 network for x = {viz.fmt(x)}, y = {viz.fmt(y)}, θ1 = {viz.fmt(t1)}, θ2 = {viz.fmt(t2)}, after "
-            "J.backward(): every "
-            "Value the engine made.")
+            f"The θ1/θ2 network for a1 = x = {viz.fmt(x)} (x1 above), y = {viz.fmt(y)}, θ1 = {viz.fmt(t1)}, "
+            f"θ2 = {viz.fmt(t2)}, after J.backward(): every Value the engine made.")
     s.say(
         "The chain rule in one line: if z depends on x only through y, then dz/dx = dz/dy · dy/dx. Here "
         "y = x² and z = tanh(y): two ops, two factors, each drawn on its edge."
