@@ -116,9 +116,11 @@ def draw_network(model: Any, x: Sequence[float] | None = None, show_grad: bool =
                 size = abs(w.grad if show_grad else w.data)
                 name = names[i][j][k]
                 # colour and label tell one story: the sign of what the edge is labelled with
+                # unlabelled (a dense band between wide layers), a weak weight's edge fades nearly out and
+                # a strong one stays dark, so the few that matter can be followed through the rest
                 attrs = {
-                    "color": sign_colour(w.grad if show_grad else w.data) + ("" if label_edges else "66"),
-                    "penwidth": f"{0.3 + 2.7 * size / top:.2f}",
+                    "color": sign_colour(w.grad if show_grad else w.data) + ("" if label_edges else _alpha(size / top)),
+                    "penwidth": f"{0.3 + 2.7 * size / top:.2f}" if label_edges else f"{0.2 + 1.8 * size / top:.2f}",
                     "arrowsize": "0.4",
                     "tooltip": f"{name} = {fmt(w.data)}" + (f", ∂J/∂{name} = {fmt(w.grad)}" if show_grad else ""),
                 }
@@ -179,6 +181,12 @@ def weight_names(layers: list[list[Any]]) -> list[list[list[str]]]:
 
 def _sub(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def _alpha(strength: float) -> str:
+    """An unlabelled edge's opacity as two hex digits: 0x14 (8%) for the weakest weight to 0xb0 (69%)
+    for the strongest, growing with the square of |w| over the largest |w| (half as strong: 23%)."""
+    return f"{round(0x14 + (0xB0 - 0x14) * min(max(strength, 0.0), 1.0) ** 2):02x}"
 
 
 def sign_colour(w: float) -> str:

@@ -42,3 +42,20 @@ def test_a_zero_initialised_layer_is_all_grey_and_large_models_too() -> None:
     assert "grey zero" not in viz.draw_network(mixed).caption
     weights = [w.data for layer in mixed.layers for n in layer.neurons for w in n.w]
     assert colours(mixed) == [POSITIVE if w > 0 else NEGATIVE for w in weights]
+
+
+def test_unlabelled_edges_fade_with_the_square_of_their_weight() -> None:
+    """The moons network's 256 edges between its hidden layers made a dark band: now an edge's opacity
+    runs from 0x14 at w = 0 to 0xb0 at the largest |w|, by (|w| / max|w|)², so the weak ones recede."""
+    model = nn.MLP(2, [16, 16, 1], seed=1)
+    weights = [w.data for layer in model.layers for n in layer.neurons for w in n.w]
+    alphas = [int(a, 16) for a in re.findall(r'\bcolor="#[0-9a-f]{6}([0-9a-f]{2})"', viz.draw_network(model).source)]
+    assert len(alphas) == len(weights) == 304
+    top = max(abs(w) for w in weights)
+    for w, alpha in zip(weights, alphas):
+        assert alpha == round(0x14 + (0xB0 - 0x14) * (abs(w) / top) ** 2)
+    assert max(alphas) == 0xB0
+    # a weight half as large as the largest is drawn at under a quarter of its opacity, plus the floor
+    model.layers[0].neurons[0].w[0].data = top / 2
+    half = re.search(r'\bcolor="#[0-9a-f]{6}([0-9a-f]{2})"', viz.draw_network(model).source).group(1)
+    assert int(half, 16) == 0x14 + round((0xB0 - 0x14) / 4) == 0x3B
