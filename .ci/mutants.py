@@ -458,6 +458,9 @@ MUTANTS: list[Mutant] = [
       "(flat.size == 1 or (np.diff(flat) >= 1).all())", *TAPE, group="round3"),
     m("tape-shared-bias-not-accumulated", "autograd/groups.py", "np.add.at(dP, self.bias, g.sum(axis=1))",
       "dP[self.bias] += g.sum(axis=1)", *TAPE, group="round3"),
+    # equivalent on this machine: numpy's dot (BLAS) starts each sum from +0.0, so W @ A is never −0.0,
+    # nor is that plus a −0.0 bias, and np.maximum(−0.0, 0.0) gives 0.0 here anyway; the pass it
+    # guards (out += 0.0) matters only where a BLAS or numpy's maximum keeps the sign of −0.0
     m("tape-minus-zero-biases-unseen", "autograd/groups.py", "(biases.view(np.int64) == _MINUS_ZERO).any()",
       "False", *TAPE, group="round3"),
 ]
