@@ -92,7 +92,7 @@ class Sentences:
             which = "larger" if c.op == "maximum" else "smaller"
             return "constant", c, (f"{name(c)} = {OPS[c.op].render(*[name(q) for q in c.parents])} passes on only its "
                                    f"{which} operand, and {name(p)} = {num(x)} is not it, so {d} = 0")
-        if c.op in ("sigmoid", "tanh", "exp", "softplus", "silu", "elu"):
+        if c.op in ("sigmoid", "tanh", "exp", "softplus", "silu", "elu", "softsign"):
             what = "σ" if c.op == "sigmoid" else c.op
             return "saturated", c, (f"{what} {name(c)} at {name(p)} = {num(x)} is saturated: {d} is smaller than any "
                                     "float and rounds to exactly 0")

@@ -112,7 +112,8 @@ class _MatMul:
     (about 1e-15 relative), not to the last bit.
 
     ``relu``: the rows of the relus that read this group's sums, one each in order, when
-    nothing else reads the sums; they are then computed here too (see fuse_relus).
+    nothing else reads the sums; the product then writes into those rows and the relu is
+    taken there in place (the sums' own rows are never touched; see replay._fuse_relus).
     ``own``: the flags that let backward write with ``out=`` instead of adding — the
     row-values are read by nothing else (``own_a``), the weights and biases are used
     nowhere else (``own_w``, ``own_b``); ``inputs_only``: every row-value is an input."""

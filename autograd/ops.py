@@ -150,6 +150,13 @@ def _relu_array(a: Any) -> Any:
     return r._np().maximum(a, 0.0) + 0.0  # NaN passes; −0.0 becomes 0.0, as the engine's relu gives
 
 
+def _softsign_rule(x: Any, out: Any) -> tuple[Any]:
+    # (1/(1 + |x|))/(1 + |x|): two divisions, the same bits in Python, numpy and JavaScript (a
+    # power is not), and far out an underflow to 0 where squaring 1 + |x| first would overflow
+    a = 1.0 + r.absolute(x)
+    return (r.div(r.div(1.0, a), a),)
+
+
 _JS_POW_DX = "y === 0 ? 0 : (x === 0 && y > 0 && y < 1 ? Infinity : y * Math.pow(x, y - 1))"
 _JS_SIGMOID = "(x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))"
 _JS_SIGN = "(x > 0 ? 1 : (x < 0 ? -1 : (x === 0 ? 0 : NaN)))"
@@ -246,6 +253,12 @@ _BUILTIN = (
        value=lambda x: r.where(x > 0.0, x, r.expm1(r.where(x > 0.0, 0.0, x))),
        edges=((0.0,), (-0.0,), (5e-324,), (-5e-324,), (-800.0,)),
        torch="F.elu(x)"),
+    # softsign x/(1 + |x|): tanh's shape with polynomial tails
+    Op("softsign", "softsign(x)", ("1/(1 + abs(x))²",), _softsign_rule,
+       ("x / (1 + Math.abs(x))", "1 / (1 + Math.abs(x)) / (1 + Math.abs(x))"),
+       value=lambda x: x / (1.0 + r.absolute(x)),
+       edges=((0.0,), (-0.0,), (5e-324,), (1e300,), (-1e300,)),
+       torch="F.softsign(x)"),
     Op("maximum", "maximum(x, y)",
        ("1 if x > y else (½ if x = y else 0)", "0 if x > y else (½ if x = y else 1)"),
        lambda x, y, out: (r.where(x > y, 1.0, r.where(x == y, 0.5, r.where(x < y, 0.0, math.nan))),

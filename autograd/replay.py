@@ -15,6 +15,7 @@ import math
 import numbers
 from collections import Counter
 from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -43,57 +44,40 @@ class Plan:
 
 
 def walk(outputs: list[Value]) -> tuple[list[Value], dict[Value, int]]:
-    """Every node the outputs depend on, parents before the nodes made from them, and how many
-    readers each has (an output counts as one).  Two passes of a few dict operations a node
-    (find and count, then peel off the nodes whose readers are all placed), no recursion, so
-    the work grows with the graph's size and nothing else."""
-    count: dict[Value, int] = {}
-    for o in outputs:
-        count[o] = count.get(o, 0) + 1
-    stack = list(count)
-    get = count.get
-    while stack:  # find every node once, counting its readers
-        n = stack.pop()
-        p = n._p0
-        if p is None:
+    """Every node the outputs depend on, parents before the nodes made from them (depth first,
+    the left operand's graph before the right one's), and how many readers each has (an output
+    counts as one).  One pass that looks at each node once more per operand it finds there
+    (no recursion, no per-node tuples), then the readers counted in C over that order."""
+    order: list[Value] = []
+    seen: set[Value] = set()
+    mark, place = seen.add, order.append
+    for root in outputs:
+        if root in seen:
             continue
-        c = get(p)
-        if c is None:
-            count[p] = 1
-            stack.append(p)
-        else:
-            count[p] = c + 1
-        p = n._p1
-        if p is not None:
-            c = get(p)
-            if c is None:
-                count[p] = 1
-                stack.append(p)
-            else:
-                count[p] = c + 1
-    left = dict(count)
-    for o in outputs:
-        left[o] -= 1
-    ready = [o for o in dict.fromkeys(outputs) if not left[o]]
-    order = []
-    while ready:  # a node is placed once every reader is: readers first, then reversed
-        n = ready.pop()
-        order.append(n)
-        p = n._p0
-        if p is None:
-            continue
-        c = left[p] - 1
-        left[p] = c
-        if not c:
-            ready.append(p)
-        p = n._p1
-        if p is not None:
-            c = left[p] - 1
-            left[p] = c
-            if not c:
-                ready.append(p)
-    order.reverse()
+        mark(root)
+        stack = [root]
+        push = stack.append
+        while stack:
+            n = stack[-1]
+            p = n._p0
+            if p is not None and p not in seen:
+                mark(p)
+                push(p)
+                continue
+            p = n._p1
+            if p is not None and p not in seen:
+                mark(p)
+                push(p)
+                continue
+            place(stack.pop())
+    count: Counter[Any] = Counter(map(_LEFT, order))
+    count.update(map(_RIGHT, order))
+    count.update(outputs)
+    count.pop(None, None)
     return order, count
+
+
+_LEFT, _RIGHT = attrgetter("_p0"), attrgetter("_p1")
 
 
 def make_plan(order: list[Value], count: dict[Value, int], inputs: list[Value]) -> Plan:

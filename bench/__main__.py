@@ -188,9 +188,12 @@ def single_threaded() -> Iterator[str]:
     """numpy's BLAS, PyTorch and JAX held to one thread each (a fair comparison on a machine shared
     with other work); yields what was set."""
     said = []
+    flags = os.environ.get("XLA_FLAGS")  # read by JAX when it starts (in jax_step), so set first
     os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
     said.append(f"JAX XLA_FLAGS={os.environ['XLA_FLAGS']!r}")
     with contextlib.ExitStack() as stack:
+        if flags is None:
+            stack.callback(os.environ.pop, "XLA_FLAGS", None)
         try:
             from threadpoolctl import threadpool_limits
         except ImportError:

@@ -71,8 +71,10 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     folded.w[0].label = "w0"
     for i, (src, dst) in enumerate(zip(with_bias.w, folded.w[1:])):
         dst.data, dst.label = src.data, f"w{i + 1}"
+    # the inputs are leaves named as the caption names them (each graph its own, so no gradient is shared)
     xs = [0.8, -0.4]
-    a1, a2 = with_bias(xs), folded([1.0] + xs)
+    a1 = with_bias([Value(v, label=f"x{i + 1}") for i, v in enumerate(xs)])
+    a2 = folded([Value(1.0, label="x0")] + [Value(v, label=f"x{i + 1}") for i, v in enumerate(xs)])
     a1.backward()
     a2.backward()
     _label_neuron_output(a1)

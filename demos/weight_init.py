@@ -155,7 +155,7 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
     for name, (activation, init) in configs.items():
         model = nn.MLP(8, [16] * depth + [1], activation=activation, init=init, seed=seed)
         norms[name] = backward_signal(model, inputs, targets)
-        s.number(f"{name:>17}: " + "  ".join(viz.fmt(v, 2) for v in norms[name]))
+        s.number(f"{name:>17}: " + "  ".join(scientific(v) for v in norms[name]))
     fig, ax = plt.subplots(figsize=(8, 4))
     layers = range(1, depth + 2)
     for name, values in norms.items():

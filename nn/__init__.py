@@ -15,6 +15,7 @@ from .losses import (
     binary_cross_entropy_with_logits,
     cross_entropy,
     hinge,
+    huber,
     mse,
     softmax,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "export",
     "fit",
     "hinge",
+    "huber",
     "init",
     "load",
     "mse",

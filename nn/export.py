@@ -76,7 +76,7 @@ def _activation(torch: Any, name: str) -> Any:
 
         return Step()
     modules = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid, "silu": torch.nn.SiLU,
-               "elu": torch.nn.ELU, "softplus": torch.nn.Softplus,
+               "elu": torch.nn.ELU, "softplus": torch.nn.Softplus, "softsign": torch.nn.Softsign,
                "leaky_relu": lambda: torch.nn.LeakyReLU(LEAKY_SLOPE)}
     if name in modules:
         return modules[name]()

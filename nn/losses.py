@@ -4,7 +4,8 @@ The pairings of the notes (1.5): a linear output with ``mse`` for regression, a
 sigmoid output with ``binary_cross_entropy`` (or, better, a linear output with
 ``binary_cross_entropy_with_logits``) for two classes, and linear outputs with
 ``cross_entropy`` (softmax inside) for more.  ``hinge`` is the SVM max-margin
-loss of micrograd's demo.
+loss of micrograd's demo; ``huber`` is ``mse`` that turns linear past ``delta``, so an
+outlier's pull is capped.
 
 Every loss is written for numerical safety: softmax and cross-entropy subtract
 the largest logit first, the with-logits forms never exponentiate a positive
@@ -18,7 +19,7 @@ import numbers
 from collections.abc import Sequence
 from typing import Any, Union, cast
 
-from autograd import Value
+from autograd import Value, checks
 
 Scalar = Union[Value, float, int]
 
@@ -63,6 +64,26 @@ def mse(preds: Sequence[Scalar] | Scalar, targets: Sequence[Scalar] | Scalar) ->
     """Mean squared error: mean of (pred − target)²."""
     p, t = _pairs(preds, targets, "mse")
     return _mean([_value(pi - ti) ** 2 for pi, ti in zip(p, t)])
+
+
+def huber(preds: Sequence[Scalar] | Scalar, targets: Sequence[Scalar] | Scalar, delta: float = 1.0) -> Value:
+    """Huber loss, as PyTorch's ``huber_loss``: the mean over examples of ½·d² where |d| < delta,
+    else delta·(|d| − ½·delta), for d = pred − target.
+
+    The two pieces meet with the same value and slope at |d| = delta (which takes the linear
+    piece, as PyTorch does), so each example's gradient is d inside and ±delta outside.
+    PyTorch's ``smooth_l1_loss`` with ``beta`` is ``huber(..., delta=beta) / beta``.
+    """
+    p, t = _pairs(preds, targets, "huber")
+    delta = checks.number(delta, "huber: delta", above=0.0, finite=True)
+    terms = []
+    for pi, ti in zip(p, t):
+        d = _value(pi - ti)
+        if abs(d.data) < delta:
+            terms.append(0.5 * d * d)
+        else:  # also NaN, which passes through abs
+            terms.append((d.abs() - 0.5 * delta) * delta)
+    return _mean(terms)
 
 
 def _value(x: Scalar) -> Value:
@@ -217,6 +238,7 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "hinge",
+    "huber",
     "mse",
     "softmax",
 ]

@@ -283,6 +283,7 @@ CASES = {
     "softplus": (lambda x: x.softplus(), st.tuples(reals(-40, 40).filter(lambda x: abs(x - 20) > 1e-3))),
     "silu": (lambda x: x.silu(), st.tuples(reals(-40, 40))),
     "elu": (lambda x: x.elu(), st.tuples(away_from_zero)),
+    "softsign": (lambda x: x.softsign(), st.tuples(reals(-1e3, 1e3))),
     "maximum": (lambda x, y: x.maximum(y), apart),
     "minimum": (lambda x, y: x.minimum(y), apart),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bench.batch import jax_step, numpy_step, tape_step, torch_step
@@ -22,11 +24,12 @@ def test_the_batched_table_runs_every_engine_single_threaded_and_gives_the_threa
     from bench.__main__ import interleaved, single_threaded
 
     torch = pytest.importorskip("torch")
-    before = torch.get_num_threads()
+    before, flags = torch.get_num_threads(), os.environ.get("XLA_FLAGS")
     with single_threaded() as said:
         assert torch.get_num_threads() == 1
         assert "torch.set_num_threads(1)" in said and "XLA_FLAGS" in said
     assert torch.get_num_threads() == before
+    assert os.environ.get("XLA_FLAGS") == flags  # the environment as it was
     calls = {"a": 0, "b": 0}
 
     def step(name: str):

@@ -199,7 +199,7 @@ def _neuron_label(n: Any, index: int, value: float | None) -> str:
     if value is not None:
         rows.append(dot_html(f"a = {fmt(value)}"))
     cells = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
-    return f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" STYLE="ROUNDED">{cells}</TABLE>>'
+    return f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" STYLE="ROUNDED">{cells}</TABLE>>'
 
 
 def _summary(g: Drawing, layers: list[list[Any]], values: list[list[float]] | None, x: Sequence[float] | None) -> None:

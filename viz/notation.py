@@ -71,7 +71,7 @@ def latex_formula(text: str) -> str:
 
 _FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789−")
 _FUNCTION_WORDS = {"σ", "tanh", "exp", "log", "ln", "sin", "cos", "sqrt", "if", "else", "relu", "sign",
-                   "abs", "softplus", "silu", "elu", "maximum", "minimum", "leaky_relu", "step"}
+                   "abs", "softplus", "silu", "elu", "softsign", "maximum", "minimum", "leaky_relu", "step"}
 
 
 def _infix(text: str) -> bool:

@@ -200,3 +200,15 @@ def test_the_walk_places_every_node_once_after_its_operands_and_counts_its_reade
         readers[o] += 1
     assert count == readers
     assert count[s] == 2 + 1 and count[e] == 2 and count[a] == 2
+
+
+@pytest.mark.parametrize("h", [3, 30])
+def test_a_wider_mlp_is_the_same_few_steps_and_rows_grow_with_its_neurons_not_its_weights(h) -> None:
+    # the work counted, not timed: an MLP 2-h-h-1 has about 2h² products, but its replay is three
+    # matrix products whatever h, and one row per input, neuron, relu and row of ones
+    model = nn.MLP(2, [h, h, 1], seed=0)
+    tape = trace(lambda *xs: model(list(xs)), 2)
+    assert [g.op for g in tape._groups] == ["matmul"] * 3
+    assert [g.relu is not None for g in tape._groups] == [True, True, False]
+    assert tape._nodes == 2 + 1 + (h + h) + 1 + (h + h) + 1 + 1
+    assert len(tape.parameters) == 3 * h + h * (h + 1) + h + 1

@@ -181,3 +181,15 @@ def test_the_forward_mode_player_on_the_page_ends_on_dJ_dtheta1(page: Path, brow
                                                                                         "[data-node]")}
     for name in ("z2", "a2", "z3", "a3", "J"):
         assert float(boxes[name].get_attribute("data-tangent")) == engine[v[name]], name
+
+
+def test_numbers_for_a_person_have_no_computer_exponents(page: Path) -> None:
+    """The page's text (not its scripts) writes 1.5×10⁻¹⁵ or 6.4e−05 with a true minus, never 1e-12 or
+    1.3e+08, and raises powers (2<sup>k</sup>) rather than writing a caret."""
+    import html as _html
+
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", "", page.read_text(encoding="utf-8"), flags=re.S)
+    assert "<sup>" in text  # the powers are raised
+    text = _html.unescape(re.sub(r"<[^>]+>", " ", text))
+    assert re.findall(r"\S*\de[-+]\d\S*", text) == []
+    assert re.findall(r"\S*\w\^\S*", text) == []

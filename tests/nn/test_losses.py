@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nn
-from autograd import Value, gradcheck
+from autograd import Value, gradcheck, hessian
 from tests.strategies import reals
 
 small = reals(-4.0, 4.0)
@@ -82,6 +82,62 @@ def test_hinge(s: list[float], data) -> None:
         assert gradcheck(lambda *xs: nn.hinge(list(xs), t), s)
 
 
+def huber_by_hand(d: float, delta: float) -> float:
+    return d * d / 2 if abs(d) < delta else delta * abs(d) - delta * delta / 2
+
+
+@given(p=st.lists(small, min_size=1, max_size=5), data=st.data())
+def test_huber(p: list[float], data) -> None:
+    t = data.draw(st.lists(small, min_size=len(p), max_size=len(p)))
+    delta = data.draw(st.sampled_from([0.25, 1.0, 3.0]))
+    closed = sum(huber_by_hand(a - b, delta) for a, b in zip(p, t)) / len(p)
+    assert nn.huber([Value(v) for v in p], t, delta=delta).data == pytest.approx(closed, rel=1e-12, abs=1e-15)
+    result = gradcheck(lambda *xs: nn.huber(list(xs), t, delta=delta), p)
+    assert result, str(result)
+
+
+just_below_one, just_below_two = math.nextafter(1.0, 0.0), math.nextafter(2.0, 0.0)
+
+
+@pytest.mark.parametrize("d, delta, value, slope, curvature", [
+    (0.5, 1.0, 0.125, 0.5, 1.0),
+    (just_below_one, 1.0, just_below_one**2 / 2, just_below_one, 1.0),  # just inside: the square
+    (1.0, 1.0, 0.5, 1.0, 0.0),                                          # at delta: the line, as torch
+    (math.nextafter(1.0, 2.0), 1.0, math.nextafter(1.0, 2.0) - 0.5, 1.0, 0.0),
+    (-just_below_two, 2.0, just_below_two**2 / 2, -just_below_two, 1.0),
+    (-3.0, 2.0, 4.0, -2.0, 0.0),                                        # 2·(3 − 1), slope −delta
+    (0.0, 1.0, 0.0, 0.0, 1.0),
+])
+def test_huber_on_each_side_of_delta(d: float, delta: float, value: float, slope: float, curvature: float) -> None:
+    x = Value(d)
+    loss = nn.huber(x, 0.0, delta=delta)
+    loss.backward()
+    assert loss.data == pytest.approx(value, rel=1e-15, abs=1e-300)
+    assert x.grad == slope
+    assert hessian(lambda v: nn.huber(v, 0.0, delta=delta), [d]) == [[curvature]]
+
+
+def test_huber_matches_torch_and_smooth_l1_to_second_order() -> None:
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    preds = [0.3, -2.5, 1.0, math.nextafter(1.0, 0.0), 4.0, -0.5, 2.5]  # at, inside and past delta = 1, 2.5
+    targets = [0.0, 0.0, 0.0, 0.0, 1.5, 0.5, 0.0]
+    for delta in (0.5, 1.0, 2.5):
+        xs = [Value(v) for v in preds]
+        ours = nn.huber(xs, targets, delta=delta)
+        ours.backward()
+        p = torch.tensor(preds, dtype=torch.float64, requires_grad=True)
+        t = torch.tensor(targets, dtype=torch.float64)
+        theirs = F.huber_loss(p, t, delta=delta)
+        (g,) = torch.autograd.grad(theirs, p, create_graph=True)
+        second = [torch.autograd.grad(g[i], p, retain_graph=True)[0][i].item() for i in range(len(preds))]
+        assert ours.data == pytest.approx(theirs.item(), rel=1e-14)
+        assert F.smooth_l1_loss(p, t, beta=delta).item() == pytest.approx(ours.data / delta, rel=1e-14)
+        assert [x.grad for x in xs] == pytest.approx(g.tolist(), rel=1e-14, abs=1e-300)
+        ours_second = hessian(lambda *v, delta=delta: nn.huber(list(v), targets, delta=delta), preds)
+        assert [ours_second[i][i] for i in range(len(preds))] == pytest.approx(second, rel=1e-14, abs=1e-300)
+
+
 def test_stable_for_huge_logits() -> None:
     for loss, expected in (
         (nn.cross_entropy([Value(1000.0), Value(-1000.0)], 1), 2000.0),
@@ -118,6 +174,12 @@ def test_bce_clamps_the_log_at_probabilities_of_exactly_zero_and_one() -> None:
     (lambda: nn.binary_cross_entropy([0.5], [2]), ValueError, "targets"),
     (lambda: nn.hinge([0.5], [0]), ValueError, "-1 or +1"),
     (lambda: nn.softmax([]), ValueError, "no logits"),
+    (lambda: nn.huber([1.0, 2.0], [1.0]), ValueError, "huber: 2 predictions but 1 targets"),
+    (lambda: nn.huber([1.0], [1.0], delta=0.0), ValueError, "delta must be a finite number > 0, got 0.0"),
+    (lambda: nn.huber([1.0], [1.0], delta=-1.0), ValueError, "delta"),
+    (lambda: nn.huber([1.0], [1.0], delta=math.nan), ValueError, "delta"),
+    (lambda: nn.huber([1.0], [1.0], delta=math.inf), ValueError, "delta"),
+    (lambda: nn.huber([1.0], [1.0], delta="1"), TypeError, "delta"),
 ])
 def test_bad_input(call, error, words: str) -> None:
     with pytest.raises(error, match=words.replace("+", r"\+")):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import viz
-from autograd import Value
+from autograd import OPS, Value
 from viz.notation import html_powers, latex_formula, text_powers
 
 
@@ -56,3 +56,10 @@ def test_the_glyphs_the_notation_writes_are_drawn_in_png() -> None:
     missing, blank = glyph_image("\ue000"), glyph_image(" ")
     for ch in "₍₎₁₂⁰¹²³⁴⁵⁶⁷⁸⁹⁻·∂σθ✓−":
         assert glyph_image(ch) not in (missing, blank), ch
+
+
+@pytest.mark.parametrize("name", sorted(n for n, op in OPS.items() if op.builtin and op.expr.startswith(n + "(")))
+def test_a_built_in_ops_name_in_a_formula_is_an_operator_not_a_drawn_name(name: str) -> None:
+    # a name written as name(x) in the table (softsign, leaky_relu …) stays one word in LaTeX
+    written = latex_formula(f"{name}(a3)·w1")
+    assert "mathrm" not in written and written.endswith(r"\cdot w_{1}"), written

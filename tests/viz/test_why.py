@@ -307,6 +307,7 @@ def test_the_newer_ops_kinks_and_flat_sides() -> None:
     assert r.verdict == "zero" and [c.kind for c in r.causes] == ["constant"] and "larger operand" in r.text()
     assert viz.why(θ.maximum(Value(-1.0)), θ).verdict == "ok"  # a tie passes ½
     assert [c.kind for c in viz.why((θ * 800.0).elu(), θ).causes] == ["saturated"]
+    assert [c.kind for c in viz.why((θ * 1e200).softsign(), θ).causes] == ["saturated"]  # slope 1e-400 rounds to 0
 
 
 def test_drawing_a_big_graph_keeps_only_what_the_causes_name() -> None:
