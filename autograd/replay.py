@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections import Counter
+from collections.abc import Iterable
 from itertools import chain
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
+from .backward import _lock
 from .groups import _Group, _MatMul
 from .value import Value
 
@@ -27,80 +27,110 @@ _ADD = "add"
 
 
 class Plan:
-    """What the schedule folds away: additions folded into sums (``inner``; ``chains`` holds each
-    remaining chain's terms, left to right), sums lifted into matrix products (``lifted``:
-    weights, row-values, other terms, bias), and the nodes that need no row of values
-    (``rowless``: the products inside those, the folded additions, and parameters read only as
-    lifted weights); ``kept`` are the others, parents first, ``parameters`` the leaves that are
-    not inputs or constants; ``consumers`` counts each node's readers (an output counts as
-    one), ``as_weight`` each parameter's uses as a lifted weight or bias."""
+    """What the schedule folds away: additions folded into sums (``chains`` holds each remaining
+    chain's terms, left to right), sums lifted into matrix products (``lifted``: weights,
+    row-values, other terms, bias), and the nodes that need no row of values (``rowless``
+    nonzero: _FOLDED for a folded addition, _PRODUCT for a product inside a lifted sum, _WEIGHT
+    for a parameter read only as lifted weights); ``kept`` are the others, parents first,
+    ``parameters`` the leaves that are not inputs or constants; ``consumers`` counts each node's
+    readers (an output counts as one), ``as_weight`` each parameter's uses as a lifted weight or
+    bias.  ``rowless``, ``consumers`` and ``as_weight`` are read at a node's place in the walk's
+    order (its ``_place`` while backward's lock is held, see :func:`marked_walk`)."""
 
-    def __init__(self, inner: set[Value], chains: dict[Value, list[Value]],
+    def __init__(self, chains: dict[Value, list[Value]],
                  lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]],
-                 rowless: set[Value], kept: list[Value], parameters: list[Value],
-                 consumers: dict[Value, int], as_weight: Counter[Value]) -> None:
-        self.inner, self.chains, self.lifted, self.rowless = inner, chains, lifted, rowless
+                 rowless: bytearray, kept: list[Value], parameters: list[Value],
+                 consumers: list[int], as_weight: list[int]) -> None:
+        self.chains, self.lifted, self.rowless = chains, lifted, rowless
         self.kept, self.parameters, self.consumers, self.as_weight = kept, parameters, consumers, as_weight
 
 
 def walk(outputs: list[Value]) -> tuple[list[Value], dict[Value, int]]:
     """Every node the outputs depend on, parents before the nodes made from them (depth first,
     the left operand's graph before the right one's), and how many readers each has (an output
-    counts as one).  One pass that looks at each node once more per operand it finds there
-    (no recursion, no per-node tuples), then the readers counted in C over that order."""
+    counts as one): see :func:`marked_walk`, the pass the tape itself runs."""
+    with _lock:
+        order, count = marked_walk(outputs)
+        return order, dict(zip(order, count))
+
+
+def marked_walk(outputs: list[Value]) -> tuple[list[Value], list[int]]:
+    """walk's order, and each node's count of readers by its place in that order, which the
+    node's ``_place`` slot holds when the walk returns.
+
+    The marks live on the nodes, as backward's counters do (a set of the nodes seen and a dict
+    of their counts cost a hash each, over a graph that outgrows the caches): ``_mark`` holds
+    this pass's token once a node is met (the slot backward's runs mark too, see
+    :mod:`autograd.backward`), ``_place`` its place once it is placed: the caller holds
+    backward's lock until it has read them, and any later pass, with a token of its own,
+    ignores them.  A node is placed after its operands (which are placed already: an operand
+    still on the stack would make a cycle), and adds one reader to each of them then, so each
+    edge counts once."""
+    token = object()
     order: list[Value] = []
-    seen: set[Value] = set()
-    mark, place = seen.add, order.append
+    count: list[int] = []
+    place, tally = order.append, count.append
+    k = 0  # the next place
     for root in outputs:
-        if root in seen:
+        if root._mark is token:  # placed already, by an earlier output's walk
+            count[root._place] += 1
             continue
-        mark(root)
+        root._mark = token
         stack = [root]
-        push = stack.append
+        push, pop = stack.append, stack.pop
         while stack:
             n = stack[-1]
             p = n._p0
-            if p is not None and p not in seen:
-                mark(p)
+            if p is None:
+                n._place = k
+                k += 1
+                place(pop())
+                tally(0)
+                continue
+            if p._mark is not token:
+                p._mark = token
                 push(p)
                 continue
-            p = n._p1
-            if p is not None and p not in seen:
-                mark(p)
-                push(p)
-                continue
-            place(stack.pop())
-    count: Counter[Any] = Counter(map(_LEFT, order))
-    count.update(map(_RIGHT, order))
-    count.update(outputs)
-    count.pop(None, None)
+            q = n._p1
+            if q is not None:
+                if q._mark is not token:
+                    q._mark = token
+                    push(q)
+                    continue
+                count[q._place] += 1
+            count[p._place] += 1
+            n._place = k
+            k += 1
+            place(pop())
+            tally(0)
+        count[root._place] += 1  # an output counts as one reader
     return order, count
 
 
-_LEFT, _RIGHT = attrgetter("_p0"), attrgetter("_p1")
-
-
-def make_plan(order: list[Value], count: dict[Value, int], inputs: list[Value]) -> Plan:
+def make_plan(order: list[Value], count: list[int], inputs: list[Value]) -> Plan:
+    """What the graph folds into; ``order`` and ``count`` from :func:`marked_walk`,
+    under backward's lock (each node's ``_place`` is its place in order)."""
     given = set(inputs)
     parameters = [n for n in order if n._p0 is None and not n._tag.constant and n not in given]
-    params = set(parameters)
+    params = bytearray(len(order))  # by place: 1 for a parameter
+    for n in parameters:
+        params[n._place] = 1
+    rowless = bytearray(len(order))  # by place: _FOLDED, _PRODUCT, _WEIGHT, or 0 for a node with a row
     # an addition used only as the left operand of another addition is folded into that
     # one's sum: ((a + b) + c) + d is summed a, b, c, d from the left, as the engine adds it.
     # A right operand that is itself a sum, a + (b + c), is computed first (summing it into
     # the left-to-right chain would re-associate it, and floats are not associative).
-    inner: set[Value] = set()
     chains: dict[Value, list[Value]] = {}
     # sums of at least two parameter × value products become matrix products (see _MatMul)
     lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]] = {}
-    products: set[Value] = set()
-    as_weight: Counter[Value] = Counter()
+    as_weight = [0] * len(order)  # by place, as count
     for n in reversed(order):  # readers first: a chain's last addition before those folded into it
-        if n.op != _ADD or n in inner:
+        if n.op != _ADD or rowless[n._place]:
             continue
         terms: list[Any] = [n._p1]
         node: Any = n._p0
-        while node.op == _ADD and count[node] == 1:  # read only here, as the left operand
-            inner.add(node)
+        while node.op == _ADD and count[node._place] == 1:  # read only here, as the left operand
+            rowless[node._place] = _FOLDED
             terms.append(node._p1)
             node = node._p0
         terms.append(node)
@@ -110,14 +140,14 @@ def make_plan(order: list[Value], count: dict[Value, int], inputs: list[Value]) 
         rest: list[Any] = []
         used: list[Any] = []
         for t in terms:
-            if t.op == "mul" and count[t] == 1:
+            if t.op == "mul" and count[t._place] == 1:
                 p0, p1 = t._p0, t._p1
-                if p0 in params:
+                if params[p0._place]:
                     weights.append(p0)
                     operands.append(p1)
                     used.append(t)
                     continue
-                if p1 in params:
+                if params[p1._place]:
                     weights.append(p1)
                     operands.append(p0)
                     used.append(t)
@@ -125,22 +155,28 @@ def make_plan(order: list[Value], count: dict[Value, int], inputs: list[Value]) 
             rest.append(t)
         if len(weights) >= 2:
             # a parameter among the other terms (a bias) is read from the parameters' vector too
-            at = next((i for i, t in enumerate(rest) if t in params), None)
+            at = next((i for i, t in enumerate(rest) if params[t._place]), None)
             bias = rest.pop(at) if at is not None else None
             if bias is not None:
-                as_weight[bias] += 1
+                as_weight[bias._place] += 1
             lifted[n] = (weights, operands, rest, bias)
-            products.update(used)
-            as_weight.update(weights)
+            for t in used:
+                rowless[t._place] = _PRODUCT
+            for w in weights:
+                as_weight[w._place] += 1
         elif len(terms) > 2:
             chains[n] = terms
-    rowless = products | inner
-    rowless.update(w for w, k in as_weight.items() if k == count[w])
-    kept = [n for n in order if n not in rowless]
-    return Plan(inner, chains, lifted, rowless, kept, parameters, count, as_weight)
+    for w in parameters:
+        if as_weight[w._place] == count[w._place]:  # (every node in order has a reader)
+            rowless[w._place] = _WEIGHT
+    kept = [n for n, r in zip(order, rowless) if not r]
+    return Plan(chains, lifted, rowless, kept, parameters, count, as_weight)
 
 
-def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[Any], list[Value]]:
+_FOLDED, _PRODUCT, _WEIGHT = 1, 2, 3  # why a node has no row: see Plan
+
+
+def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[Any], list[Value], list[tuple[int, int]]]:
     """The rows of one replay and its groups, in an order that computes every operand first:
     nodes of one op at one depth together, sums folded, weighted sums of one depth that read
     the same row-values as one matrix product (with the relus that alone read them), for the
@@ -148,7 +184,8 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
     the other leaves, then group by group, so that a group's nodes are one contiguous block
     (read and written as a slice, not gathered); likewise the parameters' vector holds each
     matrix product's weights (row by row) and then its biases as one block, then the other
-    parameters: the third result is that order."""
+    parameters: the third result is that order.  The fourth pairs each parameter that has a row
+    (one read other than as a lifted weight) with its place in the vector, in the vector's order."""
     chains, lifted = plan.chains, plan.lifted
     level: dict[Value, int] = {}
     leaves: list[Value] = []
@@ -216,18 +253,25 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
     block([n for n in leaves if n not in index])
     for d, op, k in keys:
         block(lifts[(d, k)][0] if op == "matmul" else steps[(d, op, k)][0])
-    placed: dict[Value, None] = {}  # each parameter once, where it is first placed
+    vector: list[Value] = []  # each parameter once, where it is first placed
+    position = [-1] * len(plan.consumers)  # by place (see Plan): a parameter's place in the vector
+
+    def put(parameters: Iterable[Value]) -> None:
+        for p in parameters:
+            at = p._place
+            if position[at] < 0:
+                position[at] = len(vector)
+                vector.append(p)
+
     for d, op, k in keys:
         if op == "matmul":
             _, ws, reads_, _, biases = lifts[(d, k)]
             if tuple(reads_) in ones:
-                placed.update(dict.fromkeys(chain.from_iterable(row + [b] for row, b in zip(ws, biases))))
+                put(chain.from_iterable(row + [b] for row, b in zip(ws, biases)))
             else:
-                placed.update(dict.fromkeys(chain.from_iterable(ws)))
-                placed.update(dict.fromkeys(biases))
-    placed.update(dict.fromkeys(plan.parameters))
-    vector = list(placed)
-    position = dict(zip(vector, range(len(vector))))
+                put(chain.from_iterable(ws))
+                put(biases)
+    put(plan.parameters)
     groups: list[Any] = []
     consumers, as_weight, given = plan.consumers, plan.as_weight, set(inputs)
     for d, op, k in keys:
@@ -237,25 +281,26 @@ def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[An
             if one is not None:  # the biases as one more column of weights, read against the ones
                 ws = [row + [b] for row, b in zip(ws, biases)]
                 biases = []
-            own = (all(consumers[x] == len(nodes) for x in reads_),  # read by this group's products only
-                   max(map(as_weight.__getitem__, chain.from_iterable(ws))) == 1,
-                   all(as_weight[b] == 1 for b in biases))
+            own = (all(consumers[x._place] == len(nodes) for x in reads_),  # read by this group's products only
+                   max(as_weight[w._place] for w in chain.from_iterable(ws)) == 1,
+                   all(as_weight[b._place] == 1 for b in biases))
             read_rows = [index[x] for x in reads_] + ([] if one is None else [one])
-            groups.append(_MatMul([index[n] for n in nodes], [list(map(position.__getitem__, row)) for row in ws],
+            groups.append(_MatMul([index[n] for n in nodes], [[position[w._place] for w in row] for row in ws],
                                   read_rows, [[index[t] for t in r] for r in rests],
-                                  [position[b] for b in biases], own, all(x in given for x in reads_),
+                                  [position[b._place] for b in biases], own, all(x in given for x in reads_),
                                   ones=one))
         else:
             nodes, ops, const = steps[(d, op, k)]
             groups.append(_Group(op, [index[n] for n in nodes], [[index[p] for p in o] for o in ops], const))
-    return index, _fuse_relus(groups, index, plan.kept, consumers), vector
+    rowed = sorted((position[n._place], index[n]) for n in leaves if position[n._place] >= 0)
+    return index, _fuse_relus(groups, index, plan.kept, consumers), vector, [(r, at) for at, r in rowed]
 
 
 def _fuse_relus(groups: list[Any], index: dict[Value, int], kept: list[Value],
-                consumers: dict[Value, int]) -> list[Any]:
+                consumers: list[int]) -> list[Any]:
     """Each group of relus that reads exactly a matrix product's sums, in order, when nothing
     else reads them, is computed by that product (one step fewer each way): see _MatMul.relu."""
-    alone = {index[n] for n in kept if consumers[n] == 1}  # rows read once
+    alone = {index[n] for n in kept if consumers[n._place] == 1}  # rows read once
     by_rows = {(g.out.start, g.out.stop): g for g in groups
                if g.op == "matmul" and isinstance(g.out, slice)}
     fused = []

@@ -73,20 +73,21 @@ class Tape:
         self.n_inputs = len(inputs)
         self.single = isinstance(out, Value)
         self.outputs: list[Value] = [out] if isinstance(out, Value) else list(out)
-        order, count = replay.walk(self.outputs)  # every output's graph, parents first; shared nodes once
-        plan = replay.make_plan(order, count, inputs)
-        # a row of values (and of gradients) for every node but the products lifted into matrix
-        # products and the parameters read only as their weights (those are read from a vector),
-        # and the parameters reordered so that each layer's weights are one block of their vector
-        self.index, self._groups, self.parameters = replay.schedule(plan, inputs)
+        # every output's graph, parents first, shared nodes once; a row of values (and of gradients)
+        # for every node but the products lifted into matrix products and the parameters read only
+        # as their weights (those are read from a vector), and the parameters reordered so that each
+        # layer's weights are one block of their vector.  The walk counts on the nodes, in slots of
+        # backward's (see replay.marked_walk): its lock is held until the schedule has read them
+        with _lock:
+            order, count = replay.marked_walk(self.outputs)
+            plan = replay.make_plan(order, count, inputs)
+            self.index, self._groups, self.parameters, rowed = replay.schedule(plan, inputs)
         kept = plan.kept
-        position = {p: i for i, p in enumerate(self.parameters)}
         self.inputs = [self.index.get(x, -1) for x in inputs]
         # the inputs' rows, as one block when they are rows 0, 1, … in order (they are laid out first)
         self._input_block = self.n_inputs if self.inputs == list(range(self.n_inputs)) else 0
-        rowed = [p for p in self.parameters if p in self.index]
-        self._param_rows = np.array([self.index[p] for p in rowed], dtype=np.intp)
-        self._param_rowed = np.array([position[p] for p in rowed], dtype=np.intp)
+        self._param_rows = np.array([row for row, _ in rowed], dtype=np.intp)  # the parameters that have rows
+        self._param_rowed = np.array([at for _, at in rowed], dtype=np.intp)  # and their places in the vector
         self._constants = [(self.index[n], n.data) for n in kept if n.is_constant]
         ones = sorted({g.ones for g in self._groups if g.op == "matmul" and g.ones is not None})
         self._constants += [(row, 1.0) for row in ones]  # the rows of ones the layers' biases are read against

@@ -64,7 +64,7 @@ class Value(OpMethods):
     ∂self/∂parents[i], computed when the node was made.
     """
 
-    __slots__ = ("data", "grad", "op", "_tag", "_p0", "_p1", "_g0", "_g1", "_mark", "_pending", "_gv")
+    __slots__ = ("data", "grad", "op", "_tag", "_p0", "_p1", "_g0", "_g1", "_mark", "_pending", "_place", "_gv")
     data: float
     grad: float
     op: str
@@ -75,10 +75,13 @@ class Value(OpMethods):
     _g1: float
     _mark: object
     _pending: int
+    _place: int
     _gv: tuple[int, Value]
-    # One slot, one meaning.  _mark and _pending belong to backward (autograd.backward):
-    # _mark is the token of the run that last counted this node, _pending that run's count
-    # of consumers yet to add their share (read only by the run whose token _mark holds).
+    # One slot, one meaning.  _mark is the token of the pass that last visited this node: a
+    # backward run (autograd.backward) or a tape's walk (autograd.replay), each under
+    # backward's lock and each with a token of its own, so a pass reads only what it wrote.
+    # _pending is a backward run's count of consumers yet to add their share; _place is the
+    # node's place in a tape walk's order (unset until a walk places it, which costs nothing).
     # _gv, set only by a create_graph backward (and unset until then, which costs nothing),
     # is (that run's number, the Value that computes grad): any later backward has another
     # number, so the Value is stale.

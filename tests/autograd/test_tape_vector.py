@@ -212,3 +212,35 @@ def test_a_wider_mlp_is_the_same_few_steps_and_rows_grow_with_its_neurons_not_it
     assert [g.relu is not None for g in tape._groups] == [True, True, False]
     assert tape._nodes == 2 + 1 + (h + h) + 1 + (h + h) + 1 + 1
     assert len(tape.parameters) == 3 * h + h * (h + 1) + h + 1
+
+
+def test_tracing_counts_in_backwards_slots_without_disturbing_a_backward_before_or_after() -> None:
+    # the walk keeps its marks in the nodes (_mark, as backward does, and _place): a graph that a
+    # backward has just counted, traced as part of fn, then run backward again, gives every pass
+    # its own exact answer (small integers: every sum is exact, in any order)
+    a, b = Value(1.5, label="a"), Value(-2.0, label="b")
+    s = a * b
+    inner = (s + s) * a + s  # 2a²b + ab, s read three times
+    inner.backward()
+    assert (a.grad, b.grad) == (-14.0, 6.0)  # 4ab + b, 2a² + a
+    pending = [getattr(n, "_pending", None) for n in (a, b, s, inner)]
+
+    tape = trace(lambda x: inner * x + s, 1)  # the traced graph holds inner's nodes
+    assert [getattr(n, "_pending", None) for n in (a, b, s, inner)] == pending  # backward's counters are its own
+    assert tape(np.array([[0.5], [3.0]])).tolist() == [-9.0, -39.0]
+    a.grad = b.grad = 0.0
+    gx = tape.backward(np.ones(2))
+    assert gx.tolist() == [[-12.0], [-12.0]]  # ∂out/∂x = inner
+    assert (a.grad, b.grad) == (3.5 * -14.0 - 2.0 * 2.0, 3.5 * 6.0 + 2.0 * 1.5)  # Σx·∂inner + 2·∂s
+
+    a.grad = b.grad = 0.0
+    inner.backward()  # counted afresh: the tape's marks are not read
+    assert (a.grad, b.grad) == (-14.0, 6.0)
+    order, count = walk_of(inner)
+    assert count[s] == 3 and count[inner] == 1 and len(order) == 6
+
+
+def walk_of(root: Value) -> tuple[list[Value], dict[Value, int]]:
+    from autograd.replay import walk
+
+    return walk([root])
