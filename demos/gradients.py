@@ -130,10 +130,12 @@ def zero_init(s: Section, seed: int) -> None:
     s.number(r.text())
     s.claim(r.layers[0].identical == [[1, 2, 3, 4]] and "identical units" in [c.kind for c in r.causes],
             "after 5 epochs from zero init, the 4 hidden units are still identical, and why says so")
+    bias = model.layers[0].neurons[0].b.data
     s.graph(r.draw(), "gradients_zero_init.svg",
-            "viz.why(J, model).draw() after training from zero init: the 4 hidden units have the same weights "
-            "(and the same gradients, pen width |∂J/∂w|): ∂J/∂W1₁₁ = ∂J/∂W1₂₁ = ∂J/∂W1₃₁ = ∂J/∂W1₄₁, the "
-            "weights from x1 into units 1 to 4.")
+            "viz.why(J, model).draw() after training from zero init: the 4 hidden units have the same bias "
+            f"(b = {viz.fmt(bias)}) and the same gradients (on the edges, pen width |∂J/∂w|): ∂J/∂W1₁₁ = ∂J/∂W1₂₁ "
+            "= ∂J/∂W1₃₁ = ∂J/∂W1₄₁ on the weights from x1 into units 1 to 4. The drawing shows gradients, not the "
+            "weights themselves; that the weights are equal too is why's text above.")
 
 
 def nan_through_log(s: Section, seed: int) -> None:
