@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -181,16 +182,18 @@ def nan_through_log(s: Section, seed: int) -> None:
 
 def vanishing_chain(s: Section, seed: int) -> None:
     s.say(
-        "Vanishing gradients. Twenty sigmoids in a chain, a_k = σ(a_(k−1)): each factor σ′ is at most 1/4, so "
-        "∂J/∂θ, the product of the twenty, is below 4⁻²⁰ ≈ 1e−12. viz.why finds the largest path and reads its "
-        "factors off the graph."
+        "Vanishing gradients. Twenty sigmoids in a chain, a_k = σ(a_(k−1)) from a0 = θ, the last of them the "
+        "loss: J = a20 = σ(a19). Each factor σ′ is at most 1/4, so ∂J/∂θ, the product of the twenty, is below "
+        "4⁻²⁰ ≈ 1e−12. viz.why finds the largest path and reads its factors off the graph."
     )
     rng = np.random.default_rng(seed)
     θ = Value(float(rng.normal()), label="θ")
     a = θ
+    chain = [θ]
     for k in range(1, 21):
         a = a.sigmoid()
-        a.label = f"a{k}"
+        a.label = f"a{k}" if k < 20 else "J"  # a20 is the loss, and named J as the text and the plot name it
+        chain.append(a)
     J = a
     J.backward()
     r = viz.why(J, θ)
@@ -201,8 +204,9 @@ def vanishing_chain(s: Section, seed: int) -> None:
             "why(J, θ) is tiny: a vanishing product of 20 factors")
     s.claim(all(0 < f <= 0.25 for f in factors) and math.isclose(math.prod(factors), r.grad, rel_tol=1e-12),
             "each factor is at most 1/4, and their product is ∂J/∂θ")
-    s.graph(r.draw(), "gradients_vanishing_graph.svg",
-            "viz.why(J, θ) on the chain: every edge a factor σ′ (red, with its value).")
+    s.graph(in_two_columns(r.draw(), chain), "gradients_vanishing_graph.svg",
+            "viz.why(J, θ) on the chain, from θ up the left column to a10, across, and down the right one "
+            "to J = σ(a19): every edge a factor σ′ (red, with its value).")
     fig, ax = plt.subplots(figsize=(8, 3.2))
     running = np.cumprod(factors)
     ax.bar(range(1, 21), factors, color="#90caf9", label="the factor σ′ of each link")
@@ -214,6 +218,20 @@ def vanishing_chain(s: Section, seed: int) -> None:
         pc.fact("The factors of ∂J/∂θ along the chain", lambda p: "∂J/∂θ" in p[0].title and len(p[0].bars) == 20),
         pc.fact("their running product", lambda p: bool(np.allclose(p[0].curves[0].y, np.cumprod(p[0].bars),
                                                                     rtol=1e-12)))])
+
+
+def in_two_columns(drawing: viz.Drawing, chain: list[Value]) -> viz.Drawing:
+    """A long chain's drawing folded in two, a column up and a column down (not one column
+    twenty boxes tall): the second half's edges are written head to tail with the arrow turned
+    back, so they keep their direction and run downward, and the two middle nodes share a rank."""
+    ids = [drawing.node_ids[v] for v in chain]
+    down = set(ids[(len(ids) + 1) // 2:])
+    for i, line in enumerate(drawing.body):
+        m = re.fullmatch(r"\t(n\d+) -> (n\d+) \[(.*)\]\s*", line)
+        if m and m.group(1) in down:
+            drawing.body[i] = f"\t{m.group(2)} -> {m.group(1)} [{m.group(3)} dir=back]\n"
+    drawing.body.append(f"\t{{rank=same; {ids[(len(ids) + 1) // 2 - 1]}; {ids[(len(ids) + 1) // 2]}}}\n")
+    return drawing
 
 
 def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[Path]:
