@@ -53,6 +53,50 @@ def labelled_forward(model: nn.MLP, x: list[float], y: float) -> Value:
     return J
 
 
+class NamedMLP(nn.MLP):
+    """An MLP whose every forward names its nodes as the notes name them: weights W1₁₂ and biases b1₁,
+    each unit's z11 and a11, and each weighted input (W2₁₁·a11), so that what viz.why and nn.fit
+    say about the graph of a batch uses names a learner can find, not the engine's n6120."""
+
+    def __call__(self, xs: list) -> Value | list[Value]:
+        if not self.layers[0].neurons[0].w[0].label.startswith("W"):
+            names = weight_names([list(layer.neurons) for layer in self.layers])
+            for i, layer in enumerate(self.layers):
+                for j, neuron in enumerate(layer.neurons):
+                    for k, w in enumerate(neuron.w):
+                        w.label = names[i][j][k]
+                    if neuron.b is not None:
+                        neuron.b.label = f"b{i + 1}{str(j + 1).translate(SUBSCRIPT)}"
+        out = super().__call__(xs)
+        place = {w: (i, j, k) for i, layer in enumerate(self.layers, 1) for j, neuron in enumerate(layer.neurons, 1)
+                 for k, w in enumerate(neuron.w, 1)}
+        for j, a in enumerate([out] if isinstance(out, Value) else out, 1):
+            _name_unit(a, len(self.layers), j, place)
+        return out
+
+
+def _name_unit(a: Value, i: int, j: int, place: dict) -> None:
+    """Names unit j of layer i from its output back: a and z, each weighted input, and the units feeding it."""
+    if a.label:
+        return
+    z = a.parents[0] if a.op in ("relu", "sigmoid", "tanh") else a
+    if a is not z:
+        a.label = f"a{i}{j}"
+    z.label = f"z{i}{j}"
+    terms, n = [], z
+    while n.op == "add":  # z = b + w1·x1 + … + wn·xn, summed left to right
+        terms.append(n.parents[1])
+        n = n.parents[0]
+    for product in [*terms, n]:
+        if product.op != "mul" or product.parents[0] not in place:
+            continue
+        w, x = product.parents
+        k = place[w][2]
+        if not x.is_constant:
+            _name_unit(x, i - 1, k, place)
+        product.label = f"({w.label}·{x.label if not x.is_constant else f'x{k}'})"
+
+
 def _fit(model: nn.MLP, X: list, y: list, lr: float, batched: bool = False) -> tuple[nn.train.History, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
@@ -70,7 +114,7 @@ def dead_relus(s: Section, quick: bool, seed: int) -> None:
     )
     X, y = nn.datasets.moons(40 if quick else 80, seed=seed)
     y = [(t + 1) / 2 for t in y]
-    model = nn.MLP(2, [8, 1], activation="relu", seed=seed)
+    model = NamedMLP(2, [8, 1], activation="relu", seed=seed)
     for n in model.layers[0].neurons:
         n.b.data = DEAD_BIAS
     before = [w.data for n in model.layers[0].neurons for w in n.w]
@@ -170,7 +214,7 @@ def nan_through_log(s: Section, seed: int) -> None:
     neuron = nn.Neuron(2, activation="sigmoid", seed=seed)
     neuron.w[0].data, neuron.w[1].data = w[0].data, w[1].data
     try:
-        nn.fit(neuron, lambda ps, ts: -ps[0].log(), [[1.0, 0.0]], [1.0], lr=0.1, epochs=2, quiet=True)
+        nn.fit(neuron, _minus_log_p, [[1.0, 0.0]], [1.0], lr=0.1, epochs=2, quiet=True)
         message = ""
     except FloatingPointError as error:
         message = str(error)
@@ -178,6 +222,15 @@ def nan_through_log(s: Section, seed: int) -> None:
         s.number("nn.fit: " + message)
     s.claim("not finite here" in message and "log" in message,
             "nn.fit stops with an error that quotes why's verdict and the log's node")
+
+
+def _minus_log_p(ps: list[Value], ts: list) -> Value:
+    """−log p with p and log p named, so that nn.fit's message names the nodes as the text does."""
+    p = ps[0]
+    p.label = "p"
+    log_p = p.log()
+    log_p.label = "log p"
+    return -log_p
 
 
 def vanishing_chain(s: Section, seed: int) -> None:

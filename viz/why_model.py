@@ -181,9 +181,9 @@ class ModelWhy(ShowsEquation):
             if report.grad_rms == 0.0 and not report.dead and bad is None and layer[0].w:
                 # no weight of the layer moves: the exact cut below its first weight says why
                 first = diagnose(self.J, layer[0].w[0], tiny=tiny, huge=huge, saturated=saturated)
-                for c in first.causes[:1]:
+                for c in first.causes[:1]:  # the weight by the name the diagnosis's sentence uses for it
                     causes.append(Cause(c.kind, c.nodes, c.edges, f"{report.name}: every ∂J/∂w is 0; for "
-                                        f"w1 of unit 1: {c.text}", c.paths, c.terms))
+                                        f"{first.names[layer[0].w[0]]} of unit 1: {c.text}", c.paths, c.terms))
         # the backward signal ∂J/∂z from the last layer with an activation down to the first
         signal = [(i, r.signal_rms) for i, r in enumerate(self.layers) if r.signal_rms]
         if len(signal) > 1:

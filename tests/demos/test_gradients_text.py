@@ -51,3 +51,23 @@ def test_two_columns_keep_every_edges_direction() -> None:
             assert re.search(rf"\t{head} -> {tail} \[.*dir=back\]", source)
     assert f"{{rank=same; {ids[3]}; {ids[4]}}}" in source
     assert source.count(" -> ") == len(chain) - 1
+
+
+def test_every_node_name_the_text_quotes_is_drawn_in_a_figure_of_the_section(section) -> None:
+    out, data = section
+    blocks = [b for b in data["blocks"] if b["kind"] in ("text", "numbers")]
+    quoted = set(re.findall(r"(?<![\w/])n\d+(?![\w₀-₉])", _text(blocks)))
+    drawn = set()
+    for svg in out.glob("*.svg"):
+        drawn |= set(re.findall(r">(n\d+)<", svg.read_text(encoding="utf-8")))
+    assert quoted <= drawn, sorted(quoted - drawn)  # once: n6120, n6121, n6122 (no figure of that graph)
+    text = _text(blocks)
+    assert "a11 is the output of a dead relu (its input z11 = " in text and "for W2₁₁ of unit 1" in text
+    assert "∂log p/∂p = 1/p = ∞" in text
+
+
+def test_the_section_writes_nan_and_minus_infinity_as_the_notes_do(section) -> None:
+    _, data = section
+    text = _text(data["blocks"])
+    assert "∂J/∂w1 is −∞" in text and "w2.grad is NaN" in text
+    assert not re.search(r"-inf|\bnan\b|\binf\b", text)
