@@ -32,6 +32,7 @@ VZS = ("tests/viz", "--ignore=tests/viz/test_player.py", "--ignore=tests/viz/tes
 WHY = (VZ + "test_why.py", VZ + "test_why_model.py", VZ + "test_why_bounds.py")
 EXERCISE = (VZ + "test_exercise.py", VZ + "test_exercise_fallback.py")
 # viz.collapse's tests, and draw's that collapse a graph by scope (test_draw.py's others render and measure)
+TAPE = (AG + "test_tape.py", AG + "test_tape_vector.py")
 COLLAPSE = (VZ + "test_collapse.py", VZ + "test_draw.py::test_sixty_thousand_nodes_draw_collapsed",
             VZ + "test_draw.py::test_a_batch_with_an_unscoped_loss_collapses_compactly")
 
@@ -446,4 +447,23 @@ MUTANTS: list[Mutant] = [
     m("network-grad-label-shows-data", "viz/network.py",
       'text = f"∂J/∂{name} = {fmt(w.grad)}" if show_grad', 'text = f"∂J/∂{name} = {fmt(w.data)}" if show_grad',
       VZ + "test_network.py", group="round3"),
+    # the tape's batched steps (autograd/groups.py), after the tape's round of changes was merged
+    m("tape-neg-share-sign", "autograd/groups.py", "            shares = (-g,)\n", "            shares = (g,)\n",
+      *TAPE, group="round3"),
+    m("tape-repeated-rows-overwrite", "autograd/groups.py",
+      "G[self.targets] += np.add.reduceat(shares[self.order], self.starts, axis=0)",
+      "G[self.targets] = np.add.reduceat(shares[self.order], self.starts, axis=0)", *TAPE, group="round3"),
+    m("tape-fused-relu-mask-at-zero", "autograd/groups.py", "mask = out > 0.0 if clean else positive(out)",
+      "mask = out >= 0.0 if clean else positive(out)", *TAPE, group="round3"),
+    m("tape-first-row-swapped", "autograd/groups.py", "    k, row = np.argwhere(mask)[0]",
+      "    row, k = np.argwhere(mask)[0]", *TAPE, group="round3"),
+    m("tape-rows-with-gaps-as-a-block", "autograd/groups.py", "(flat.size == 1 or (np.diff(flat) == 1).all())",
+      "(flat.size == 1 or (np.diff(flat) >= 1).all())", *TAPE, group="round3"),
+    m("tape-shared-bias-not-accumulated", "autograd/groups.py", "np.add.at(dP, self.bias, g.sum(axis=1))",
+      "dP[self.bias] += g.sum(axis=1)", *TAPE, group="round3"),
+    # equivalent on this machine: numpy's dot (BLAS) starts each sum from +0.0, so W @ A is never −0.0,
+    # nor is that plus a −0.0 bias, and np.maximum(−0.0, 0.0) gives 0.0 here anyway; the pass it
+    # guards (out += 0.0) matters only where a BLAS or numpy's maximum keeps the sign of −0.0
+    m("tape-minus-zero-biases-unseen", "autograd/groups.py", "(biases.view(np.int64) == _MINUS_ZERO).any()",
+      "False", *TAPE, group="round3"),
 ]
