@@ -14,7 +14,7 @@ SHOWN_FACTORS = 8  # factors of a long path written out in a sentence before "�
 def num(x: float, digits: int = 4) -> str:
     """A number in ``digits`` significant digits with a true minus sign (viz.fmt's rule)."""
     if math.isnan(x):
-        return "nan"
+        return "NaN"
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
     return "0" if x == 0 else f"{x:.{digits}g}".replace("-", "−")
@@ -43,8 +43,8 @@ class Sentences:
         ops = [p.data for p in n.parents]
         special = ""
         if n.data != n.data and all(x == x for x in ops):
-            special = {"sub": " (inf − inf)", "add": " (inf + (−inf))", "mul": " (0 · inf)",
-                       "div": " (inf / inf)"}.get(n.op, "")
+            special = {"sub": " (∞ − ∞)", "add": " (∞ + (−∞))", "mul": " (0 · ∞)",
+                       "div": " (∞ / ∞)"}.get(n.op, "")
         text = (f"{self.name(n)} = {OPS[n.op].render(*[self.name(p) for p in n.parents])} = "
                 f"{OPS[n.op].render(*[num(x) for x in ops])} = {num(n.data)}{special}")
         worse = [p for p in n.parents if not math.isfinite(p.data)]

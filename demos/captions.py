@@ -32,6 +32,7 @@ class Drawn:
     names: list[str] = field(default_factory=list)  # the bold names of the boxes (J, a3, θ1)
     data: dict[str, list[str]] = field(default_factory=dict)  # a named box's value ("data 0.5" → "0.5")
     colours: list[tuple[str, str]] = field(default_factory=list)  # each edge label with its colour
+    biases: dict[int, list[str]] = field(default_factory=dict)  # layer → each unit's drawn bias ("b = 0.5" → "0.5")
 
 
 _GROUP = re.compile(r'<g id="(?:node|edge)\d+" class="(node|edge)"[^>]*>\s*<title>([^<]*)</title>'
@@ -73,6 +74,9 @@ def read_svg(svg: str) -> Drawn:
         if m:
             symbol = next((t for t, b in _bold_parts(body)), "")
             drawn.units.setdefault(int(m.group(1)), []).append(symbol)
+            bias = next((t[4:] for t, _ in lines if t.startswith("b = ")), None)
+            if bias is not None:
+                drawn.biases.setdefault(int(m.group(1)), []).append(bias)
     return drawn
 
 
@@ -132,6 +136,11 @@ def check(caption: str, svg: str) -> tuple[list[str], list[str]]:
             names = re.findall(r"∂J/∂(" + _NAME + ")", m.group(0))
             values = [value(n) for n in names]
             expect(m.group(0), None not in values and len({float(v.replace("−", "-")) for v in values}) == 1)
+    for m in re.finditer(r"\bthe " + _COUNT + rf" hidden units have the same bias(?: \(b = ({NUMBER})\))?", caption):
+        n, said = _count(m.group(1)), m.group(2)
+        same = [b for k in layers[:-1] if len(b := drawn.biases.get(k, [])) == n == len(drawn.units[k])
+                and len({float(v.replace("−", "-")) for v in b}) == 1]
+        expect(m.group(0), bool(same) and (said is None or any(_same_number(b[0], said) for b in same)))
     for m in re.finditer(r"\b(x\d+) = (" + NUMBER + r")", caption):
         name, value = m.groups()
         expect(m.group(0), any(re.fullmatch(rf"{name} = ({NUMBER})", t) and _same_number(t.split(" = ")[1], value)

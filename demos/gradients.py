@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -52,6 +53,50 @@ def labelled_forward(model: nn.MLP, x: list[float], y: float) -> Value:
     return J
 
 
+class NamedMLP(nn.MLP):
+    """An MLP whose every forward names its nodes as the notes name them: weights W1₁₂ and biases b1₁,
+    each unit's z11 and a11, and each weighted input (W2₁₁·a11), so that what viz.why and nn.fit
+    say about the graph of a batch uses names a learner can find, not the engine's n6120."""
+
+    def __call__(self, xs: list) -> Value | list[Value]:
+        if not self.layers[0].neurons[0].w[0].label.startswith("W"):
+            names = weight_names([list(layer.neurons) for layer in self.layers])
+            for i, layer in enumerate(self.layers):
+                for j, neuron in enumerate(layer.neurons):
+                    for k, w in enumerate(neuron.w):
+                        w.label = names[i][j][k]
+                    if neuron.b is not None:
+                        neuron.b.label = f"b{i + 1}{str(j + 1).translate(SUBSCRIPT)}"
+        out = super().__call__(xs)
+        place = {w: (i, j, k) for i, layer in enumerate(self.layers, 1) for j, neuron in enumerate(layer.neurons, 1)
+                 for k, w in enumerate(neuron.w, 1)}
+        for j, a in enumerate([out] if isinstance(out, Value) else out, 1):
+            _name_unit(a, len(self.layers), j, place)
+        return out
+
+
+def _name_unit(a: Value, i: int, j: int, place: dict) -> None:
+    """Names unit j of layer i from its output back: a and z, each weighted input, and the units feeding it."""
+    if a.label:
+        return
+    z = a.parents[0] if a.op in ("relu", "sigmoid", "tanh") else a
+    if a is not z:
+        a.label = f"a{i}{j}"
+    z.label = f"z{i}{j}"
+    terms, n = [], z
+    while n.op == "add":  # z = b + w1·x1 + … + wn·xn, summed left to right
+        terms.append(n.parents[1])
+        n = n.parents[0]
+    for product in [*terms, n]:
+        if product.op != "mul" or product.parents[0] not in place:
+            continue
+        w, x = product.parents
+        k = place[w][2]
+        if not x.is_constant:
+            _name_unit(x, i - 1, k, place)
+        product.label = f"({w.label}·{x.label if not x.is_constant else f'x{k}'})"
+
+
 def _fit(model: nn.MLP, X: list, y: list, lr: float, batched: bool = False) -> tuple[nn.train.History, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
@@ -69,7 +114,7 @@ def dead_relus(s: Section, quick: bool, seed: int) -> None:
     )
     X, y = nn.datasets.moons(40 if quick else 80, seed=seed)
     y = [(t + 1) / 2 for t in y]
-    model = nn.MLP(2, [8, 1], activation="relu", seed=seed)
+    model = NamedMLP(2, [8, 1], activation="relu", seed=seed)
     for n in model.layers[0].neurons:
         n.b.data = DEAD_BIAS
     before = [w.data for n in model.layers[0].neurons for w in n.w]
@@ -130,10 +175,12 @@ def zero_init(s: Section, seed: int) -> None:
     s.number(r.text())
     s.claim(r.layers[0].identical == [[1, 2, 3, 4]] and "identical units" in [c.kind for c in r.causes],
             "after 5 epochs from zero init, the 4 hidden units are still identical, and why says so")
+    bias = model.layers[0].neurons[0].b.data
     s.graph(r.draw(), "gradients_zero_init.svg",
-            "viz.why(J, model).draw() after training from zero init: the 4 hidden units have the same weights "
-            "(and the same gradients, pen width |∂J/∂w|): ∂J/∂W1₁₁ = ∂J/∂W1₂₁ = ∂J/∂W1₃₁ = ∂J/∂W1₄₁, the "
-            "weights from x1 into units 1 to 4.")
+            "viz.why(J, model).draw() after training from zero init: the 4 hidden units have the same bias "
+            f"(b = {viz.fmt(bias)}) and the same gradients (on the edges, pen width |∂J/∂w|): ∂J/∂W1₁₁ = ∂J/∂W1₂₁ "
+            "= ∂J/∂W1₃₁ = ∂J/∂W1₄₁ on the weights from x1 into units 1 to 4. The drawing shows gradients, not the "
+            "weights themselves; that the weights are equal too is why's text above.")
 
 
 def nan_through_log(s: Section, seed: int) -> None:
@@ -167,7 +214,7 @@ def nan_through_log(s: Section, seed: int) -> None:
     neuron = nn.Neuron(2, activation="sigmoid", seed=seed)
     neuron.w[0].data, neuron.w[1].data = w[0].data, w[1].data
     try:
-        nn.fit(neuron, lambda ps, ts: -ps[0].log(), [[1.0, 0.0]], [1.0], lr=0.1, epochs=2, quiet=True)
+        nn.fit(neuron, _minus_log_p, [[1.0, 0.0]], [1.0], lr=0.1, epochs=2, quiet=True)
         message = ""
     except FloatingPointError as error:
         message = str(error)
@@ -177,18 +224,29 @@ def nan_through_log(s: Section, seed: int) -> None:
             "nn.fit stops with an error that quotes why's verdict and the log's node")
 
 
+def _minus_log_p(ps: list[Value], ts: list) -> Value:
+    """−log p with p and log p named, so that nn.fit's message names the nodes as the text does."""
+    p = ps[0]
+    p.label = "p"
+    log_p = p.log()
+    log_p.label = "log p"
+    return -log_p
+
+
 def vanishing_chain(s: Section, seed: int) -> None:
     s.say(
-        "Vanishing gradients. Twenty sigmoids in a chain, a_k = σ(a_(k−1)): each factor σ′ is at most 1/4, so "
-        "∂J/∂θ, the product of the twenty, is below 4⁻²⁰ ≈ 1e−12. viz.why finds the largest path and reads its "
-        "factors off the graph."
+        "Vanishing gradients. Twenty sigmoids in a chain, a_k = σ(a_(k−1)) from a0 = θ, the last of them the "
+        "loss: J = a20 = σ(a19). Each factor σ′ is at most 1/4, so ∂J/∂θ, the product of the twenty, is below "
+        "4⁻²⁰ ≈ 1e−12. viz.why finds the largest path and reads its factors off the graph."
     )
     rng = np.random.default_rng(seed)
     θ = Value(float(rng.normal()), label="θ")
     a = θ
+    chain = [θ]
     for k in range(1, 21):
         a = a.sigmoid()
-        a.label = f"a{k}"
+        a.label = f"a{k}" if k < 20 else "J"  # a20 is the loss, and named J as the text and the plot name it
+        chain.append(a)
     J = a
     J.backward()
     r = viz.why(J, θ)
@@ -199,8 +257,9 @@ def vanishing_chain(s: Section, seed: int) -> None:
             "why(J, θ) is tiny: a vanishing product of 20 factors")
     s.claim(all(0 < f <= 0.25 for f in factors) and math.isclose(math.prod(factors), r.grad, rel_tol=1e-12),
             "each factor is at most 1/4, and their product is ∂J/∂θ")
-    s.graph(r.draw(), "gradients_vanishing_graph.svg",
-            "viz.why(J, θ) on the chain: every edge a factor σ′ (red, with its value).")
+    s.graph(in_two_columns(r.draw(), chain), "gradients_vanishing_graph.svg",
+            "viz.why(J, θ) on the chain, from θ up the left column to a10, across, and down the right one "
+            "to J = σ(a19): every edge a factor σ′ (red, with its value).")
     fig, ax = plt.subplots(figsize=(8, 3.2))
     running = np.cumprod(factors)
     ax.bar(range(1, 21), factors, color="#90caf9", label="the factor σ′ of each link")
@@ -212,6 +271,20 @@ def vanishing_chain(s: Section, seed: int) -> None:
         pc.fact("The factors of ∂J/∂θ along the chain", lambda p: "∂J/∂θ" in p[0].title and len(p[0].bars) == 20),
         pc.fact("their running product", lambda p: bool(np.allclose(p[0].curves[0].y, np.cumprod(p[0].bars),
                                                                     rtol=1e-12)))])
+
+
+def in_two_columns(drawing: viz.Drawing, chain: list[Value]) -> viz.Drawing:
+    """A long chain's drawing folded in two, a column up and a column down (not one column
+    twenty boxes tall): the second half's edges are written head to tail with the arrow turned
+    back, so they keep their direction and run downward, and the two middle nodes share a rank."""
+    ids = [drawing.node_ids[v] for v in chain]
+    down = set(ids[(len(ids) + 1) // 2:])
+    for i, line in enumerate(drawing.body):
+        m = re.fullmatch(r"\t(n\d+) -> (n\d+) \[(.*)\]\s*", line)
+        if m and m.group(1) in down:
+            drawing.body[i] = f"\t{m.group(2)} -> {m.group(1)} [{m.group(3)} dir=back]\n"
+    drawing.body.append(f"\t{{rank=same; {ids[(len(ids) + 1) // 2 - 1]}; {ids[(len(ids) + 1) // 2]}}}\n")
+    return drawing
 
 
 def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[Path]:

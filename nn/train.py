@@ -17,6 +17,7 @@ import numpy as np
 
 from autograd import Tape, Value, checks, trace
 from autograd.diagnosis import diagnose
+from autograd.diagnosis_text import num
 
 from .losses import accuracy
 from .module import Module, _check_dataset, _rng
@@ -200,7 +201,7 @@ def _epoch(
             return loss if tape is None else _rebuilt(model, loss_fn, rows, targets, idx, params, l2)
 
         if not math.isfinite(loss.data):
-            raise _diverged(epoch, first, f"the loss became {loss.data}" + _loss_verdict(scalar, params))
+            raise _diverged(epoch, first, f"the loss became {num(loss.data)}" + _loss_verdict(scalar, params))
         acc = accuracy(loss_fn, preds, batch_targets)
         hits = None if acc is None or hits is None else hits + round(acc * len(idx))
         optimizer.zero_grad()
@@ -259,6 +260,9 @@ def _rebuilt(model: Module, loss_fn: Callable[[list, list], Value], rows: list[l
     return loss
 
 
+_VERDICT_WORDS = {"nan": "NaN", "inf": "infinite"}  # verdicts as a sentence writes them
+
+
 def _why(make_loss: Callable[[], Value], p: Value) -> str:
     """viz.why's verdict for ∂loss/∂p and its first cause, in one line ("" if the loss cannot be rebuilt)."""
     try:
@@ -268,12 +272,13 @@ def _why(make_loss: Callable[[], Value], p: Value) -> str:
     d = diagnose(loss, p)
     causes = "; ".join(f"{c.kind}: {c.text}" for c in d.causes[:3])
     more = f"; and {len(d.causes) - 3} more" if len(d.causes) > 3 else ""
-    return f"why(J, {_name(p)}) says {d.verdict}" + (f": {causes}{more}" if causes else "")
+    verdict = _VERDICT_WORDS.get(d.verdict, d.verdict)
+    return f"why(J, {_name(p)}) says {verdict}" + (f": {causes}{more}" if causes else "")
 
 
 def _gradient_verdict(loss: Callable[[], Value], p: Value) -> str:
     why = _why(loss, p)
-    return f"∂J/∂{_name(p)} is {p.grad}" + (f"; {why}" if why else "")
+    return f"∂J/∂{_name(p)} is {num(p.grad)}" + (f"; {why}" if why else "")
 
 
 def _loss_verdict(loss: Callable[[], Value], params: list[Value]) -> str:

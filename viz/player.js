@@ -20,7 +20,7 @@
   }
   function fmt(x) {  // like viz.fmt: 4 significant digits, a true minus sign
     if (x === undefined) return "?";
-    if (isNaN(x)) return "nan";
+    if (isNaN(x)) return "NaN";
     if (!isFinite(x)) return x > 0 ? "∞" : "−∞";
     if (x === 0) return "0";
     var s = Number(x.toPrecision(4)).toString();

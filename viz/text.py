@@ -17,12 +17,13 @@ _SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789"
 def fmt(x: float, digits: int = 4) -> str:
     """A number in at most ``digits`` significant digits: 0.7311, −0.04802, 3e−05, 1.153e+18.
 
-    Never rounds a small number to zero (3e−05 stays 3e−05), and uses a true minus sign.
+    Never rounds a small number to zero (3e−05 stays 3e−05), uses a true minus sign, and writes
+    the non-finite values as the notes do: NaN, ∞, −∞.
     """
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         x = float(x)
     if math.isnan(x):
-        return "nan"
+        return "NaN"
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
     if x == 0:

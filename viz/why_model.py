@@ -45,6 +45,7 @@ class LayerReport:
     dead: list[int] = field(default_factory=list)  # units (from 1) dead on every example
     saturated: list[int] = field(default_factory=list)  # units saturated on every example
     grad_rms: float = 0.0  # RMS of ∂J/∂w over the layer's weights
+    bias_rms: float | None = None  # RMS of ∂J/∂b over its biases (None: the layer has none)
     signal_rms: float | None = None  # RMS of ∂J/∂z over its units and examples (None: no activation op)
     identical: list[list[int]] = field(default_factory=list)  # groups of identical units
     examples: int = 0  # how many times the batch ran the layer
@@ -55,7 +56,9 @@ class LayerReport:
             bits.append(f"dead {len(self.dead)}/{self.units}")
         if self.activation in ("sigmoid", "tanh"):
             bits.append(f"saturated {len(self.saturated)}/{self.units}")
-        bits.append(f"grad RMS {fmt(self.grad_rms)}")
+        bits.append(f"∂J/∂w RMS {fmt(self.grad_rms)}")
+        if self.bias_rms is not None:  # the model's RMS covers the biases too: so the lines add up to it
+            bits.append(f"∂J/∂b RMS {fmt(self.bias_rms)}")
         if self.signal_rms is not None:
             bits.append(f"∂J/∂z RMS {fmt(self.signal_rms)}")
         if self.identical:
@@ -83,6 +86,8 @@ class ModelWhy(ShowsEquation):
         for report, layer in zip(self.layers, layers):
             ws = [self.grads[w] for n in layer for w in n.w]
             report.grad_rms = math.sqrt(sum(g * g for g in ws) / len(ws)) if ws else 0.0
+            bs = [self.grads[n.b] for n in layer if getattr(n, "b", None) is not None]
+            report.bias_rms = math.sqrt(sum(g * g for g in bs) / len(bs)) if bs else None
             groups: dict[tuple, list[int]] = {}
             for j, n in enumerate(layer, 1):
                 key = tuple((p.data, self.grads[p]) for p in _params(n))
@@ -176,9 +181,9 @@ class ModelWhy(ShowsEquation):
             if report.grad_rms == 0.0 and not report.dead and bad is None and layer[0].w:
                 # no weight of the layer moves: the exact cut below its first weight says why
                 first = diagnose(self.J, layer[0].w[0], tiny=tiny, huge=huge, saturated=saturated)
-                for c in first.causes[:1]:
+                for c in first.causes[:1]:  # the weight by the name the diagnosis's sentence uses for it
                     causes.append(Cause(c.kind, c.nodes, c.edges, f"{report.name}: every ∂J/∂w is 0; for "
-                                        f"w1 of unit 1: {c.text}", c.paths, c.terms))
+                                        f"{first.names[layer[0].w[0]]} of unit 1: {c.text}", c.paths, c.terms))
         # the backward signal ∂J/∂z from the last layer with an activation down to the first
         signal = [(i, r.signal_rms) for i, r in enumerate(self.layers) if r.signal_rms]
         if len(signal) > 1:
@@ -198,7 +203,8 @@ class ModelWhy(ShowsEquation):
         return REMEDIES.get(cause.kind, "")
 
     def text(self) -> str:
-        lines = [f"∂{self.J.label or 'J'}/∂θ over the model's parameters: RMS {fmt(self.grad_rms)}, "
+        lines = [f"∂{self.J.label or 'J'}/∂θ over the model's parameters (weights and biases): "
+                 f"RMS {fmt(self.grad_rms)}, "
                  f"verdict {self.verdict}"]
         lines += ["  " + r.line() for r in self.layers]
         for i, c in enumerate(self.causes, 1):

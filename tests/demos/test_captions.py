@@ -21,10 +21,12 @@ EXPECTED = {
     "weight_init_forward.svg": ["2 inputs", "3 sigmoid units", "a sigmoid output", "W1₂₁", "W2₁₁", "W2₁₂", "W2₁₃",
                                 "x1 = 0", "x2 = 1"],
     "weight_init_backward.svg": ["W1₂₁", "coloured by the sign of ∂J/∂w"],
+    "gradients_zero_init.svg": ["W1₁₁", "W1₂₁", "W1₃₁", "W1₄₁", "∂J/∂W1₁₁ = ∂J/∂W1₂₁ = ∂J/∂W1₃₁ = ∂J/∂W1₄₁",
+                                "the 4 hidden units have the same bias (b = −0.05991)"],
 }
 
 
-@pytest.mark.parametrize("name", ["chain_rule", "weight_init"])
+@pytest.mark.parametrize("name", ["chain_rule", "weight_init", "gradients"])
 def test_every_caption_says_what_its_figure_draws(name: str, tmp_path, capsys) -> None:
     demos.load(name).run(tmp_path, quick=True, seed=0)
     section = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
@@ -117,3 +119,16 @@ def test_a_weight_the_caption_names_must_be_drawn_under_that_name() -> None:
     grads = viz.render(viz.draw_network(model, show_grad=True).source, "svg").decode("utf-8")
     assert captions.check("∂J/∂W1₁₁ = ∂J/∂W1₂₁ = ∂J/∂W1₃₁", grads)[1] == []
     assert captions.check("∂J/∂W1₁₁ = ∂J/∂W2₁₁", grads)[1] == ["∂J/∂W1₁₁ = ∂J/∂W2₁₁"]  # not equal
+
+
+def test_a_caption_that_says_equal_biases_is_read_against_the_units_boxes() -> None:
+    model = nn.MLP(2, [4, 1], activation="sigmoid", init="zeros", seed=0)
+    nn.mse([model([1.0, 0.0])], [1.0]).backward()
+    svg = viz.render(viz.draw_network(model, show_grad=True).source, "svg").decode("utf-8")
+    assert captions.read_svg(svg).biases == {1: ["0"] * 4, 2: ["0"]}
+    assert captions.check("the 4 hidden units have the same bias (b = 0)", svg)[1] == []
+    assert captions.check("the 4 hidden units have the same bias (b = 0.5)", svg)[1] != []  # not that value
+    assert captions.check("the 3 hidden units have the same bias", svg)[1] != []  # there are 4
+    model.layers[0].neurons[2].b.data = 0.25
+    svg = viz.render(viz.draw_network(model, show_grad=True).source, "svg").decode("utf-8")
+    assert captions.check("the 4 hidden units have the same bias", svg)[1] == ["the 4 hidden units have the same bias"]

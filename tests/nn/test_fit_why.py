@@ -23,7 +23,8 @@ def test_a_nan_gradient_through_log_of_almost_zero_stops_fit_naming_the_log() ->
         nn.fit(model, _neg_log_likelihood, [[1.0, 0.0]], [1.0], lr=0.1, epochs=3, quiet=True)
     message = str(error.value)
     assert "epoch 1" in message and "before any update" in message
-    assert "∂J/∂w1 is -inf" in message and "says inf: not finite here" in message and "log" in message
+    assert "∂J/∂w1 is −∞" in message and "says infinite: not finite here" in message and "log" in message
+    assert "-inf" not in message  # a true minus sign, as everywhere in the notes
     assert [p.data for p in model.parameters()] == before  # no poisoned update was made
 
 
@@ -52,8 +53,10 @@ def test_a_loss_that_is_already_nan_names_the_leaf_in_the_error() -> None:
     with pytest.raises(FloatingPointError) as error:
         nn.fit(model, nn.mse, [[1.0]], [0.0], lr=0.1, epochs=1, quiet=True)
     message = str(error.value)
-    assert "the loss became nan" in message and "says nan: not finite here" in message
-    assert "w1 is a leaf that holds nan" in message
+    assert "the loss became NaN" in message and "says NaN: not finite here" in message
+    assert "w1 is a leaf that holds NaN" in message
+    assert "nan" not in message  # NaN as the notes write it, in every place of the sentence
+
 
 
 def test_through_a_tape_the_nan_gradient_is_diagnosed_on_the_batch_rebuilt_by_the_scalar_engine() -> None:
@@ -65,7 +68,7 @@ def test_through_a_tape_the_nan_gradient_is_diagnosed_on_the_batch_rebuilt_by_th
     with pytest.raises(FloatingPointError) as error:
         nn.fit(model, _neg_log_likelihood, [[1.0, 0.0]], [1.0], lr=0.1, epochs=3, quiet=True, batched=True)
     message = str(error.value)
-    assert "epoch 1" in message and "says inf: not finite here" in message and "log" in message
+    assert "epoch 1" in message and "says infinite: not finite here" in message and "log" in message
     assert [p.data for p in model.parameters()] == before
 
 

@@ -8,7 +8,7 @@ from viz.text import dot_html, fmt, latex_name, markdown_fence
 
 
 def test_fmt_signs_and_infinities() -> None:
-    assert fmt(math.inf) == "∞" and fmt(-math.inf) == "−∞" and fmt(math.nan) == "nan"
+    assert fmt(math.inf) == "∞" and fmt(-math.inf) == "−∞" and fmt(math.nan) == "NaN"
     assert fmt(-0.5) == "−0.5" and fmt(3e-5) == "3e−05" and fmt(0.0) == "0"
 
 

@@ -158,3 +158,24 @@ def test_units_with_equal_weights_but_different_gradients_are_not_identical() ->
         w.data = 0.7  # now read alike: same weights, same gradients
     r = viz.why(nn.mse([model(x) for x in X], y), model)
     assert r.layers[0].identical == [[1, 2, 3]]
+
+
+def test_the_layers_figures_add_up_to_the_models_rms_when_only_a_bias_has_a_gradient() -> None:
+    # every hidden relu dead: no weight gets a gradient, only the output bias does, and the text says so
+    X, y = _batch(8)
+    model = nn.MLP(2, [3, 1], activation="relu", seed=0)
+    for n in model.layers[0].neurons:
+        n.b.data = -10.0
+    J = nn.mse([model(x) for x in X], y)
+    J.backward()
+    r = viz.why(J, model)
+    output_bias = model.layers[1].neurons[0].b.grad
+    assert output_bias != 0.0 and all(report.grad_rms == 0.0 for report in r.layers)
+    assert r.layers[0].bias_rms == 0.0 and r.layers[1].bias_rms == abs(output_bias)
+    count = len(model.parameters())
+    parts = sum(rep.grad_rms ** 2 * len(layer.neurons) * len(layer.neurons[0].w)
+                + rep.bias_rms ** 2 * len(layer.neurons) for rep, layer in zip(r.layers, model.layers))
+    assert math.isclose(r.grad_rms ** 2 * count, parts, rel_tol=1e-12)
+    text = r.text()
+    assert f"layer 2 (1 linear unit): ∂J/∂w RMS 0, ∂J/∂b RMS {viz.fmt(abs(output_bias))}" in text
+    assert "(weights and biases)" in text and "grad RMS" not in text
