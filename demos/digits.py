@@ -103,7 +103,8 @@ def run(out_dir: str | os.PathLike, quick: bool = False, seed: int = 0) -> list[
         s.plot(_misread(X, y, shown, tape), "digits-misread.svg",
                f"{len(shown)} of the {len(wrong)} misread digits, each with what was written, what the model read "
                "and the probability it gave the right digit.", says=[
-                   pc.count(f"{len(shown)} of the", lambda p: len([q for q in p if q.images])),
+                   pc.count(f"{len(shown)} of the {len(wrong)} misread digits",
+                            lambda p: len([q for q in p if q.images])),
                    pc.fact("what was written, what the model read and the probability it gave the right digit",
                            lambda p: all(re.fullmatch(r"(\d) read as (?!\1)\d\np\(\1\) = [\d.]+", q.title)
                                          for q in p))])
