@@ -26,10 +26,9 @@ SUMMARY = "viz.why explains a zero, tiny or NaN gradient: dead ReLUs, zero-init 
 DEAD_BIAS = -10.0  # with weights of He's size and inputs of the moons' size, z = w·x − 10 is never positive
 
 
-def labelled_forward(model: nn.MLP, x: list[float], y: float) -> Value:
-    """The model on one example with its z and a named as the notes name them (z11, a11, …), each
-    weight and bias by its place in the notes' matrices (W1₁₂ = row 1, column 2 of W1; b1₁), as
-    draw_network names them, and J = (ŷ − y)²: a graph small enough to read, no two boxes alike."""
+def name_parameters(model: nn.MLP) -> None:
+    """Each weight and bias labelled by its place in the notes' matrices (W1₁₂ = row 1, column 2 of
+    W1; b1₁), as draw_network names them."""
     names = weight_names([list(layer.neurons) for layer in model.layers])
     for i, layer in enumerate(model.layers):
         for j, neuron in enumerate(layer.neurons):
@@ -37,6 +36,13 @@ def labelled_forward(model: nn.MLP, x: list[float], y: float) -> Value:
                 w.label = names[i][j][k]
             if neuron.b is not None:
                 neuron.b.label = f"b{i + 1}{str(j + 1).translate(SUBSCRIPT)}"
+
+
+def labelled_forward(model: nn.MLP, x: list[float], y: float) -> Value:
+    """The model on one example with its z and a named as the notes name them (z11, a11, …), each
+    weight and bias by its place in the notes' matrices (W1₁₂ = row 1, column 2 of W1; b1₁), as
+    draw_network names them, and J = (ŷ − y)²: a graph small enough to read, no two boxes alike."""
+    name_parameters(model)
     inputs: list = [Value(v, label=f"x{i + 1}") for i, v in enumerate(x)]
     for i, layer in enumerate(model.layers, 1):
         outputs = []
@@ -60,13 +66,7 @@ class NamedMLP(nn.MLP):
 
     def __call__(self, xs: list) -> Value | list[Value]:
         if not self.layers[0].neurons[0].w[0].label.startswith("W"):
-            names = weight_names([list(layer.neurons) for layer in self.layers])
-            for i, layer in enumerate(self.layers):
-                for j, neuron in enumerate(layer.neurons):
-                    for k, w in enumerate(neuron.w):
-                        w.label = names[i][j][k]
-                    if neuron.b is not None:
-                        neuron.b.label = f"b{i + 1}{str(j + 1).translate(SUBSCRIPT)}"
+            name_parameters(self)
         out = super().__call__(xs)
         place = {w: (i, j, k) for i, layer in enumerate(self.layers, 1) for j, neuron in enumerate(layer.neurons, 1)
                  for k, w in enumerate(neuron.w, 1)}
