@@ -3,43 +3,15 @@
 Each replaces one exact snippet of a source file (it must occur exactly once there) and names
 the test files that should catch it.  When code moves, move its mutants with it:
 ``python .ci/mutate.py --check`` lists every mutant whose snippet is no longer found once.
+The third set lives in mutants_round3.py; what a mutant is, and the test sets, in mutants_base.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from mutants_base import AG, AGS, EXERCISE, NN, NNS, VZ, VZS, WHY, Mutant, m
+from mutants_round3 import ROUND3
 
-
-@dataclass(frozen=True)
-class Mutant:
-    name: str
-    file: str
-    old: str
-    new: str
-    tests: tuple[str, ...]
-    group: str = "fresh"
-
-
-AG = "tests/autograd/"
-NN = "tests/nn/"
-VZ = "tests/viz/"
-# the fresh set runs each package's whole test folder, as make test would (less the tape's and the
-# player's tests, which are being rewritten, and the notebook's, which start a kernel)
-AGS = ("tests/autograd", "--ignore=tests/autograd/test_tape.py")
-NNS = ("tests/nn",)
-VZS = ("tests/viz", "--ignore=tests/viz/test_player.py", "--ignore=tests/viz/test_notebook.py")
-
-WHY = (VZ + "test_why.py", VZ + "test_why_model.py", VZ + "test_why_bounds.py")
-EXERCISE = (VZ + "test_exercise.py", VZ + "test_exercise_fallback.py")
-# viz.collapse's tests, and draw's that collapse a graph by scope (test_draw.py's others render and measure)
-TAPE = (AG + "test_tape.py", AG + "test_tape_vector.py")
-COLLAPSE = (VZ + "test_collapse.py", VZ + "test_draw.py::test_sixty_thousand_nodes_draw_collapsed",
-            VZ + "test_draw.py::test_a_batch_with_an_unscoped_loss_collapses_compactly")
-
-
-def m(name: str, file: str, old: str, new: str, *tests: str, group: str = "fresh") -> Mutant:
-    return Mutant(name, file, old, new, tests, group)
-
+__all__ = ["MUTANTS", "Mutant"]
 
 MUTANTS: list[Mutant] = [
     # -- the survivors issue 17 lists (the tape's and the quiz's are handled elsewhere) ----------
@@ -323,147 +295,4 @@ MUTANTS: list[Mutant] = [
       "if n < 1 and f\"{value:.{n - 1}e}\"", *EXERCISE),
     m("tape-sub-share-sign", "autograd/groups.py", 'shares: tuple[Any, ...] = (g, g if self.op == "add" else -g)',
       'shares: tuple[Any, ...] = (g, g if self.op == "add" else g)', AG + "test_tape.py"),
-    # -- round 3: the code this round moved or added ----------------------------------------------
-    # argument checks (autograd/checks.py)
-    m("checks-above-inclusive", "autograd/checks.py", "(above is None or v > above)",
-      "(above is None or v >= above)", AG + "test_checks.py", group="round3"),
-    m("checks-at-most-strict", "autograd/checks.py", "(at_most is None or v <= at_most)",
-      "(at_most is None or v < at_most)", AG + "test_checks.py", group="round3"),
-    m("checks-integer-least-exclusive", "autograd/checks.py", "    if n < least:\n", "    if n <= least:\n",
-      AG + "test_checks.py", group="round3"),
-    m("checks-interval-brackets-swapped", "autograd/checks.py", 'left = "(" if above is not None else "["',
-      'left = "[" if above is not None else "("', AG + "test_checks.py", group="round3"),
-    m("checks-sequence-takes-str", "autograd/checks.py", "if isinstance(xs, (str, bytes)) or",
-      "if isinstance(xs, bytes) or", AG + "test_checks.py", group="round3"),
-    m("checks-instances-index-one-based", "autograd/checks.py", 'f"{what}[{i}] must be a',
-      'f"{what}[{i + 1}] must be a', AG + "test_checks.py", group="round3"),
-    m("checks-number-takes-bool", "autograd/checks.py",
-      "if isinstance(x, bool) or not isinstance(x, numbers.Real):", "if not isinstance(x, numbers.Real):",
-      AG + "test_checks.py", group="round3"),
-    m("checks-overflow-digits-short", "autograd/checks.py", "* math.log10(2)) + 1", "* math.log10(2))",
-      AG + "test_checks.py", group="round3"),
-    # nn's argument checks
-    m("nn-seed-zero-refused", "nn/module.py", 'checks.integer(seed, "seed", least=0)',
-      'checks.integer(seed, "seed", least=1)', NN + "test_errors.py", group="round3"),
-    m("nn-lr-zero-accepted", "nn/module.py", 'checks.number(lr, "lr", above=0.0, finite=True)',
-      'checks.number(lr, "lr", at_least=0.0, finite=True)', NN + "test_errors.py", group="round3"),
-    m("nn-moons-one-point", "nn/datasets.py", 'n = checks.integer(n, "n", least=2)', 'n = checks.integer(n, "n")',
-      NN + "test_dataset_shapes.py", NN + "test_datasets.py", group="round3"),
-    m("nn-spirals-one-class", "nn/datasets.py", 'checks.integer(classes, "classes", least=2)',
-      'checks.integer(classes, "classes", least=1)', NN + "test_errors.py", NN + "test_dataset_shapes.py",
-      NN + "test_datasets.py", group="round3"),
-    m("nn-batch-size-zero", "nn/train.py", 'batch_size = checks.integer(batch_size, "batch_size")',
-      'batch_size = checks.integer(batch_size, "batch_size", least=0)', NN + "test_errors.py", NN + "test_train.py",
-      group="round3"),
-    m("nn-fan-out-zero", "nn/module.py", 'fan_out = checks.integer(fan_out, "fan_out")',
-      'fan_out = checks.integer(fan_out, "fan_out", least=0)', NN + "test_errors.py", NN + "test_init_bounds.py",
-      group="round3"),
-    # backward, grad, hessian, check_finite
-    m("backward-seed-is-one", "autograd/backward.py", "    root.grad = seed\n    stack.append(root)",
-      "    root.grad = 1.0\n    stack.append(root)", AG + "test_backward.py", group="round3"),
-    m("backward-runs-not-counted", "autograd/backward.py", "backward_runs[0] += 1  #", "backward_runs[0] += 0  #",
-      AG + "test_higher_order.py", group="round3"),
-    m("backward-steps-one-entry", "autograd/backward.py", "if not steps or steps[-1][0] is not node:",
-      "if not steps:", AG + "test_backward.py", group="round3"),
-    m("value-partials-constants-as-values", "autograd/backward.py",
-      "operands = [p.data if p.is_constant else p for p in node.parents]", "operands = list(node.parents)",
-      AG + "test_higher_order.py", group="round3"),
-    m("grad-create-graph-unreached-one", "autograd/derivatives.py", "else _constant(0.0) for x in xs]",
-      "else _constant(1.0) for x in xs]", AG + "test_higher_order.py", group="round3"),
-    m("hessian-xs-index-one-based", "autograd/derivatives.py", 'checks.real(x, f"xs[{i}]")',
-      'checks.real(x, f"xs[{i + 1}]")', AG + "test_higher_order.py", group="round3"),
-    m("check-finite-node-one-based", "autograd/finite.py", 'name = node.label or f"node {i}"',
-      'name = node.label or f"node {i + 1}"', AG + "test_check_finite.py", group="round3"),
-    m("check-finite-partial-letters-swapped", "autograd/finite.py", "∂/∂{'xy'[j]}", "∂/∂{'yx'[j]}",
-      AG + "test_check_finite.py", group="round3"),
-    # scopes, the op table's declared methods
-    m("scope-empty-name-accepted", "autograd/scopes.py", "if not isinstance(name, str) or not name:",
-      "if not isinstance(name, str):", AG + "test_scopes.py", AG + "test_errors.py", group="round3"),
-    m("scope-outside-nodes-constant", "autograd/scopes.py", "        _tag_now.set(_PLAIN)\n",
-      "        _tag_now.set(_PLAIN_CONSTANT)\n", AG + "test_scopes.py", group="round3"),
-    m("scope-nests-under-outermost", "autograd/scopes.py", "outer = open_[-1][1].scope if open_ else None",
-      "outer = open_[0][1].scope if open_ else None", AG + "test_scopes.py", group="round3"),
-    m("scope-exit-removes-every-entry", "autograd/scopes.py",
-      "                _set_scopes(open_[:i] + open_[i + 1 :])\n                return\n",
-      "                _set_scopes(open_[:i] + open_[i + 1 :])\n", AG + "test_scopes.py", group="round3"),
-    m("methods-maximum-one-operand", "autograd/methods.py", "def maximum(self, other: Value | Number) -> Value: ...",
-      "def maximum(self) -> Value: ...", AG + "test_methods.py", group="round3"),
-    # value.py: pickling's flat rows
-    m("pickle-local-grads-swapped", "autograd/value.py", "            node._g0, node._g1,\n",
-      "            node._g1, node._g0,\n", AG + "test_pickling.py", group="round3"),
-    m("pickle-leaf-grad-lost", "autograd/value.py", "    v.grad = grad\n    v._tag = tag\n    return v",
-      "    v._tag = tag\n    return v", AG + "test_pickling.py", group="round3"),
-    m("unpickle-empty-rows-unchecked", "autograd/value.py", "if not isinstance(rows, list) or not rows:",
-      "if not isinstance(rows, list):", AG + "test_pickling.py", group="round3"),
-    # viz: collapsing by scope
-    m("collapse-deepest-cut-skipped", "viz/collapse.py", 'n.scope.count("/") + 1 for n', 'n.scope.count("/") for n',
-      *COLLAPSE, group="round3"),
-    m("collapse-boxes-at-max-refused", "viz/collapse.py", "        if len(keys) > max_nodes:",
-      "        if len(keys) >= max_nodes:", *COLLAPSE, group="round3"),
-    m("collapse-links-at-max-refused", "viz/collapse.py", "if len(links) <= max_nodes:",
-      "if len(links) < max_nodes:", *COLLAPSE, group="round3"),
-    m("collapse-plain-sort", "viz/collapse.py", "for k in sorted(found, key=_natural)}", "for k in sorted(found)}",
-      *COLLAPSE, group="round3"),
-    m("collapse-leaves-if-any", "viz/collapse.py", '" (leaves)" if all(n.is_leaf', '" (leaves)" if any(n.is_leaf',
-      *COLLAPSE, group="round3"),
-    m("collapse-fed-by-full-scope", "viz/collapse.py", 'sources.add(p.scope.split("/")[0])',
-      "sources.add(p.scope)", *COLLAPSE, group="round3"),
-    m("collapse-self-links", "viz/collapse.py", "            if a != b:\n", "            if True:\n",
-      *COLLAPSE, group="round3"),
-    # viz: the notebook mixin
-    m("display-latex-unescaped", "viz/display.py", 'f"$${html.escape(printable(latex))}$$', 'f"$${printable(latex)}$$',
-      VZ + "test_labels_and_files.py", VZ + "test_render.py", group="round3"),
-    m("display-too-large-not-caught", "viz/display.py",
-      "_not_drawn: tuple[type[Exception], ...] = (RenderError, ValueError)",
-      "_not_drawn: tuple[type[Exception], ...] = (RenderError,)",
-      VZ + "test_labels_and_files.py", VZ + "test_render.py", group="round3"),
-    m("display-note-unescaped", "viz/display.py", "(drawing not rendered: {markdown_text(str(error))})",
-      "(drawing not rendered: {str(error)})", VZ + "test_labels_and_files.py", VZ + "test_render.py",
-      group="round3"),
-    # viz: the drawing's ids (n<i>, e<k>) and what the player reads by them
-    m("draw-ids-by-shown-place", "viz/draw.py", 'ids = {node: f"n{i}" for i, node in enumerate(full) if node in kept}',
-      'ids = {node: f"n{i}" for i, node in enumerate(shown)}',
-      VZ + "test_draw.py::test_a_box_id_is_its_nodes_place_in_the_whole_graph_when_some_nodes_have_no_box",
-      VZ + "test_draw.py::test_node_ids_are_stable_and_dot_text_is_deterministic",
-      VZ + "test_draw.py::test_the_drawing_function_takes_its_options_by_name_and_returns_what_it_drew",
-      VZ + "test_draw.py::test_chain_rule_on_a_big_graph_draws_only_its_paths", VZ + "test_player.py", group="round3"),
-    m("draw-edge-ids-one-based", "viz/draw.py", 'attrs.update({"id": f"e{len(written)}", "class": LINK_CLASS})',
-      'attrs.update({"id": f"e{len(written) + 1}", "class": LINK_CLASS})', VZ + "test_player.py", group="round3"),
-    m("draw-box-class-dropped", "viz/draw.py", 'tag = {"id": ids[node], "class": BOX_CLASS} if tagged else {}',
-      'tag = {"id": ids[node]} if tagged else {}', VZ + "test_player.py", group="round3"),
-    m("player-edge-keeps-prefix", "viz/player.py", 'g.setAttribute("data-edge", name.removeprefix("e"))',
-      'g.setAttribute("data-edge", name)', VZ + "test_player.py", group="round3"),
-    m("player-step-edge-slot-one-based", "viz/player.py", 'step_edge[f"{index[node]}:{slot}"] = k',
-      'step_edge[f"{index[node]}:{slot + 1}"] = k', VZ + "test_player.py", group="round3"),
-    # viz: the network's weight labels and their names
-    m("network-label-nodes-shared-across-units", "viz/network.py", 'label = f"W{i + 1}_{j + 1}_{k + 1}"',
-      'label = f"W{i + 1}_{k + 1}"', VZ + "test_network.py", group="round3"),
-    m("network-names-take-a-shared-label", "viz/network.py", "if w.label and labels.count(w.label) == 1 and",
-      "if w.label and labels.count(w.label) >= 1 and", VZ + "test_network.py", group="round3"),
-    m("network-names-comma-from-eleven", "viz/network.py", 'comma = "," if j >= 9 or k >= 9 else ""',
-      'comma = "," if j > 9 or k > 9 else ""', VZ + "test_network.py", group="round3"),
-    m("network-names-single-layer", "viz/network.py", "single = len(layers) == 1 and len(layers[0]) == 1",
-      "single = len(layers) == 1", VZ + "test_network.py", group="round3"),
-    m("network-grad-label-shows-data", "viz/network.py",
-      'text = f"∂J/∂{name} = {fmt(w.grad)}" if show_grad', 'text = f"∂J/∂{name} = {fmt(w.data)}" if show_grad',
-      VZ + "test_network.py", group="round3"),
-    # the tape's batched steps (autograd/groups.py), after the tape's round of changes was merged
-    m("tape-neg-share-sign", "autograd/groups.py", "            shares = (-g,)\n", "            shares = (g,)\n",
-      *TAPE, group="round3"),
-    m("tape-repeated-rows-overwrite", "autograd/groups.py",
-      "G[self.targets] += np.add.reduceat(shares[self.order], self.starts, axis=0)",
-      "G[self.targets] = np.add.reduceat(shares[self.order], self.starts, axis=0)", *TAPE, group="round3"),
-    m("tape-fused-relu-mask-at-zero", "autograd/groups.py", "mask = out > 0.0 if clean else positive(out)",
-      "mask = out >= 0.0 if clean else positive(out)", *TAPE, group="round3"),
-    m("tape-first-row-swapped", "autograd/groups.py", "    k, row = np.argwhere(mask)[0]",
-      "    row, k = np.argwhere(mask)[0]", *TAPE, group="round3"),
-    m("tape-rows-with-gaps-as-a-block", "autograd/groups.py", "(flat.size == 1 or (np.diff(flat) == 1).all())",
-      "(flat.size == 1 or (np.diff(flat) >= 1).all())", *TAPE, group="round3"),
-    m("tape-shared-bias-not-accumulated", "autograd/groups.py", "np.add.at(dP, self.bias, g.sum(axis=1))",
-      "dP[self.bias] += g.sum(axis=1)", *TAPE, group="round3"),
-    # equivalent on this machine: numpy's dot (BLAS) starts each sum from +0.0, so W @ A is never −0.0,
-    # nor is that plus a −0.0 bias, and np.maximum(−0.0, 0.0) gives 0.0 here anyway; the pass it
-    # guards (out += 0.0) matters only where a BLAS or numpy's maximum keeps the sign of −0.0
-    m("tape-minus-zero-biases-unseen", "autograd/groups.py", "(biases.view(np.int64) == _MINUS_ZERO).any()",
-      "False", *TAPE, group="round3"),
-]
+] + ROUND3
