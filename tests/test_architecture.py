@@ -69,3 +69,14 @@ def test_value_py_reaches_the_backward_pass_only_from_value_backward() -> None:
     passes = {"backward", "derivatives", "finite", "forward", "tape", "replay", "diagnosis", "define"}
     assert [(m, w) for m, w in imports if m in passes] == [("backward", "backward")]
     assert {m for m, w in imports if not w} <= {"checks", "methods", "scopes"}
+
+
+def test_every_source_file_has_at_most_400_lines() -> None:
+    """The library, the demos, the bench and the CI scripts: no file past 400 lines (split a file
+    along its seams before it gets there)."""
+    files = [p for folder in ("autograd", "nn", "viz", "demos", "bench", ".ci")
+             for p in sorted((ROOT / folder).rglob("*")) if p.suffix in (".py", ".js")]
+    assert len(files) > 40
+    long = {str(p.relative_to(ROOT)): n for p in files
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
