@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from autograd import OPS, Value, grad, hessian, numerical_grad
-from tests.strategies import APPLY, T, points, programs, run
+from autograd import OPS, Value, grad, hessian
+from tests.strategies import APPLY, T, hessian_by_differences, points, programs, run
 
 torch = pytest.importorskip("torch")
 
@@ -68,12 +68,8 @@ def test_random_dag_second_derivatives_match_torch(program, data) -> None:
         theirs = torch.autograd.grad(tg, ts, retain_graph=True, allow_unused=True, materialize_grads=True)
         theirs = [v.item() for v in theirs]
         if ours != pytest.approx(theirs, rel=1e-9, abs=1e-12):
-            # PyTorch masks d(x^y)/dx to 0 where the exponent is exactly 0, and with it the mixed second
-            # derivative x^(y−1)(1 + y ln x), which is not 0 there: a finite difference decides
-            def slope(*v, i=i):
-                return Value(grad(run(program, *v), list(v))[i])
-
-            assert ours == pytest.approx(numerical_grad(slope, data[:n], eps=1e-6), rel=1e-4, abs=1e-5)
+            # where PyTorch masks a power's derivative (see hessian_by_differences), differences decide
+            assert ours == pytest.approx(hessian_by_differences(program, data[:n])[i], rel=1e-4, abs=1e-5)
 
 
 @settings(max_examples=40, deadline=None)
@@ -87,5 +83,8 @@ def test_hessian_matches_torch_functional_hessian(program, data) -> None:
         return run(program, *[T(inputs[i]) for i in range(n)]).t
 
     theirs = torch.autograd.functional.hessian(f, torch.tensor(point, dtype=torch.float64))
-    for i in range(n):
-        assert ours[i] == pytest.approx(theirs[i].tolist(), rel=1e-9, abs=1e-12)
+    if any(ours[i] != pytest.approx(theirs[i].tolist(), rel=1e-9, abs=1e-12) for i in range(n)):
+        # where PyTorch masks a power's derivative (see hessian_by_differences), differences decide
+        differences = hessian_by_differences(program, point)
+        for i in range(n):
+            assert ours[i] == pytest.approx(differences[i], rel=1e-4, abs=1e-5)
