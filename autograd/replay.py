@@ -1,10 +1,13 @@
-"""The plan of a tape's replay: what a recorded graph folds into, and its schedule of batched steps.
+"""The plan of a tape's replay: the recorded graph as arrays, and what it folds into.
 
-``make_plan`` finds what can be folded (chains of additions into sums; sums of parameter ×
-value products into matrix products) and which nodes need no row of values; ``schedule``
-groups the rest by depth and op, so that one numpy call computes a group for every row, and
-lays the rows out so that every group reads and writes contiguous blocks.  The steps
-themselves are in :mod:`autograd.groups`; :mod:`autograd.tape` drives them.
+A tape reads the graph fn built as a :class:`Graph`: its nodes numbered with parents first
+and each node's operands by number, from the recording made while fn ran (see
+:mod:`autograd.recording`) or, when there is none, from a walk of the graph.  ``make_plan``
+then finds, over whole arrays at once (numpy, not a pass of Python per node), which nodes
+the outputs depend on, how many readers each has, the chains of additions that fold into
+sums, and the sums of parameter × value products that are lifted into matrix products; and
+so which nodes need no row of values.  :mod:`autograd.layout` schedules the rest into
+batched steps (:mod:`autograd.groups`); :mod:`autograd.tape` drives them.
 
 This module is loaded with the first tape, never by ``import autograd`` (it needs numpy).
 """
@@ -13,42 +16,22 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
-from itertools import chain
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
 
 from .backward import _lock
-from .groups import _Group, _MatMul
-from .value import Value
+from .recording import Recording
+from .value import Value, walk_runs
 
-_ADD = "add"
-
-
-class Plan:
-    """What the schedule folds away: additions folded into sums (``chains`` holds each remaining
-    chain's terms, left to right), sums lifted into matrix products (``lifted``: weights,
-    row-values, other terms, bias), and the nodes that need no row of values (``rowless``
-    nonzero: _FOLDED for a folded addition, _PRODUCT for a product inside a lifted sum, _WEIGHT
-    for a parameter read only as lifted weights); ``kept`` are the others, parents first,
-    ``parameters`` the leaves that are not inputs or constants; ``consumers`` counts each node's
-    readers (an output counts as one), ``as_weight`` each parameter's uses as a lifted weight or
-    bias.  ``rowless``, ``consumers`` and ``as_weight`` are read at a node's place in the walk's
-    order (its ``_place`` while backward's lock is held, see :func:`marked_walk`)."""
-
-    def __init__(self, chains: dict[Value, list[Value]],
-                 lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]],
-                 rowless: bytearray, kept: list[Value], parameters: list[Value],
-                 consumers: list[int], as_weight: list[int]) -> None:
-        self.chains, self.lifted, self.rowless = chains, lifted, rowless
-        self.kept, self.parameters, self.consumers, self.as_weight = kept, parameters, consumers, as_weight
+_constant = attrgetter("_tag.constant")
 
 
 def walk(outputs: list[Value]) -> tuple[list[Value], dict[Value, int]]:
     """Every node the outputs depend on, parents before the nodes made from them (depth first,
     the left operand's graph before the right one's), and how many readers each has (an output
-    counts as one): see :func:`marked_walk`, the pass the tape itself runs."""
+    counts as one): see :func:`marked_walk`, the pass a tape runs when it has no recording."""
     with _lock:
         order, count = marked_walk(outputs)
         return order, dict(zip(order, count))
@@ -66,6 +49,7 @@ def marked_walk(outputs: list[Value]) -> tuple[list[Value], list[int]]:
     ignores them.  A node is placed after its operands (which are placed already: an operand
     still on the stack would make a cycle), and adds one reader to each of them then, so each
     edge counts once."""
+    walk_runs[0] += 1  # (a recording running now in another thread is void: see autograd.recording)
     token = object()
     order: list[Value] = []
     count: list[int] = []
@@ -107,212 +91,188 @@ def marked_walk(outputs: list[Value]) -> tuple[list[Value], list[int]]:
     return order, count
 
 
-def make_plan(order: list[Value], count: list[int], inputs: list[Value]) -> Plan:
-    """What the graph folds into; ``order`` and ``count`` from :func:`marked_walk`,
-    under backward's lock (each node's ``_place`` is its place in order)."""
-    given = set(inputs)
-    parameters = [n for n in order if n._p0 is None and not n._tag.constant and n not in given]
-    params = bytearray(len(order))  # by place: 1 for a parameter
-    for n in parameters:
-        params[n._place] = 1
-    rowless = bytearray(len(order))  # by place: _FOLDED, _PRODUCT, _WEIGHT, or 0 for a node with a row
-    # an addition used only as the left operand of another addition is folded into that
-    # one's sum: ((a + b) + c) + d is summed a, b, c, d from the left, as the engine adds it.
-    # A right operand that is itself a sum, a + (b + c), is computed first (summing it into
-    # the left-to-right chain would re-associate it, and floats are not associative).
-    chains: dict[Value, list[Value]] = {}
-    # sums of at least two parameter × value products become matrix products (see _MatMul)
-    lifted: dict[Value, tuple[list[Value], list[Value], list[Value], Value | None]] = {}
-    as_weight = [0] * len(order)  # by place, as count
-    for n in reversed(order):  # readers first: a chain's last addition before those folded into it
-        if n.op != _ADD or rowless[n._place]:
-            continue
-        terms: list[Any] = [n._p1]
-        node: Any = n._p0
-        while node.op == _ADD and count[node._place] == 1:  # read only here, as the left operand
-            rowless[node._place] = _FOLDED
-            terms.append(node._p1)
-            node = node._p0
-        terms.append(node)
-        terms.reverse()
-        weights: list[Any] = []
-        operands: list[Any] = []
-        rest: list[Any] = []
-        used: list[Any] = []
-        for t in terms:
-            if t.op == "mul" and count[t._place] == 1:
-                p0, p1 = t._p0, t._p1
-                if params[p0._place]:
-                    weights.append(p0)
-                    operands.append(p1)
-                    used.append(t)
-                    continue
-                if params[p1._place]:
-                    weights.append(p1)
-                    operands.append(p0)
-                    used.append(t)
-                    continue
-            rest.append(t)
-        if len(weights) >= 2:
-            # a parameter among the other terms (a bias) is read from the parameters' vector too
-            at = next((i for i, t in enumerate(rest) if params[t._place]), None)
-            bias = rest.pop(at) if at is not None else None
-            if bias is not None:
-                as_weight[bias._place] += 1
-            lifted[n] = (weights, operands, rest, bias)
-            for t in used:
-                rowless[t._place] = _PRODUCT
-            for w in weights:
-                as_weight[w._place] += 1
-        elif len(terms) > 2:
-            chains[n] = terms
-    for w in parameters:
-        if as_weight[w._place] == count[w._place]:  # (every node in order has a reader)
-            rowless[w._place] = _WEIGHT
-    kept = [n for n, r in zip(order, rowless) if not r]
-    return Plan(chains, lifted, rowless, kept, parameters, count, as_weight)
+class Graph:
+    """A traced graph as arrays: node i is ``nodes[i]``, parents before the nodes made from
+    them; ``p0[i]`` and ``p1[i]`` are its operands' numbers (−1 for none), ``op[i]`` its op
+    ("" for a leaf); ``outs`` the outputs' numbers, ``inputs`` the inputs' (−1 for an input
+    fn never read)."""
+
+    def __init__(self, nodes: list[Value], p0: Any, p1: Any, op: Any, outs: Any, inputs: list[int]) -> None:
+        self.nodes, self.p0, self.p1, self.op, self.outs, self.inputs = nodes, p0, p1, op, outs, inputs
+
+
+def graph(recording: Recording, outputs: list[Value], inputs: list[Value]) -> Graph:
+    """The graph of ``outputs``: from the recording, if it is valid once the outputs are
+    numbered in it, else from a walk (under backward's lock, which a walk's marks need)."""
+    if recording.valid:
+        outs = [recording.number(o) for o in outputs]
+        given = [recording.place(x) for x in inputs]
+        if recording.valid:  # (no backward began in another thread while the outputs were numbered)
+            parents = recording.parents
+            P = np.fromiter(parents, dtype=np.intp, count=len(parents)).reshape(-1, 2)
+            return Graph(recording.nodes, P[:, 0], P[:, 1], _ops(recording.ops), np.array(outs, dtype=np.intp), given)
+    with _lock:
+        order, _ = marked_walk(outputs)
+        p0 = [-1 if n._p0 is None else n._p0._place for n in order]
+        p1 = [-1 if n._p1 is None else n._p1._place for n in order]
+        outs = [o._place for o in outputs]
+        given = [x._place if 0 <= getattr(x, "_place", -1) < len(order) and order[x._place] is x else -1
+                 for x in inputs]
+    return Graph(order, np.array(p0, dtype=np.intp), np.array(p1, dtype=np.intp),
+                 _ops([n.op for n in order]), np.array(outs, dtype=np.intp), given)
+
+
+def _ops(ops: list[str]) -> Any:
+    """The ops' names as an array of str objects (comparing one with "add" costs far less than
+    making an array of fixed-width strings)."""
+    return np.fromiter(ops, dtype=object, count=len(ops))
+
+
+class Plan:
+    """What the graph folds into, by node number (the nodes the outputs depend on only; see
+    :func:`make_plan`).
+
+    ``count``: each node's readers (an output counts as one); ``constant``, ``given``,
+    ``param``: the constants, the inputs, the parameters (the other leaves); ``rowless``
+    nonzero for a node that needs no row of values: _FOLDED (an addition folded into a sum),
+    _PRODUCT (a product inside a lifted sum), _WEIGHT (a parameter read only as a lifted
+    weight or bias); ``as_weight``: each parameter's uses as a lifted weight or bias.
+    Lifted sums, one per entry of ``lift_heads``: sum j's weights ``lift_w[w_at[j]:w_at[j+1]]``
+    and the row-values they multiply, ``lift_x`` (same places), its other terms
+    ``lift_rest[r_at[j]:r_at[j+1]]`` and its bias ``lift_bias[j]`` (−1: none).  Folded chains,
+    one per entry of ``sum_heads``: the terms ``sum_terms[s_at[j]:s_at[j+1]]``, left to right."""
+
+    def __init__(self, graph: Graph, count: Any, constant: Any, given: Any, param: Any) -> None:
+        self.graph, self.count, self.constant, self.given, self.param = graph, count, constant, given, param
+        n = len(graph.nodes)
+        self.rowless = np.zeros(n, dtype=np.uint8)
+        self.as_weight = np.zeros(n, dtype=np.intp)
+        empty = np.zeros(0, dtype=np.intp)
+        self.lift_heads = self.lift_w = self.lift_x = self.lift_rest = self.lift_bias = empty
+        self.w_at = self.r_at = np.zeros(1, dtype=np.intp)
+        self.sum_heads, self.sum_terms, self.s_at = empty, empty, np.zeros(1, dtype=np.intp)
 
 
 _FOLDED, _PRODUCT, _WEIGHT = 1, 2, 3  # why a node has no row: see Plan
 
 
-def schedule(plan: Plan, inputs: list[Value]) -> tuple[dict[Value, int], list[Any], list[Value], list[tuple[int, int]]]:
-    """The rows of one replay and its groups, in an order that computes every operand first:
-    nodes of one op at one depth together, sums folded, weighted sums of one depth that read
-    the same row-values as one matrix product (with the relus that alone read them), for the
-    nodes that have rows (``plan.kept``).  Rows are laid out inputs first, then
-    the other leaves, then group by group, so that a group's nodes are one contiguous block
-    (read and written as a slice, not gathered); likewise the parameters' vector holds each
-    matrix product's weights (row by row) and then its biases as one block, then the other
-    parameters: the third result is that order.  The fourth pairs each parameter that has a row
-    (one read other than as a lifted weight) with its place in the vector, in the vector's order."""
-    chains, lifted = plan.chains, plan.lifted
-    level: dict[Value, int] = {}
-    leaves: list[Value] = []
-    steps: dict[tuple[int, str, int], tuple[list[Value], list[list[Value]], list[tuple[bool, ...]]]] = {}
-    shapes: dict[tuple[tuple[Value, ...], int, bool], int] = {}  # a lifted sum's row-values and extra terms → an id
-    deepest: dict[int, int] = {}  # a shape's row-values → the level of the deepest
-    lifts: dict[tuple[int, int], tuple[list[Value], list[list[Value]], list[Value], list[list[Value]], list[Value]]]
-    lifts = {}
-    for n in plan.kept:
-        if n._p0 is None:
-            level[n] = 0
-            leaves.append(n)
-            continue
-        if n in lifted:
-            weights, operands, rest, bias = lifted[n]
-            reads = (tuple(operands), len(rest), bias is None)
-            shape = shapes.get(reads)
-            if shape is None:  # the first sum that reads these row-values: how deep they are
-                shape = shapes[reads] = len(shapes)
-                deepest[shape] = max(level[t] for t in operands)
-            depth = 1 + max(deepest[shape], max((level[t] for t in rest), default=0))
-            level[n] = depth
-            nodes, ws, _, others, biases = lifts.setdefault((depth, shape), ([], [], operands, [], []))
-            nodes.append(n)
-            ws.append(weights)
-            others.append(rest)
-            if bias is not None:
-                biases.append(bias)
-            continue
-        if n in chains:
-            terms = chains[n]
-            key, operands_ = ("sum", len(terms)), terms
-            depth = 1 + max(level[t] for t in terms)
-        elif n._p1 is None:
-            key, operands_ = (n.op, 1), [n._p0]
-            depth = 1 + level[n._p0]
-        else:
-            key, operands_ = (n.op, 2), [n._p0, n._p1]
-            depth = 1 + max(level[n._p0], level[n._p1])
-        level[n] = depth
-        nodes, ops, const = steps.setdefault((depth, *key), ([], [], []))
-        nodes.append(n)
-        ops.append(operands_)
-        const.append(tuple(p._tag.constant for p in operands_))
-    keys = sorted([(d, op, k) for d, op, k in steps] + [(d, "matmul", k) for d, k in lifts])
-    rowed_inputs = [x for x in dict.fromkeys(inputs) if x in level]
-    # a layer whose every sum has its own bias reads, after its row-values, a row of ones, and
-    # its weights' block holds each sum's bias after its weights: W @ A adds the biases too
-    needs_ones = {tuple(lifts[(d, k)][2]) for d, op, k in keys
-                  if op == "matmul" and len(lifts[(d, k)][4]) == len(lifts[(d, k)][0])}
-    ones: dict[tuple[Value, ...], int] = {}  # a block of row-values → the row of ones after it
-    index: dict[Value, int] = {}
-    rows = 0
+def make_plan(g: Graph) -> Plan:
+    """What the graph folds into (see :class:`Plan`); the graph is first narrowed to the nodes
+    the outputs depend on (fn may have made others).
 
-    def block(nodes: list[Value]) -> None:
-        nonlocal rows
-        for n in nodes:
-            index[n] = rows
-            rows += 1
-        if tuple(nodes) in needs_ones:
-            ones[tuple(nodes)] = rows
-            rows += 1
-
-    block(rowed_inputs)
-    block([n for n in leaves if n not in index])
-    for d, op, k in keys:
-        block(lifts[(d, k)][0] if op == "matmul" else steps[(d, op, k)][0])
-    vector: list[Value] = []  # each parameter once, where it is first placed
-    position = [-1] * len(plan.consumers)  # by place (see Plan): a parameter's place in the vector
-
-    def put(parameters: Iterable[Value]) -> None:
-        for p in parameters:
-            at = p._place
-            if position[at] < 0:
-                position[at] = len(vector)
-                vector.append(p)
-
-    for d, op, k in keys:
-        if op == "matmul":
-            _, ws, reads_, _, biases = lifts[(d, k)]
-            if tuple(reads_) in ones:
-                put(chain.from_iterable(row + [b] for row, b in zip(ws, biases)))
-            else:
-                put(chain.from_iterable(ws))
-                put(biases)
-    put(plan.parameters)
-    groups: list[Any] = []
-    consumers, as_weight, given = plan.consumers, plan.as_weight, set(inputs)
-    for d, op, k in keys:
-        if op == "matmul":
-            nodes, ws, reads_, rests, biases = lifts[(d, k)]
-            one = ones.get(tuple(reads_))
-            if one is not None:  # the biases as one more column of weights, read against the ones
-                ws = [row + [b] for row, b in zip(ws, biases)]
-                biases = []
-            own = (all(consumers[x._place] == len(nodes) for x in reads_),  # read by this group's products only
-                   max(as_weight[w._place] for w in chain.from_iterable(ws)) == 1,
-                   all(as_weight[b._place] == 1 for b in biases))
-            read_rows = [index[x] for x in reads_] + ([] if one is None else [one])
-            groups.append(_MatMul([index[n] for n in nodes], [[position[w._place] for w in row] for row in ws],
-                                  read_rows, [[index[t] for t in r] for r in rests],
-                                  [position[b._place] for b in biases], own, all(x in given for x in reads_),
-                                  ones=one))
-        else:
-            nodes, ops, const = steps[(d, op, k)]
-            groups.append(_Group(op, [index[n] for n in nodes], [[index[p] for p in o] for o in ops], const))
-    rowed = sorted((position[n._place], index[n]) for n in leaves if position[n._place] >= 0)
-    return index, _fuse_relus(groups, index, plan.kept, consumers), vector, [(r, at) for at, r in rowed]
+    Folding: an addition read only as the left operand of another addition is folded into
+    that one's sum: ((a + b) + c) + d is summed a, b, c, d from the left, as the engine adds
+    it.  A right operand that is itself a sum, a + (b + c), is computed first (summing it into
+    the left-to-right chain would re-associate it, and floats are not associative).  Lifting:
+    a chain (or a single addition) with at least two terms that are products read only there,
+    of a parameter and another value, becomes a lifted sum: its weights, the values they
+    multiply, its other terms and the first parameter among them as its bias."""
+    g, count = _needed(g)
+    nodes, p0, p1 = g.nodes, g.p0, g.p1
+    n = len(nodes)
+    leaves = np.flatnonzero(p0 < 0)
+    constant = np.zeros(n, dtype=bool)
+    constant[leaves] = list(map(_constant, _pick(nodes, leaves)))
+    given = np.zeros(n, dtype=bool)
+    given[[i for i in g.inputs if i >= 0]] = True
+    param = np.zeros(n, dtype=bool)
+    param[leaves] = True
+    param &= ~constant & ~given
+    plan = Plan(g, count, constant, given, param)
+    is_add = g.op == "add"
+    adds = np.flatnonzero(is_add)
+    if not len(adds):
+        return plan
+    # the chains: each addition's head is the last addition of its chain
+    left = p0[adds]
+    read_left = np.zeros(n, dtype=bool)
+    read_left[left] = True
+    folded = is_add & read_left & (count == 1)
+    head = np.arange(n)
+    into = folded[left]  # the additions whose left operand folds into them
+    head[left[into]] = adds[into]
+    while True:  # follow each folded addition to its chain's head, doubling the steps each time
+        further = head[head]
+        if np.array_equal(further, head):
+            break
+        head = further
+    chain_of = head[adds]
+    by_chain = np.argsort(chain_of, kind="stable")  # each chain's additions together, left to right
+    links = adds[by_chain]
+    starts = np.flatnonzero(np.r_[True, chain_of[by_chain][1:] != chain_of[by_chain][:-1]])
+    heads = links[np.r_[starts[1:], len(links)] - 1]  # a chain's last addition heads it
+    sizes = np.diff(np.r_[starts, len(links)]) + 1  # terms per chain: one more than its additions
+    terms = np.insert(p1[links], starts, p0[links[starts]])
+    owner = np.repeat(np.arange(len(heads)), sizes)
+    plan.rowless[folded] = _FOLDED
+    # the products of a parameter and a value, read only by their chain
+    a, b = p0[terms], p1[terms]
+    product = (g.op[terms] == "mul") & (count[terms] == 1)
+    first = product & param[a]
+    second = product & ~first & param[b]
+    weighted = first | second
+    lifted = np.bincount(owner[weighted], minlength=len(heads)) >= 2
+    in_lifted = lifted[owner]
+    w_terms = np.flatnonzero(weighted & in_lifted)
+    weights = np.where(first, a, b)[w_terms]
+    plan.lift_heads = heads[lifted]
+    plan.lift_w, plan.lift_x = weights, np.where(first, b, a)[w_terms]
+    lift_no = np.cumsum(lifted) - 1  # a lifted chain's number among the lifted ones
+    plan.w_at = np.searchsorted(lift_no[owner[w_terms]], np.arange(len(plan.lift_heads) + 1))
+    others = np.flatnonzero(~weighted & in_lifted)
+    candidates = others[param[terms[others]]]
+    _, firsts = np.unique(owner[candidates], return_index=True)
+    bias_terms = candidates[firsts]  # the first parameter among a lifted sum's other terms
+    plan.lift_bias = np.full(len(plan.lift_heads), -1, dtype=np.intp)
+    plan.lift_bias[lift_no[owner[bias_terms]]] = terms[bias_terms]
+    rest = np.setdiff1d(others, bias_terms, assume_unique=True)
+    plan.lift_rest = terms[rest]
+    plan.r_at = np.searchsorted(lift_no[owner[rest]], np.arange(len(plan.lift_heads) + 1))
+    plan.rowless[terms[w_terms]] = _PRODUCT
+    plan.as_weight = np.bincount(weights, minlength=n) + np.bincount(terms[bias_terms], minlength=n)
+    plan.rowless[param & (plan.as_weight == count)] = _WEIGHT
+    # the other chains of more than two terms are summed in one step
+    summed = ~lifted & (sizes > 2)
+    plan.sum_heads = heads[summed]
+    in_summed = summed[owner]
+    plan.sum_terms = terms[in_summed]
+    plan.s_at = np.r_[0, np.cumsum(sizes[summed])]
+    return plan
 
 
-def _fuse_relus(groups: list[Any], index: dict[Value, int], kept: list[Value],
-                consumers: list[int]) -> list[Any]:
-    """Each group of relus that reads exactly a matrix product's sums, in order, when nothing
-    else reads them, is computed by that product (one step fewer each way): see _MatMul.relu."""
-    alone = {index[n] for n in kept if consumers[n._place] == 1}  # rows read once
-    by_rows = {(g.out.start, g.out.stop): g for g in groups
-               if g.op == "matmul" and isinstance(g.out, slice)}
-    fused = []
-    for g in groups:
-        if g.op == "relu" and isinstance(g.out, slice) and isinstance(g.a, slice):
-            m = by_rows.get((g.a.start, g.a.stop))
-            if m is not None and m.relu is None and all(int(r) in alone for r in g.p0):
-                m.relu = g.out
-                m.kept_per_row += len(g.p0)  # its mask, kept for backward
-                continue
-        fused.append(g)
-    return fused
+def _pick(nodes: list[Value], at: Any) -> list[Value]:
+    """nodes[i] for each i of the array ``at``, in order."""
+    if len(at) < 2:
+        return [nodes[i] for i in at.tolist()]
+    return list(itemgetter(*at.tolist())(nodes))
+
+
+def _needed(g: Graph) -> tuple[Graph, Any]:
+    """The graph narrowed to the nodes the outputs depend on, renumbered in the same order, and
+    each one's count of readers (an output counts as one).  A node nothing reads is dropped,
+    and then the nodes only it read, front by front."""
+    n = len(g.nodes)
+    p0, p1 = g.p0, g.p1
+    edges = np.concatenate([p0, p1, g.outs])
+    count = np.bincount(edges[edges >= 0], minlength=n)
+    dead = np.flatnonzero(count == 0)
+    if not len(dead):
+        return g, count
+    needed = np.ones(n, dtype=bool)
+    while len(dead):
+        needed[dead] = False
+        read = np.concatenate([p0[dead], p1[dead]])
+        read = read[read >= 0]
+        np.subtract.at(count, read, 1)
+        read = np.unique(read)
+        dead = read[count[read] == 0]
+    keep = np.flatnonzero(needed)
+    number = np.full(n + 1, -1, dtype=np.intp)  # (number[-1] is −1: "no operand" stays −1)
+    number[keep] = np.arange(len(keep))
+    nodes = _pick(g.nodes, keep)
+    narrowed = Graph(nodes, number[p0[keep]], number[p1[keep]], g.op[keep], number[g.outs],
+                     [int(number[i]) if i >= 0 else -1 for i in g.inputs])
+    return narrowed, count[keep]
 
 
 # -- a batch's rows, checked as the scalar engine checks its numbers ------------------------------

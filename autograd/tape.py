@@ -45,53 +45,53 @@ from typing import Any
 
 from .backward import _lock
 from .derivatives import grad
+from .recording import Recording
 from .value import Value, backward_runs
 
-np: Any = None  # numpy and the replay's module, imported by the first tape (see _load):
+np: Any = None  # numpy and the replay's modules, imported by the first tape (see _load):
 _replay: Any = None  # ``import autograd`` loads no numpy
+_layout: Any = None
 _data = attrgetter("data")
 
 
 def _load() -> Any:
     """numpy and the replay's modules, imported once, when the first tape is made."""
-    global np, _replay
+    global np, _replay, _layout
     if _replay is None:
         import numpy
 
-        from . import replay
+        from . import layout, replay
 
-        np, _replay = numpy, replay
+        np, _replay, _layout = numpy, replay, layout
     return _replay
 
 
 class Tape:
     """A graph recorded once, replayed on batches; see :func:`trace`."""
 
-    def __init__(self, fn: Callable[..., Any], inputs: list[Value], out: Value | Sequence[Value]) -> None:
+    def __init__(self, fn: Callable[..., Any], inputs: list[Value], out: Value | Sequence[Value],
+                 recording: Recording | None = None) -> None:
         replay = _load()
         self.fn = fn
         self.n_inputs = len(inputs)
         self.single = isinstance(out, Value)
         self.outputs: list[Value] = [out] if isinstance(out, Value) else list(out)
-        # every output's graph, parents first, shared nodes once; a row of values (and of gradients)
-        # for every node but the products lifted into matrix products and the parameters read only
-        # as their weights (those are read from a vector), and the parameters reordered so that each
-        # layer's weights are one block of their vector.  The walk counts on the nodes, in slots of
-        # backward's (see replay.marked_walk): its lock is held until the schedule has read them
-        with _lock:
-            order, count = replay.marked_walk(self.outputs)
-            plan = replay.make_plan(order, count, inputs)
-            self.index, self._groups, self.parameters, rowed = replay.schedule(plan, inputs)
-        kept = plan.kept
+        # every output's graph, parents first, shared nodes once (as recorded while fn ran, or
+        # walked); a row of values (and of gradients) for every node but the products lifted into
+        # matrix products and the parameters read only as their weights (those are read from a
+        # vector), and the parameters reordered so that each layer's weights are one block of it
+        graph = replay.graph(recording or Recording(), self.outputs, inputs)
+        layout = _layout.schedule(replay.make_plan(graph))
+        self.index, self._groups, self.parameters = layout.index, layout.groups, layout.parameters
+        rowed = layout.rowed
         self.inputs = [self.index.get(x, -1) for x in inputs]
         # the inputs' rows, as one block when they are rows 0, 1, … in order (they are laid out first)
         self._input_block = self.n_inputs if self.inputs == list(range(self.n_inputs)) else 0
         self._param_rows = np.array([row for row, _ in rowed], dtype=np.intp)  # the parameters that have rows
         self._param_rowed = np.array([at for _, at in rowed], dtype=np.intp)  # and their places in the vector
-        self._constants = [(self.index[n], n.data) for n in kept if n.is_constant]
         ones = sorted({g.ones for g in self._groups if g.op == "matmul" and g.ones is not None})
-        self._constants += [(row, 1.0) for row in ones]  # the rows of ones the layers' biases are read against
-        self._nodes = len(kept) + len(ones)
+        self._constants = layout.constants + [(row, 1.0) for row in ones]  # (the biases' rows of ones)
+        self._nodes = layout.rows
         self._outs = np.array([self.index[o] for o in self.outputs], dtype=np.intp)
         self._outs_unique = len(set(self._outs.tolist())) == len(self._outs)
         # the rows of G that backward writes before anything adds into them (the outputs' seeds, the
@@ -387,9 +387,10 @@ def trace(fn: Callable[..., Any], n_inputs: int, at: Sequence[float] | None = No
     collecting = gc.isenabled()
     gc.disable()
     try:
-        out = fn(*inputs)
+        with Recording() as recording:  # the nodes fn makes, written down as they are made
+            out = fn(*inputs)
         outs = _outputs(out, "trace: fn")
-        return Tape(fn, inputs, out if isinstance(out, Value) else outs)
+        return Tape(fn, inputs, out if isinstance(out, Value) else outs, recording)
     finally:
         if collecting:
             gc.enable()

@@ -44,6 +44,9 @@ Number = Union[int, float]
 # how many backward passes have started (any root, any kind): a grad_value is current only
 # while no backward has run since the one that made it
 backward_runs = [0]
+# how many tape walks have started (see autograd.replay.marked_walk): with backward_runs, what
+# tells a recording (autograd.recording) that something else marked nodes while fn ran
+walk_runs = [0]
 
 _BIG = 1.7976931348623157e308  # the largest float: a result beyond it, either way, overflowed
 
