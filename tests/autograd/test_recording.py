@@ -1,0 +1,167 @@
+"""The recording a trace makes while fn runs (autograd.recording), and the walk it falls back on."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+import autograd
+import nn
+from autograd import Value, define, trace, value
+from autograd.recording import Recording
+from autograd.tape import Tape, _outputs
+from tests.strategies import as_function, points, programs
+
+
+def walked(fn, n_inputs: int, at: float = 0.5) -> Tape:
+    """The tape of fn built from a walk of its graph (no recording)."""
+    inputs = [Value(at, label=f"x{k}") for k in range(n_inputs)]
+    out = fn(*inputs)
+    return Tape(fn, inputs, out if isinstance(out, Value) else _outputs(out, "fn"))
+
+
+def same_tape(a: Tape, b: Tape, X) -> None:
+    """Two tapes of one function: the same steps, rows, parameters, values and gradients, bit for bit."""
+    assert [(g.op, g.nodes.tolist()) for g in a._groups] == [(g.op, g.nodes.tolist()) for g in b._groups]
+    assert a._nodes == b._nodes and a.inputs == b.inputs
+    assert a.parameters == b.parameters
+    assert a(X).tobytes() == b(X).tobytes()
+    seed = np.linspace(-1.0, 1.0, X.shape[0]) if a.single else np.ones((X.shape[0], len(a.outputs)))
+    assert a.gradients(seed).tobytes() == b.gradients(seed).tobytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(program=programs(max_inputs=4, max_ops=12), data=points(4))
+def test_a_recorded_tape_is_the_walked_tape(program, data) -> None:
+    n = program[0]
+    fn = as_function(program)
+    X = np.array([data[:n], [v / 2 for v in data[:n]]])
+    same_tape(trace(fn, n, at=data[:n]), walked(fn, n, data[0]), X)
+
+
+def test_an_mlp_recorded_is_the_mlp_walked() -> None:
+    model = nn.MLP(3, [5, 4, 2], seed=3)
+    fn = lambda *xs: model(list(xs))  # noqa: E731
+    same_tape(trace(fn, 3), walked(fn, 3), np.random.default_rng(0).normal(size=(7, 3)))
+
+
+def test_the_node_constructor_is_swapped_only_while_fn_runs() -> None:
+    plain = value._node
+    seen = []
+
+    def fn(x):
+        seen.append((value._node, define._node))
+        return x * 2.0 + x.exp()
+
+    trace(fn, 1)
+    (during_v, during_d), = seen
+    assert during_v is during_d and during_v is not plain  # both modules that make nodes record
+    assert value._node is plain and define._node is plain
+    # every module of the engine that makes nodes through its own name for _node is swapped
+    makers = [m for m in vars(autograd).values() if getattr(m, "_node", None) is plain]
+    assert {m.__name__ for m in makers} == {"autograd.value", "autograd.define"}
+
+    def broken(x):
+        raise KeyError("fn failed")
+
+    with pytest.raises(KeyError):
+        trace(broken, 1)
+    assert value._node is plain and define._node is plain  # restored when fn raises too
+
+
+def test_a_recording_numbers_parents_first_and_each_node_once() -> None:
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    before = (a * b).relu()  # made before the recording: written down when first read
+    with Recording() as r:
+        s = before + a
+        t = s * s + 1.0
+    assert r.valid
+    assert r.number(t) == len(r.nodes) - 1
+    assert len(set(map(id, r.nodes))) == len(r.nodes)
+    P = np.array(r.parents).reshape(-1, 2)
+    assert all(p < i for i, row in enumerate(P) for p in row)
+    assert [r.nodes[p] for p in P[r.nodes.index(s)]] == [before, a]
+    assert r.place(b) == r.nodes.index(b) and r.place(Value(1.0)) == -1
+    assert r.ops == [n.op for n in r.nodes]
+
+
+def test_a_backward_or_a_walk_while_fn_runs_voids_the_recording_and_the_tape_walks() -> None:
+    w = Value(1.5, label="w")
+
+    def with_backward(x):
+        y = w * x
+        y.backward()  # backward marks the nodes in _mark, the slot the recording marks
+        return y * x + w
+
+    def with_trace(x):
+        inner = trace(lambda u: u * w, 1)  # a second recording cannot start: it walks
+        assert inner(np.array([[2.0]])).tolist() == [3.0]
+        return (w * x).tanh()
+
+    for fn in (with_backward, with_trace):
+        with Recording() as r:
+            fn(Value(0.5))
+        assert not r.valid
+        X = np.array([[0.25], [-2.0]])
+        same_tape(trace(fn, 1), walked(fn, 1), X)
+
+
+def test_nodes_another_thread_makes_during_a_trace_are_not_recorded() -> None:
+    w = Value(0.5, label="w")
+    started, stop = threading.Event(), threading.Event()
+    made = []
+
+    def other() -> None:
+        started.set()
+        while not stop.is_set():
+            made.append(w * 2.0 + 1.0)
+
+    worker = threading.Thread(target=other)
+    worker.start()
+    started.wait()
+    try:
+        def fn(x):
+            z = x
+            for _ in range(3000):  # long enough for the other thread to run in between
+                z = z * w + x
+            return z
+
+        with Recording() as r:
+            fn(Value(0.5))
+        tape = trace(fn, 1)
+    finally:
+        stop.set()
+        worker.join()
+    assert made and r.valid
+    assert not set(map(id, r.nodes)) & set(map(id, made))
+    same_tape(tape, walked(fn, 1), np.array([[0.5], [1.0]]))
+
+
+def test_nodes_fn_makes_but_does_not_use_are_left_out() -> None:
+    w = Value(2.0, label="w")
+
+    def fn(x, y):
+        waste = x
+        for _ in range(50):  # a long chain nothing reads
+            waste = waste * w + y
+        (x * y).exp()
+        return x * w + 1.0
+
+    tape = trace(fn, 2)
+    assert tape._nodes == 5  # rows for x, w (a single product is not lifted), 1.0, x·w and the sum
+    assert tape.inputs == [0, -1]  # y is read only by what is left out
+    X = np.array([[1.0, 5.0], [3.0, -1.0]])
+    assert tape(X).tolist() == [3.0, 7.0]
+    same_tape(tape, walked(fn, 2), X)
+
+
+def test_an_output_fn_did_not_make_is_written_down() -> None:
+    w = Value(-1.25, label="w")
+    made_before = w * 4.0
+    tape = trace(lambda x: [x, made_before, x * w], 1)
+    assert tape(np.array([[2.0]])).tolist() == [[2.0, -5.0, -2.5]]
+    gx = tape.backward(np.array([[1.0, 1.0, 1.0]]))
+    assert gx.tolist() == [[1.0 - 1.25]] and w.grad == 4.0 + 2.0
