@@ -11,6 +11,7 @@
 from .backward import backward_steps
 from .define import define_op, op_function  # first: it gives Value the table's methods
 from .derivatives import grad, hessian
+from .dot import dot
 from .finite import check_finite
 from .forward import Jacobian, forward_steps, hvp, jacobian, jvp
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad
@@ -34,6 +35,7 @@ __all__ = [
     "backward_steps",
     "check_finite",
     "define_op",
+    "dot",
     "forward_steps",
     "grad",
     "gradcheck",

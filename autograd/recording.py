@@ -29,14 +29,16 @@ _one_at_a_time = threading.Lock()
 
 class Recording:
     """What a recording wrote down: ``nodes`` (node i is nodes[i], parents first), ``parents``
-    (two numbers per node, its operands', −1 for none) and ``ops`` (each node's op, "" for a
-    leaf).  Use as ``with Recording() as r: out = fn(...)``, then ``r.number(out)``; read the
-    lists only when ``valid``."""
+    (two numbers per node, its operands', −1 for none), ``ops`` (each node's op, "" for a
+    leaf) and, in :meth:`constants`, which leaves are constants.  Use as ``with Recording() as
+    r: out = fn(...)``, then ``r.number(out)``; read what it wrote only when ``valid``."""
 
     def __init__(self) -> None:
         self.nodes: list[Value] = []
         self.parents: list[int] = []
         self.ops: list[str] = []
+        self._constant: list[int] = []  # the numbers of the constants among the leaves fn read
+        self._made: list[int] = []  # and of the leaves fn made (whose tag is set after they are made)
         self.valid = False
         self._token = object()
         self._held = False
@@ -50,7 +52,7 @@ class Recording:
         nodes, parents, ops = self.nodes, self.parents, self.ops
         record, put, note = nodes.append, parents.append, ops.append
         self._plain = value._node
-        adopt = self.number
+        adopt, constant, made = self.number, self._constant.append, self._made.append
         new, current = object.__new__, value._current
 
         # value._node's work (written out: a call more per node is a tenth of a trace), then the
@@ -69,11 +71,14 @@ class Recording:
                 v._mark = None
                 return v
             if p0 is None:
+                made(len(nodes))
                 put(-1)
                 put(-1)
             else:
                 if p0._mark is not token:
                     if p0._p0 is None:
+                        if p0._tag.constant:
+                            constant(len(nodes))
                         put(-1)
                         put(-1)
                         p0._mark = token
@@ -88,6 +93,8 @@ class Recording:
                 else:
                     if p1._mark is not token:
                         if p1._p0 is None:
+                            if p1._tag.constant:
+                                constant(len(nodes))
                             put(-1)
                             put(-1)
                             p1._mark = token
@@ -132,13 +139,20 @@ class Recording:
                 stack.append(q)
                 continue
             stack.pop()  # its operands are numbered: number it (a node is never on the stack twice,
-            parents.append(-1 if p is None else p._place)  # as that would make a cycle)
+            if p is None and m._tag.constant:  # as that would make a cycle)
+                self._constant.append(len(nodes))
+            parents.append(-1 if p is None else p._place)
             parents.append(-1 if q is None else q._place)
             m._mark = token
             m._place = len(nodes)
             nodes.append(m)
             ops.append(m.op)
         return n._place
+
+    def constants(self) -> list[int]:
+        """The numbers of the leaves that are constants, in order."""
+        made = [i for i in self._made if self.nodes[i]._tag.constant]
+        return sorted(self._constant + made)
 
     def place(self, n: Value) -> int:
         """n's number if the recording holds it, else −1."""

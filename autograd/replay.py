@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -24,8 +24,6 @@ import numpy as np
 from .backward import _lock
 from .recording import Recording
 from .value import Value, walk_runs
-
-_constant = attrgetter("_tag.constant")
 
 
 def walk(outputs: list[Value]) -> tuple[list[Value], dict[Value, int]]:
@@ -95,10 +93,12 @@ class Graph:
     """A traced graph as arrays: node i is ``nodes[i]``, parents before the nodes made from
     them; ``p0[i]`` and ``p1[i]`` are its operands' numbers (−1 for none), ``op[i]`` its op
     ("" for a leaf); ``outs`` the outputs' numbers, ``inputs`` the inputs' (−1 for an input
-    fn never read)."""
+    fn never read), ``constants`` the constant leaves'."""
 
-    def __init__(self, nodes: list[Value], p0: Any, p1: Any, op: Any, outs: Any, inputs: list[int]) -> None:
+    def __init__(self, nodes: list[Value], p0: Any, p1: Any, op: Any, outs: Any, inputs: list[int],
+                 constants: Any) -> None:
         self.nodes, self.p0, self.p1, self.op, self.outs, self.inputs = nodes, p0, p1, op, outs, inputs
+        self.constants = constants
 
 
 def graph(recording: Recording, outputs: list[Value], inputs: list[Value]) -> Graph:
@@ -110,7 +110,8 @@ def graph(recording: Recording, outputs: list[Value], inputs: list[Value]) -> Gr
         if recording.valid:  # (no backward began in another thread while the outputs were numbered)
             parents = recording.parents
             P = np.fromiter(parents, dtype=np.intp, count=len(parents)).reshape(-1, 2)
-            return Graph(recording.nodes, P[:, 0], P[:, 1], _ops(recording.ops), np.array(outs, dtype=np.intp), given)
+            return Graph(recording.nodes, P[:, 0], P[:, 1], _ops(recording.ops), np.array(outs, dtype=np.intp), given,
+                         np.array(recording.constants(), dtype=np.intp))
     with _lock:
         order, _ = marked_walk(outputs)
         p0 = [-1 if n._p0 is None else n._p0._place for n in order]
@@ -119,7 +120,8 @@ def graph(recording: Recording, outputs: list[Value], inputs: list[Value]) -> Gr
         given = [x._place if 0 <= getattr(x, "_place", -1) < len(order) and order[x._place] is x else -1
                  for x in inputs]
     return Graph(order, np.array(p0, dtype=np.intp), np.array(p1, dtype=np.intp),
-                 _ops([n.op for n in order]), np.array(outs, dtype=np.intp), given)
+                 _ops([n.op for n in order]), np.array(outs, dtype=np.intp), given,
+                 np.array([i for i, n in enumerate(order) if n._p0 is None and n._tag.constant], dtype=np.intp))
 
 
 def _ops(ops: list[str]) -> Any:
@@ -172,7 +174,7 @@ def make_plan(g: Graph) -> Plan:
     n = len(nodes)
     leaves = np.flatnonzero(p0 < 0)
     constant = np.zeros(n, dtype=bool)
-    constant[leaves] = list(map(_constant, _pick(nodes, leaves)))
+    constant[g.constants] = True
     given = np.zeros(n, dtype=bool)
     given[[i for i in g.inputs if i >= 0]] = True
     param = np.zeros(n, dtype=bool)
@@ -270,8 +272,9 @@ def _needed(g: Graph) -> tuple[Graph, Any]:
     number = np.full(n + 1, -1, dtype=np.intp)  # (number[-1] is −1: "no operand" stays −1)
     number[keep] = np.arange(len(keep))
     nodes = _pick(g.nodes, keep)
+    constants = number[g.constants]
     narrowed = Graph(nodes, number[p0[keep]], number[p1[keep]], g.op[keep], number[g.outs],
-                     [int(number[i]) if i >= 0 else -1 for i in g.inputs])
+                     [int(number[i]) if i >= 0 else -1 for i in g.inputs], constants[constants >= 0])
     return narrowed, count[keep]
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
-from autograd import OPS, Value, checks, scope
+from autograd import OPS, Value, checks, dot, scope
 
 from . import init as initializers
 
@@ -158,10 +158,7 @@ class Neuron(Module):
 
     def forward(self, xs: Sequence[Input]) -> Value:
         """The neuron on inputs already checked: z = b + w1·x1 + … + wn·xn, then σ(z)."""
-        z = self.b
-        for wi, xi in zip(self.w, xs):
-            z = wi * xi if z is None else z + wi * xi
-        return self._act(z)  # type: ignore[arg-type]  # not None: nin >= 1, so the loop ran
+        return self._act(dot(self.w, xs, self.b))  # the nodes of b + w1 * x1 + …, made faster
 
     def parameters(self) -> list[Value]:
         return self.w + [self.b] if self.b is not None else list(self.w)
