@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .groups import _Group, _MatMul
-from .replay import Plan, _pick
+from .replay import Plan, objects
 from .value import Value
 
 
@@ -57,9 +57,6 @@ def schedule(plan: Plan) -> Layout:
     lifts: dict[tuple[int, int], list[int]] = {}  # (depth, shape) → its lifted sums' numbers
     for i, a, b, op, li, si in zip(kept.tolist(), g.p0[kept].tolist(), g.p1[kept].tolist(), g.op[kept].tolist(),
                                    lift_of[kept].tolist(), sum_of[kept].tolist()):
-        if a < 0:
-            leaves.append(i)
-            continue
         if li >= 0:
             reads = reads_of[w_at[li]:w_at[li + 1]]
             others = rest[r_at[li]:r_at[li + 1]]
@@ -71,6 +68,9 @@ def schedule(plan: Plan) -> Layout:
             depth = 1 + max(deepest[shape], max((level[t] for t in others), default=0))
             level[i] = depth
             lifts.setdefault((depth, shape), []).append(li)
+            continue
+        if a < 0:
+            leaves.append(i)
             continue
         if si >= 0:
             operands = terms[s_at[si]:s_at[si + 1]]
@@ -115,12 +115,15 @@ def schedule(plan: Plan) -> Layout:
             placed.append(np.column_stack([weights, biases]).ravel())
         else:
             placed += [weights.ravel(), biases[biases >= 0]]
-    placed.append(np.flatnonzero(plan.param))
-    sequence = np.concatenate(placed)
-    _, first = np.unique(sequence, return_index=True)
-    vector = sequence[np.sort(first)]
+    lifted = np.concatenate(placed) if placed else np.zeros(0, dtype=np.intp)
+    if not (plan.as_weight[lifted] == 1).all():  # a weight used twice: keep where it first is
+        _, first = np.unique(lifted, return_index=True)
+        lifted = lifted[np.sort(first)]
     position = np.full(n, -1, dtype=np.intp)
-    position[vector] = np.arange(len(vector))
+    position[lifted] = np.arange(len(lifted))
+    others = np.flatnonzero(plan.param & (position < 0))  # then the other parameters, in order
+    position[others] = np.arange(len(lifted), len(lifted) + len(others))
+    vector = np.concatenate([lifted, others])
     groups: list[Any] = []
     count, as_weight = plan.count, plan.as_weight
     for key in keys:
@@ -142,9 +145,10 @@ def schedule(plan: Plan) -> Layout:
                                  plan.constant[operands].tolist()))
     rowed = sorted((int(position[i]), int(row_of[i])) for i in leaves if position[i] >= 0)
     alone = set(row_of[kept[count[kept] == 1]].tolist())  # rows read once
-    index = dict(zip(_pick(g.nodes, kept), row_of[kept].tolist()))
+    nodes = objects(g.nodes)
+    index = dict(zip(nodes[kept].tolist(), row_of[kept].tolist()))
     constants = [(int(row_of[i]), g.nodes[i].data) for i in leaves if plan.constant[i]]
-    return Layout(index, _fuse_relus(groups, alone), _pick(g.nodes, vector),
+    return Layout(index, _fuse_relus(groups, alone), nodes[vector].tolist(),
                   [(row, at) for at, row in rowed], constants, rows)
 
 

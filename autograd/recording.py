@@ -1,4 +1,4 @@
-"""recorded(): while a trace runs fn, every node fn makes is written down as it is made.
+"""Recording: while a trace runs fn, every node fn makes is written down as it is made.
 
 A tape needs the graph fn builds in an order that puts parents first, with each node's
 operands given by number.  Found afterwards, that is a walk over every node, a pass of
@@ -10,6 +10,12 @@ recording's token (``_mark``; its number goes in ``_place``).  A node fn reads b
 make (a parameter, an input, a node built before the trace) is numbered when it is first
 read, after the nodes it is made from: the numbers are an order with parents first.
 
+A weighted sum made by :func:`autograd.dot` (a neuron's b + w1·x1 + …) is written down as
+one entry: its weights, its operands and its start, with only its last addition numbered.
+Its products and inner additions are made as ever, but marked as inside an entry
+(``_interior``); the tape lifts such a sum into a matrix product whatever its nodes are, so
+it never needs them one by one.  Should fn read one of them elsewhere, the recording is void.
+
 Only the tracing thread's nodes are written down, and only one recording runs at a time.
 Whatever could have moved the marks while fn ran (a backward pass, a tape's walk) leaves
 the recording not ``valid``, and the tape then walks the graph instead.  The swap costs
@@ -19,28 +25,41 @@ nothing outside a trace: the ops look ``_node`` up as a global each time.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from types import TracebackType
 
 from . import define, value
 from .value import Value, backward_runs, walk_runs
 
 _one_at_a_time = threading.Lock()
+active: Recording | None = None  # the recording running now, in its thread (Recording.thread)
 
 
 class Recording:
     """What a recording wrote down: ``nodes`` (node i is nodes[i], parents first), ``parents``
     (two numbers per node, its operands', −1 for none), ``ops`` (each node's op, "" for a
-    leaf) and, in :meth:`constants`, which leaves are constants.  Use as ``with Recording() as
-    r: out = fn(...)``, then ``r.number(out)``; read what it wrote only when ``valid``."""
+    leaf) and, in :meth:`constants`, which leaves are constants; ``chains``, the start of
+    each sum written down as one entry (its weights' and operands' numbers are in ``chain_w``
+    and ``chain_x``, from ``chain_at[j]`` to ``chain_at[j + 1]``), whose last addition's
+    parents are written as (−2, its place in ``chains``).  Use as ``with Recording(inputs) as r: out =
+    fn(...)``, then ``r.number(out)``; read what it wrote only when ``valid``.  The inputs are
+    numbered first (0, 1, …): a leaf numbered below ``len(inputs)`` is an input."""
 
-    def __init__(self) -> None:
+    def __init__(self, inputs: Sequence[Value] = ()) -> None:
         self.nodes: list[Value] = []
         self.parents: list[int] = []
         self.ops: list[str] = []
         self._constant: list[int] = []  # the numbers of the constants among the leaves fn read
         self._made: list[int] = []  # and of the leaves fn made (whose tag is set after they are made)
-        self.valid = False
+        self.chains: list[Value | None] = []  # each entry's start
+        self.chain_w: list[int] = []  # the numbers of the entries' weights, one entry after another,
+        self.chain_x: list[int] = []  # of the operands they multiply,
+        self.chain_at: list[int] = [0]  # and where each entry's begin in those lists (one more at the end)
+        self.thread = 0
+        self._inputs = list(inputs)
         self._token = object()
+        self.interior = object()  # the mark of the nodes inside a sum written down as one entry
+        self._void = False
         self._held = False
 
     def __enter__(self) -> Recording:
@@ -48,7 +67,11 @@ class Recording:
         if not self._held:  # another thread) records nothing: its tape walks the graph
             return self
         self._runs = (backward_runs[0], walk_runs[0])
+        for x in self._inputs:
+            self.number(x)
         token, me, get_ident = self._token, threading.get_ident(), threading.get_ident
+        global active
+        active, self.thread = self, me
         nodes, parents, ops = self.nodes, self.parents, self.ops
         record, put, note = nodes.append, parents.append, ops.append
         self._plain = value._node
@@ -117,9 +140,16 @@ class Recording:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         if self._held:
+            global active
             value._node = define._node = self._plain
-            self.valid = self._runs == (backward_runs[0], walk_runs[0])
+            active = None
             _one_at_a_time.release()
+
+    @property
+    def valid(self) -> bool:
+        """Whether what was written down is the graph: nothing else marked nodes meanwhile, and no
+        node inside an entry was read elsewhere."""
+        return self._held and not self._void and self._runs == (backward_runs[0], walk_runs[0])
 
     def number(self, n: Value) -> int:
         """n's number, writing n down first (after the nodes it is made from, which are written
@@ -131,6 +161,8 @@ class Recording:
         stack = [n]
         while stack:
             m = stack[-1]
+            if m._mark is self.interior:  # a node inside an entry, read by another: the entry is not
+                self._void = True  # the graph any more (the tape walks it instead)
             p, q = m._p0, m._p1
             if p is not None and p._mark is not token:
                 stack.append(p)
@@ -148,6 +180,48 @@ class Recording:
             nodes.append(m)
             ops.append(m.op)
         return n._place
+
+    def chain_start(self, ws: Sequence[Value], xs: Sequence[Value], start: Value | None) -> bool:
+        """Whether ``dot(ws, xs, start)``, in this recording's thread, is written down as one
+        entry: two terms or more, each weight a parameter (a leaf, not a constant, not an input),
+        each operand and the start (if any) a Value.  If so, the start, weights and operands are
+        numbered now (before the sum); the caller then makes the sum and calls chain_end."""
+        if len(ws) < 2 or threading.get_ident() != self.thread or (start is not None and start.__class__ is not Value):
+            return False
+        token, inputs, number = self._token, len(self._inputs), self.number
+        nodes, record, put, note = self.nodes, self.nodes.append, self.parents.append, self.ops.append
+        weights, operands = self.chain_w, self.chain_x
+        weight, operand = weights.append, operands.append
+        if start is not None and start._mark is not token:
+            number(start)
+        for w, x in zip(ws, xs):
+            if w.__class__ is not Value or w._p0 is not None or w._tag.constant or x.__class__ is not Value:
+                del weights[self.chain_at[-1]:], operands[self.chain_at[-1]:]
+                return False  # (what was numbered so far stays: numbers early, still parents first)
+            if w._mark is not token:
+                w._mark = token
+                w._place = len(nodes)
+                record(w)
+                note("")
+                put(-1)
+                put(-1)
+            elif w._place < inputs:
+                del weights[self.chain_at[-1]:], operands[self.chain_at[-1]:]
+                return False
+            weight(w._place)
+            operand(x._place if x._mark is token else number(x))
+        return True
+
+    def chain_end(self, head: Value, ws: Sequence[Value], xs: Sequence[Value], start: Value | None) -> None:
+        """Write down the sum ``head`` that chain_start let through, as one entry."""
+        head._mark = self._token
+        head._place = len(self.nodes)
+        self.nodes.append(head)
+        self.ops.append(head.op)
+        self.parents.append(-2)
+        self.parents.append(len(self.chains))
+        self.chains.append(start)
+        self.chain_at.append(len(self.chain_w))
 
     def constants(self) -> list[int]:
         """The numbers of the leaves that are constants, in order."""

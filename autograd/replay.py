@@ -14,8 +14,6 @@ This module is loaded with the first tape, never by ``import autograd`` (it need
 
 from __future__ import annotations
 
-import math
-import numbers
 from operator import itemgetter
 from typing import Any
 
@@ -91,14 +89,28 @@ def marked_walk(outputs: list[Value]) -> tuple[list[Value], list[int]]:
 
 class Graph:
     """A traced graph as arrays: node i is ``nodes[i]``, parents before the nodes made from
-    them; ``p0[i]`` and ``p1[i]`` are its operands' numbers (−1 for none), ``op[i]`` its op
-    ("" for a leaf); ``outs`` the outputs' numbers, ``inputs`` the inputs' (−1 for an input
-    fn never read), ``constants`` the constant leaves'."""
+    them; ``p0[i]`` and ``p1[i]`` are its operands' numbers (−1 for none; both −2 for a sum
+    written down as one entry), ``op[i]`` its op ("" for a leaf); ``outs`` the outputs' numbers,
+    ``inputs`` the inputs' (−1 for an input fn never read), ``constants`` the constant
+    leaves'.  The sums written down as one entry (see autograd.recording), one per entry of
+    ``dot_heads``: weights ``dot_w[dot_at[j]:dot_at[j+1]]``, the operands they multiply (same
+    places in ``dot_x``), and the start ``dot_start[j]`` (−1: none)."""
 
     def __init__(self, nodes: list[Value], p0: Any, p1: Any, op: Any, outs: Any, inputs: list[int],
-                 constants: Any) -> None:
+                 constants: Any, dots: tuple[Any, Any, Any, Any, Any] | None = None) -> None:
         self.nodes, self.p0, self.p1, self.op, self.outs, self.inputs = nodes, p0, p1, op, outs, inputs
         self.constants = constants
+        none = np.zeros(0, dtype=np.intp)
+        entries: tuple[Any, ...] = dots or (none, np.zeros(1, dtype=np.intp), none, none, none)
+        self.dot_heads, self.dot_at, self.dot_w, self.dot_x, self.dot_start = entries
+
+    def dot_reads(self, heads: Any) -> Any:
+        """Every node that the entries ``heads`` (places in dot_heads) read, once per read."""
+        at = self.dot_at
+        terms = [np.arange(at[j], at[j + 1]) for j in heads.tolist()]
+        where = np.concatenate(terms) if terms else np.zeros(0, dtype=np.intp)
+        starts = self.dot_start[heads]
+        return np.concatenate([self.dot_w[where], self.dot_x[where], starts[starts >= 0]])
 
 
 def graph(recording: Recording, outputs: list[Value], inputs: list[Value]) -> Graph:
@@ -111,7 +123,7 @@ def graph(recording: Recording, outputs: list[Value], inputs: list[Value]) -> Gr
             parents = recording.parents
             P = np.fromiter(parents, dtype=np.intp, count=len(parents)).reshape(-1, 2)
             return Graph(recording.nodes, P[:, 0], P[:, 1], _ops(recording.ops), np.array(outs, dtype=np.intp), given,
-                         np.array(recording.constants(), dtype=np.intp))
+                         np.array(recording.constants(), dtype=np.intp), _dots(recording, P))
     with _lock:
         order, _ = marked_walk(outputs)
         p0 = [-1 if n._p0 is None else n._p0._place for n in order]
@@ -122,6 +134,20 @@ def graph(recording: Recording, outputs: list[Value], inputs: list[Value]) -> Gr
     return Graph(order, np.array(p0, dtype=np.intp), np.array(p1, dtype=np.intp),
                  _ops([n.op for n in order]), np.array(outs, dtype=np.intp), given,
                  np.array([i for i, n in enumerate(order) if n._p0 is None and n._tag.constant], dtype=np.intp))
+
+
+def _dots(recording: Recording, P: Any) -> tuple[Any, Any, Any, Any, Any] | None:
+    """The recording's sums written down as one entry, as Graph's arrays (numbers read now)."""
+    if not recording.chains:
+        return None
+    heads = np.flatnonzero(P[:, 0] == -2)  # in the order they were written down, as chains is
+    P[heads, 1] = -2  # (the recording wrote each one's place in chains there)
+    w, x = recording.chain_w, recording.chain_x
+    at = np.array(recording.chain_at, dtype=np.intp)
+    weights = np.fromiter(w, dtype=np.intp, count=len(w))
+    operands = np.fromiter(x, dtype=np.intp, count=len(x))
+    starts = np.array([-1 if s is None else s._place for s in recording.chains], dtype=np.intp)
+    return heads, at, weights, operands, starts
 
 
 def _ops(ops: list[str]) -> Any:
@@ -168,11 +194,12 @@ def make_plan(g: Graph) -> Plan:
     the left-to-right chain would re-associate it, and floats are not associative).  Lifting:
     a chain (or a single addition) with at least two terms that are products read only there,
     of a parameter and another value, becomes a lifted sum: its weights, the values they
-    multiply, its other terms and the first parameter among them as its bias."""
+    multiply, its other terms and the first parameter among them as its bias.  A sum written
+    down as one entry is such a chain already (its weights are parameters: see
+    Recording.chain_start), its start the one other term."""
     g, count = _needed(g)
-    nodes, p0, p1 = g.nodes, g.p0, g.p1
-    n = len(nodes)
-    leaves = np.flatnonzero(p0 < 0)
+    n = len(g.nodes)
+    leaves = np.flatnonzero(g.p0 == -1)
     constant = np.zeros(n, dtype=bool)
     constant[g.constants] = True
     given = np.zeros(n, dtype=bool)
@@ -181,10 +208,35 @@ def make_plan(g: Graph) -> Plan:
     param[leaves] = True
     param &= ~constant & ~given
     plan = Plan(g, count, constant, given, param)
-    is_add = g.op == "add"
+    heads, weights, operands, w_at, rest, r_at, bias = _lifts(plan)
+    # the entries, after the sums found in the graph
+    starts = g.dot_start
+    is_bias = (starts >= 0) & param[np.maximum(starts, 0)]
+    plan.lift_heads = np.concatenate([heads, g.dot_heads])
+    plan.lift_w, plan.lift_x = np.concatenate([weights, g.dot_w]), np.concatenate([operands, g.dot_x])
+    plan.w_at = np.concatenate([w_at, w_at[-1] + g.dot_at[1:]])
+    plan.lift_bias = np.concatenate([bias, np.where(is_bias, starts, -1)])
+    other = (starts >= 0) & ~is_bias
+    plan.lift_rest = np.concatenate([rest, starts[other]])
+    plan.r_at = np.concatenate([r_at, r_at[-1] + np.cumsum(other)])
+    biases = plan.lift_bias[plan.lift_bias >= 0]
+    plan.as_weight = np.bincount(plan.lift_w, minlength=n) + np.bincount(biases, minlength=n)
+    plan.rowless[param & (plan.as_weight == count)] = _WEIGHT
+    return plan
+
+
+def _lifts(plan: Plan) -> tuple[Any, Any, Any, Any, Any, Any, Any]:
+    """The chains of additions in the graph: marks the folded additions and the lifted sums'
+    products in ``plan.rowless``, sets the summed chains (``sum_*``), and returns the lifted
+    sums' heads, weights, operands, their offsets, other terms, their offsets and biases."""
+    g, count, param = plan.graph, plan.count, plan.param
+    p0, p1 = g.p0, g.p1
+    n = len(g.nodes)
+    none = np.zeros(0, dtype=np.intp)
+    is_add = (g.op == "add") & (p0 >= 0)
     adds = np.flatnonzero(is_add)
     if not len(adds):
-        return plan
+        return none, none, none, np.zeros(1, dtype=np.intp), none, np.zeros(1, dtype=np.intp), none
     # the chains: each addition's head is the last addition of its chain
     left = p0[adds]
     read_left = np.zeros(n, dtype=bool)
@@ -216,30 +268,25 @@ def make_plan(g: Graph) -> Plan:
     lifted = np.bincount(owner[weighted], minlength=len(heads)) >= 2
     in_lifted = lifted[owner]
     w_terms = np.flatnonzero(weighted & in_lifted)
-    weights = np.where(first, a, b)[w_terms]
-    plan.lift_heads = heads[lifted]
-    plan.lift_w, plan.lift_x = weights, np.where(first, b, a)[w_terms]
     lift_no = np.cumsum(lifted) - 1  # a lifted chain's number among the lifted ones
-    plan.w_at = np.searchsorted(lift_no[owner[w_terms]], np.arange(len(plan.lift_heads) + 1))
+    n_lifted = int(lifted.sum())
+    w_at = np.searchsorted(lift_no[owner[w_terms]], np.arange(n_lifted + 1))
     others = np.flatnonzero(~weighted & in_lifted)
     candidates = others[param[terms[others]]]
     _, firsts = np.unique(owner[candidates], return_index=True)
     bias_terms = candidates[firsts]  # the first parameter among a lifted sum's other terms
-    plan.lift_bias = np.full(len(plan.lift_heads), -1, dtype=np.intp)
-    plan.lift_bias[lift_no[owner[bias_terms]]] = terms[bias_terms]
+    bias = np.full(n_lifted, -1, dtype=np.intp)
+    bias[lift_no[owner[bias_terms]]] = terms[bias_terms]
     rest = np.setdiff1d(others, bias_terms, assume_unique=True)
-    plan.lift_rest = terms[rest]
-    plan.r_at = np.searchsorted(lift_no[owner[rest]], np.arange(len(plan.lift_heads) + 1))
+    r_at = np.searchsorted(lift_no[owner[rest]], np.arange(n_lifted + 1))
     plan.rowless[terms[w_terms]] = _PRODUCT
-    plan.as_weight = np.bincount(weights, minlength=n) + np.bincount(terms[bias_terms], minlength=n)
-    plan.rowless[param & (plan.as_weight == count)] = _WEIGHT
     # the other chains of more than two terms are summed in one step
     summed = ~lifted & (sizes > 2)
     plan.sum_heads = heads[summed]
-    in_summed = summed[owner]
-    plan.sum_terms = terms[in_summed]
+    plan.sum_terms = terms[summed[owner]]
     plan.s_at = np.r_[0, np.cumsum(sizes[summed])]
-    return plan
+    return (heads[lifted], np.where(first, a, b)[w_terms], np.where(first, b, a)[w_terms], w_at,
+            terms[rest], r_at, bias)
 
 
 def _pick(nodes: list[Value], at: Any) -> list[Value]:
@@ -249,94 +296,45 @@ def _pick(nodes: list[Value], at: Any) -> list[Value]:
     return list(itemgetter(*at.tolist())(nodes))
 
 
+def objects(nodes: list[Value]) -> Any:
+    """The nodes as an array of objects, to pick many of them at once."""
+    return np.fromiter(nodes, dtype=object, count=len(nodes))
+
+
 def _needed(g: Graph) -> tuple[Graph, Any]:
     """The graph narrowed to the nodes the outputs depend on, renumbered in the same order, and
     each one's count of readers (an output counts as one).  A node nothing reads is dropped,
     and then the nodes only it read, front by front."""
     n = len(g.nodes)
     p0, p1 = g.p0, g.p1
-    edges = np.concatenate([p0, p1, g.outs])
-    count = np.bincount(edges[edges >= 0], minlength=n)
+    count = (np.bincount(p0 + 2, minlength=n + 2) + np.bincount(p1 + 2, minlength=n + 2))[2:]  # (−1, −2: none)
+    count += np.bincount(g.outs, minlength=n)
+    if len(g.dot_heads):
+        count += np.bincount(g.dot_reads(np.arange(len(g.dot_heads))), minlength=n)
     dead = np.flatnonzero(count == 0)
     if not len(dead):
         return g, count
     needed = np.ones(n, dtype=bool)
+    entry = np.full(n, -1, dtype=np.intp)  # a node's place among the entries, if it heads one
+    entry[g.dot_heads] = np.arange(len(g.dot_heads))
     while len(dead):
         needed[dead] = False
-        read = np.concatenate([p0[dead], p1[dead]])
+        read = np.concatenate([p0[dead], p1[dead], g.dot_reads(entry[dead][entry[dead] >= 0])])
         read = read[read >= 0]
         np.subtract.at(count, read, 1)
         read = np.unique(read)
         dead = read[count[read] == 0]
     keep = np.flatnonzero(needed)
-    number = np.full(n + 1, -1, dtype=np.intp)  # (number[-1] is −1: "no operand" stays −1)
+    number = np.full(n + 2, -1, dtype=np.intp)  # (number[−1] is −1 and number[−2] is −2: "none" stays)
+    number[-2] = -2
     number[keep] = np.arange(len(keep))
-    nodes = _pick(g.nodes, keep)
+    kept = entry[keep][entry[keep] >= 0]  # the entries left, in order
+    at = g.dot_at
+    terms = [np.arange(at[j], at[j + 1]) for j in kept.tolist()]
+    where = np.concatenate(terms) if terms else np.zeros(0, dtype=np.intp)
+    dots = (number[g.dot_heads[kept]], np.r_[0, np.cumsum(at[kept + 1] - at[kept])], number[g.dot_w[where]],
+            number[g.dot_x[where]], number[g.dot_start[kept]])
     constants = number[g.constants]
-    narrowed = Graph(nodes, number[p0[keep]], number[p1[keep]], g.op[keep], number[g.outs],
-                     [int(number[i]) if i >= 0 else -1 for i in g.inputs], constants[constants >= 0])
+    narrowed = Graph(_pick(g.nodes, keep), number[p0[keep]], number[p1[keep]], g.op[keep], number[g.outs],
+                     [int(number[i]) if i >= 0 else -1 for i in g.inputs], constants[constants >= 0], dots)
     return narrowed, count[keep]
-
-
-# -- a batch's rows, checked as the scalar engine checks its numbers ------------------------------
-
-
-def rows(X: Any, n_inputs: int) -> Any:
-    """A batch X as a float array of shape (N, n_inputs), refusing what the scalar engine refuses."""
-    if isinstance(X, np.ma.MaskedArray):
-        raise TypeError("X is a masked array: the tape would drop its mask; fill it (X.filled(...)) or drop rows")
-    try:
-        A = np.asarray(X)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"X must be an array of numbers, shape (N, {n_inputs}): {error}") from None
-    if A.dtype.kind == "O":
-        for where, v in np.ndenumerate(A):
-            if not isinstance(v, numbers.Real):
-                raise TypeError(f"X{list(where)} must be a real number (int or float), got "
-                                f"{type(v).__name__}: {v!r}")
-    elif A.dtype.kind not in "biuf":
-        raise TypeError(f"X must hold real numbers (int or float), shape (N, {n_inputs}); got an array of "
-                        f"{A.dtype} ({_KINDS.get(A.dtype.kind, A.dtype.kind)})")
-    try:
-        X = A.astype(float)
-    except (TypeError, ValueError, OverflowError) as error:
-        raise TypeError(f"X must be an array of numbers, shape (N, {n_inputs}): {error}") from None
-    if X.ndim != 2 or X.shape[1] != n_inputs or X.shape[0] == 0:
-        raise ValueError(f"X must have shape (N, {n_inputs}) with N >= 1, got {X.shape}")
-    bad = ~np.isfinite(X)
-    if bad.any():
-        i, j = map(int, np.argwhere(bad)[0])
-        raise ValueError(f"X[{i}][{j}] is {X[i, j]!r}: every input must be finite")
-    return X
-
-
-_KINDS = {"c": "complex numbers", "U": "strings", "S": "bytes", "m": "time spans", "M": "dates", "V": "records"}
-
-
-def shift_row(message: str, first_row: int) -> str:
-    head, sep, tail = message.rpartition("row ")
-    digits = "".join(ch for ch in tail[:20] if ch.isdigit()) if sep else ""
-    if not digits or not tail.startswith(digits):
-        return message
-    return f"{head}row {int(digits) + first_row}{tail[len(digits):]}"
-
-
-def runs(rows: list[int]) -> list[slice]:
-    """Ascending row numbers as slices, one per run of consecutive ones."""
-    runs: list[slice] = []
-    for r in rows:
-        if runs and runs[-1].stop == r:
-            runs[-1] = slice(runs[-1].start, r + 1)
-        else:
-            runs.append(slice(r, r + 1))
-    return runs
-
-
-def close(got: float, want: float, rtol: float, atol: float, what: str) -> None:
-    if got == want or (math.isnan(got) and math.isnan(want)):
-        return
-    if not math.isclose(got, want, rel_tol=rtol, abs_tol=atol):
-        raise AssertionError(
-            f"tape.check: {what} is {got!r} on the tape but {want!r} in the scalar engine; does fn branch on "
-            ".data? A traced graph is the one fn built when traced, for every row"
-        )

@@ -51,18 +51,19 @@ from .value import Value, backward_runs
 np: Any = None  # numpy and the replay's modules, imported by the first tape (see _load):
 _replay: Any = None  # ``import autograd`` loads no numpy
 _layout: Any = None
+_batch: Any = None
 _data = attrgetter("data")
 
 
 def _load() -> Any:
     """numpy and the replay's modules, imported once, when the first tape is made."""
-    global np, _replay, _layout
+    global np, _replay, _layout, _batch
     if _replay is None:
         import numpy
 
-        from . import layout, replay
+        from . import batch, layout, replay
 
-        np, _replay, _layout = numpy, replay, layout
+        np, _replay, _layout, _batch = numpy, replay, layout, batch
     return _replay
 
 
@@ -103,7 +104,7 @@ class Tape:
                 written.update(range(g.a.start, g.a.stop))
             if g.op == "matmul" and g.relu is not None:
                 written.update(range(g.out.start, g.out.stop))
-        self._zero_rows = _replay.runs([r for r in range(self._nodes) if r not in written])
+        self._zero_rows = _batch.runs([r for r in range(self._nodes) if r not in written])
         self._state = threading.local()  # each thread's last forward pass
         # what one row costs while replayed: values and gradients of every node, and the
         # local derivatives each group keeps for backward
@@ -187,7 +188,7 @@ class Tape:
             total = X.sum()
             if total - total == 0.0:  # every input finite: no copy, no checks (the rows are copied into V)
                 return X
-        return _replay.rows(X, self.n_inputs)
+        return _batch.rows(X, self.n_inputs)
 
     def _forward(self, X: Any, P: Any, first_row: int = 0) -> tuple[Any, list[tuple[Any, ...]]]:
         V = self._values(X.shape[0])
@@ -208,7 +209,7 @@ class Tape:
                     locals_.append(group.forward(V, P))
         except (ValueError, ZeroDivisionError, OverflowError) as error:
             if first_row:  # name the row of the whole batch, not of the chunk
-                raise type(error)(_replay.shift_row(str(error), first_row)) from None
+                raise type(error)(_batch.shift_row(str(error), first_row)) from None
             raise
         return V, locals_
 
@@ -322,7 +323,7 @@ class Tape:
         makes the graphs differ)."""
         if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
             raise ValueError(f"tape.check: rows must be a positive int (how many rows to check), got {rows!r}")
-        X = _replay.rows(X, self.n_inputs)
+        X = _batch.rows(X, self.n_inputs)
         found, values = self._last, getattr(self._state, "values", None)
         self._state.values = None  # (the forward state's array is not to be reused by the check's)
         try:
@@ -346,13 +347,13 @@ class Tape:
                 seed[j, m] = 1.0
                 tape_params, gx = self._gradients(seed[:, 0] if self.single else seed)  # no .grad is touched
                 what = "the output" if self.single else f"output {m}"
-                _replay.close(out[j, m], scalar[m].data, rtol, atol, f"row {i}: {what}")
+                _batch.close(out[j, m], scalar[m].data, rtol, atol, f"row {i}: {what}")
                 wanted = grad(scalar[m], xs + self.parameters)
                 d = "∂out" if self.single else f"∂out{m}"
                 for c in range(self.n_inputs):
-                    _replay.close(gx[j, c], wanted[c], rtol, atol, f"row {i}: {d}/∂x{c}")
+                    _batch.close(gx[j, c], wanted[c], rtol, atol, f"row {i}: {d}/∂x{c}")
                 for p, got, want in zip(self.parameters, tape_params, wanted[self.n_inputs:]):
-                    _replay.close(float(got), want, rtol, atol, f"row {i}: {d}/∂{p.label or 'a parameter'}")
+                    _batch.close(float(got), want, rtol, atol, f"row {i}: {d}/∂{p.label or 'a parameter'}")
 
 
 def _outputs(out: Any, who: str) -> list[Value]:
@@ -387,7 +388,7 @@ def trace(fn: Callable[..., Any], n_inputs: int, at: Sequence[float] | None = No
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with Recording() as recording:  # the nodes fn makes, written down as they are made
+        with Recording(inputs) as recording:  # the nodes fn makes, written down as they are made
             out = fn(*inputs)
         outs = _outputs(out, "trace: fn")
         return Tape(fn, inputs, out if isinstance(out, Value) else outs, recording)

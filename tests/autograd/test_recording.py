@@ -165,3 +165,91 @@ def test_an_output_fn_did_not_make_is_written_down() -> None:
     assert tape(np.array([[2.0]])).tolist() == [[2.0, -5.0, -2.5]]
     gx = tape.backward(np.array([[1.0, 1.0, 1.0]]))
     assert gx.tolist() == [[1.0 - 1.25]] and w.grad == 4.0 + 2.0
+
+
+# -- sums written down as one entry (autograd.dot while a trace records) -------------------------
+
+
+def test_a_dot_while_recording_is_one_entry_and_its_inner_nodes_are_not_numbered() -> None:
+    ws = [Value(0.5, label="w1"), Value(-1.5, label="w2"), Value(2.0, label="w3")]
+    b = Value(0.25, label="b")
+    xs = [Value(1.0), Value(2.0)]
+    with Recording(xs) as r:
+        s = autograd.dot(ws, [xs[0], xs[1], xs[0]], b)
+        out = s.tanh()
+    assert r.valid and len(r.chains) == 1 and r.chains[0] is b
+    assert r.nodes == xs + [b, ws[0], ws[1], ws[2], s, out]  # inputs, start, weights, the sum, the tanh
+    assert r.chain_w == [3, 4, 5] and r.chain_x == [0, 1, 0] and r.chain_at == [0, 3]
+    inner = [n for n in autograd.topological(s) if n not in r.nodes]
+    assert len(inner) == 5 and all(n._mark is r.interior for n in inner)  # 3 products, 2 additions
+    assert r.parents[2 * r.nodes.index(s):][:2] == [-2, 0]
+
+
+def test_what_a_dot_cannot_write_down_as_one_entry_is_recorded_node_by_node() -> None:
+    w = Value(2.0, label="w")
+    cases = {
+        "an input as a weight": lambda x, y: autograd.dot([x, w], [y, y]),
+        "a constant as a weight": lambda x, y: autograd.dot([w, 3.0], [x, y]),
+        "a number as an operand": lambda x, y: autograd.dot([w, w], [x, 0.5], y),
+        "a made node as a weight": lambda x, y: autograd.dot([w * 2.0, w], [x, y]),
+        "one term": lambda x, y: autograd.dot([w], [x], y),
+        "a number as the start": lambda x, y: autograd.dot([w, w], [x, y], 1.0),
+    }
+    X = np.array([[1.0, -2.0], [0.5, 3.0]])
+    for name, fn in cases.items():
+        inputs = [Value(0.5), Value(0.5)]
+        with Recording(inputs) as r:
+            fn(*inputs)
+        assert r.valid and r.chains == [], name
+        same_tape(trace(fn, 2), walked(fn, 2), X)
+
+
+def test_reading_a_node_inside_an_entry_voids_the_recording_and_the_tape_walks() -> None:
+    ws = [Value(0.5, label="w1"), Value(-1.5, label="w2")]
+
+    def fn(x, y):
+        s = autograd.dot(ws, [x, y])
+        return s * s._p1  # the last product, inside the entry, read again
+
+    inputs = [Value(0.5), Value(0.5)]
+    with Recording(inputs) as r:
+        out = fn(*inputs)
+    assert not r.valid
+    tape = trace(fn, 2)
+    X = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    assert tape(X).tolist() == [(0.5 - 3.0) * -3.0, (-1.5 - 0.75) * -0.75]
+    same_tape(tape, walked(fn, 2), X)
+    with Recording(inputs) as r:
+        out = autograd.dot(ws, inputs)
+    r.number(out._p0)  # an output inside an entry (numbering it is reading it)
+    assert not r.valid
+
+
+def test_entries_nothing_reads_are_left_out_with_what_only_they_read() -> None:
+    model = nn.MLP(2, [3, 2], seed=1)
+    layer = nn.Layer(3, 2, seed=4)
+
+    def fn2(x, y):
+        model([y, x])  # every entry of this call and the parameters only it reads are dropped
+        h = model.layers[0]([x, y])
+        return layer([h[0], h[1], x])[1]
+
+    tape = trace(fn2, 2)
+    assert len(tape.parameters) == 2 * 3 + 4  # two of the first layer's neurons (h[2] is not read), one of the layer's
+    X = np.array([[0.5, -1.0], [2.0, 0.25]])
+    same_tape(tape, walked(fn2, 2), X)
+    tape.check(X)
+
+
+def test_an_entry_whose_start_is_not_a_parameter_reads_it_as_a_term() -> None:
+    ws = [Value(0.5, label="w1"), Value(-1.5, label="w2")]
+    b = Value(0.75, label="b")
+    fns = [lambda x, y: autograd.dot(ws, [x, y], x * y),  # a made node
+           lambda x, y: autograd.dot(ws, [x, y], y),  # an input
+           lambda x, y: autograd.dot(ws, [x, y], b)]  # a parameter: the bias
+    X = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    for fn in fns:
+        tape = trace(fn, 2)
+        same_tape(tape, walked(fn, 2), X)
+        tape.check(X)
+    assert len(trace(fns[2], 2).parameters) == 3 and len(trace(fns[1], 2).parameters) == 2
