@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from mutants_base import AG, AGS, EXERCISE, NN, NNS, VZ, VZS, WHY, Mutant, m
 from mutants_round3 import ROUND3
+from mutants_round4 import ROUND4
 
 __all__ = ["MUTANTS", "Mutant"]
 
@@ -295,4 +296,4 @@ MUTANTS: list[Mutant] = [
       "if n < 1 and f\"{value:.{n - 1}e}\"", *EXERCISE),
     m("tape-sub-share-sign", "autograd/groups.py", 'shares: tuple[Any, ...] = (g, g if self.op == "add" else -g)',
       'shares: tuple[Any, ...] = (g, g if self.op == "add" else g)', AG + "test_tape.py"),
-] + ROUND3
+] + ROUND3 + ROUND4

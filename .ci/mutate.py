@@ -78,7 +78,7 @@ def baseline(copy: Path, chosen: list[Mutant], timeout: float) -> set[tuple[str,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", choices=["fresh", "issue17", "round3", "all"], default="fresh", dest="group",
+    parser.add_argument("--set", choices=["fresh", "issue17", "round3", "round4", "all"], default="fresh", dest="group",
                         help="which mutants to run (default: fresh)")
     parser.add_argument("--only", default="", help="run only mutants whose name contains this (or any of a,b,c)")
     parser.add_argument("--min", type=float, default=0.9, help="fail when the kill rate is below this (default 0.9)")

@@ -214,24 +214,35 @@ def single_threaded() -> Iterator[str]:
 
 
 def trace_times(quick: bool) -> None:
-    """CPU time to trace an MLP 2-h-h-1 (fn building its graph included), and a model 10x its size."""
+    """CPU time to trace an MLP 2-h-h-1 (fn building its graph included), and a model 10x its size;
+    beside it, fn alone building the same graph (the garbage collector paused, as trace does)."""
     import nn
-    from autograd import trace
+    from autograd import Value, trace
 
-    print("\ntracing (autograd.trace of an MLP 2-h-h-1, the graph's building included; CPU time, min of 3)")
+    print("\ntracing (autograd.trace of an MLP 2-h-h-1, the graph's building included; CPU time, min of 5;"
+          " in brackets fn alone building the graph)")
     widths = (80, 250) if quick else (250, 790)
     first = None
     for h in widths:
         model = nn.MLP(2, [h, h, 1], seed=0)
-        best, tape = math.inf, None
-        for _ in range(3):
+        best, alone, tape = math.inf, math.inf, None
+        for _ in range(5):
             tape = None
             start = time.process_time()
             tape = trace(lambda *x, model=model: model(list(x)), 2)
             best = min(best, time.process_time() - start)
+            collecting = gc.isenabled()
+            gc.disable()
+            start = time.process_time()
+            out = model([Value(0.5), Value(0.5)])
+            alone = min(alone, time.process_time() - start)
+            del out
+            if collecting:
+                gc.enable()
         size = len(tape.parameters)
         grows = f", {size / first[1]:.1f}x the ops in {best / first[0]:.1f}x the time" if first else ""
-        print(f"  2-{h}-{h}-1 ({2 * size:,} ops: {size:,} products and their sums): {fmt(best)}{grows}")
+        print(f"  2-{h}-{h}-1 ({2 * size:,} ops: {size:,} products and their sums): {fmt(best)} "
+              f"[{fmt(alone)}]{grows}")
         first = first or (best, size)
 
 

@@ -187,6 +187,8 @@ def test_a_dot_while_recording_is_one_entry_and_its_inner_nodes_are_not_numbered
 
 def test_what_a_dot_cannot_write_down_as_one_entry_is_recorded_node_by_node() -> None:
     w = Value(2.0, label="w")
+    three = (w * 3.0)._p1  # a constant, made before the trace
+    assert three.is_constant
     cases = {
         "an input as a weight": lambda x, y: autograd.dot([x, w], [y, y]),
         "a constant as a weight": lambda x, y: autograd.dot([w, 3.0], [x, y]),
@@ -194,6 +196,7 @@ def test_what_a_dot_cannot_write_down_as_one_entry_is_recorded_node_by_node() ->
         "a made node as a weight": lambda x, y: autograd.dot([w * 2.0, w], [x, y]),
         "one term": lambda x, y: autograd.dot([w], [x], y),
         "a number as the start": lambda x, y: autograd.dot([w, w], [x, y], 1.0),
+        "a constant Value as a weight": lambda x, y: autograd.dot([w, three], [x, y]),
     }
     X = np.array([[1.0, -2.0], [0.5, 3.0]])
     for name, fn in cases.items():
@@ -253,3 +256,33 @@ def test_an_entry_whose_start_is_not_a_parameter_reads_it_as_a_term() -> None:
         same_tape(tape, walked(fn, 2), X)
         tape.check(X)
     assert len(trace(fns[2], 2).parameters) == 3 and len(trace(fns[1], 2).parameters) == 2
+
+
+def test_a_constant_made_before_the_trace_and_read_by_fn_is_no_parameter() -> None:
+    w = Value(2.0, label="w")
+    two = (w * 2.0)._p1  # a constant leaf, made before the trace: fn reads it directly
+    fn = lambda x: x * two + w * x  # noqa: E731
+    tape = trace(fn, 1)
+    assert tape.parameters == [w]
+    X = np.array([[1.5], [-1.0]])
+    assert tape(X).tolist() == [3.0 + 3.0, -2.0 - 2.0]
+    tape.backward(np.ones(2))
+    assert w.grad == 0.5 and two.grad == 0.0
+    same_tape(tape, walked(fn, 1), X)
+
+
+def test_a_weight_two_lifted_sums_share_is_one_parameter() -> None:
+    w1, w2, w3 = Value(0.5, label="w1"), Value(-2.0, label="w2"), Value(3.0, label="w3")
+    fns = [lambda x, y: [w1 * x + w2 * y, w1 * y + w3 * x],  # found in the graph
+           lambda x, y: [autograd.dot([w1, w2], [x, y]), autograd.dot([w1, w3], [y, x])]]  # entries
+    X = np.array([[1.0, 2.0], [3.0, 0.5]])
+    for fn in fns:
+        tape = trace(fn, 2)
+        assert [g.op for g in tape._groups] == ["matmul", "matmul"]  # (they read x, y in other orders)
+        assert sorted(p.label for p in tape.parameters) == ["w1", "w2", "w3"]
+        for p in (w1, w2, w3):
+            p.grad = 0.0
+        tape(X)
+        tape.backward(np.ones((2, 2)))
+        assert (w1.grad, w2.grad, w3.grad) == ((1.0 + 2.0) + (3.0 + 0.5), 2.0 + 0.5, 1.0 + 3.0)
+        tape.check(X)
