@@ -215,35 +215,58 @@ def single_threaded() -> Iterator[str]:
 
 def trace_times(quick: bool) -> None:
     """CPU time to trace an MLP 2-h-h-1 (fn building its graph included), and a model 10x its size;
-    beside it, fn alone building the same graph (the garbage collector paused, as trace does)."""
+    beside it, fn alone building the same graph (the garbage collector paused, as trace does).
+    Each size is timed in a fresh process (what a large graph leaves in the allocator slows the
+    next one), and the sizes take turns, round after round, so that a machine whose speed drifts
+    slows both; the minimum of the rounds is shown."""
+    import json
+    import subprocess
+
+    print("\ntracing (autograd.trace of an MLP 2-h-h-1, the graph's building included; CPU time, min of 3"
+          " fresh processes taking turns, each the min of 2 traces; in brackets fn alone building the graph)")
+    widths = (80, 250) if quick else (250, 790)
+    best: dict[int, tuple[float, float, int]] = {}
+    for _ in range(3):
+        for h in widths:
+            run = subprocess.run([sys.executable, "-c", f"from bench.__main__ import trace_once; trace_once({h})"],
+                                 capture_output=True, text=True, check=True, cwd=os.path.dirname(os.path.dirname(
+                                     os.path.abspath(__file__))))
+            traced, alone, size = json.loads(run.stdout.splitlines()[-1])
+            was = best.get(h, (math.inf, math.inf, size))
+            best[h] = (min(was[0], traced), min(was[1], alone), size)
+    small = best[widths[0]]
+    for h in widths:
+        traced, alone, size = best[h]
+        grows = (f", {size / small[2]:.1f}x the ops in {traced / small[0]:.1f}x the time [{alone / small[1]:.1f}x]"
+                 if h != widths[0] else "")
+        print(f"  2-{h}-{h}-1 ({2 * size:,} ops: {size:,} products and their sums): "
+              f"{fmt(traced)} [{fmt(alone)}]{grows}")
+
+
+def trace_once(h: int) -> None:
+    """Print [trace time, fn's time alone, parameters] for an MLP 2-h-h-1 (see trace_times)."""
+    import json
+
     import nn
     from autograd import Value, trace
 
-    print("\ntracing (autograd.trace of an MLP 2-h-h-1, the graph's building included; CPU time, min of 5;"
-          " in brackets fn alone building the graph)")
-    widths = (80, 250) if quick else (250, 790)
-    first = None
-    for h in widths:
-        model = nn.MLP(2, [h, h, 1], seed=0)
-        best, alone, tape = math.inf, math.inf, None
-        for _ in range(5):
-            tape = None
-            start = time.process_time()
-            tape = trace(lambda *x, model=model: model(list(x)), 2)
-            best = min(best, time.process_time() - start)
-            collecting = gc.isenabled()
-            gc.disable()
-            start = time.process_time()
-            out = model([Value(0.5), Value(0.5)])
-            alone = min(alone, time.process_time() - start)
-            del out
-            if collecting:
-                gc.enable()
+    model = nn.MLP(2, [h, h, 1], seed=0)
+    traced = alone = math.inf
+    tape = None
+    for _ in range(2):
+        tape = None
+        start = time.process_time()
+        tape = trace(lambda *x: model(list(x)), 2)
+        traced = min(traced, time.process_time() - start)
         size = len(tape.parameters)
-        grows = f", {size / first[1]:.1f}x the ops in {best / first[0]:.1f}x the time" if first else ""
-        print(f"  2-{h}-{h}-1 ({2 * size:,} ops: {size:,} products and their sums): {fmt(best)} "
-              f"[{fmt(alone)}]{grows}")
-        first = first or (best, size)
+        tape = None
+        gc.disable()
+        start = time.process_time()
+        out = model([Value(0.5), Value(0.5)])
+        alone = min(alone, time.process_time() - start)
+        del out
+        gc.enable()
+    print(json.dumps([traced, alone, size]))
 
 
 def ms(seconds: float) -> str:

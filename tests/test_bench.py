@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -41,3 +42,12 @@ def test_the_batched_table_runs_every_engine_single_threaded_and_gives_the_threa
     got = interleaved({"a": step("a"), "b": step("b")}, rounds=4)
     assert set(got) == {"a", "b"} and all(t >= 0.0 for t in got.values())
     assert all(k >= 2 + 4 * 3 for k in calls.values())  # two to size the blocks, then ≥ 3 a round
+
+
+def test_a_tracing_round_reports_its_times_and_the_models_size(capsys) -> None:
+    from bench.__main__ import trace_once
+
+    trace_once(3)
+    traced, alone, size = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert traced > 0.0 and alone > 0.0  # CPU times, whatever they are
+    assert size == 2 * 3 + 3 + 3 * 3 + 3 + 3 + 1  # the MLP 2-3-3-1's weights and biases
