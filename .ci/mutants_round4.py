@@ -53,6 +53,8 @@ ROUND4: list[Mutant] = [
     r4("plan-weights-lose-rows", PLAN, "plan.rowless[param & (plan.as_weight == count)] = _WEIGHT",
        "plan.rowless[param & (plan.as_weight >= 1)] = _WEIGHT"),
     r4("plan-entries-as-leaves", PLAN, "leaves = np.flatnonzero(g.p0 == -1)", "leaves = np.flatnonzero(g.p0 < 0)"),
+    r4("plan-dead-entry-terms-shifted", PLAN, "np.repeat(at[heads] - np.r_[0, np.cumsum(sizes)[:-1]], sizes)",
+       "np.repeat(at[heads] - np.r_[0, np.cumsum(sizes)[1:]], sizes)"),
     r4("plan-entry-place-read", PLAN, "    P[heads, 1] = -2  #", "    pass  #"),
     # the schedule
     r4("layout-shared-weight-twice", LAY, "if not (plan.as_weight[lifted] == 1).all():", "if False:"),
@@ -64,7 +66,7 @@ ROUND4: list[Mutant] = [
     r4("dot-never-one-entry", DOT, "        if taking.chain_start(ws, xs, start):", "        if False:"),
     r4("dot-inner-nodes-unmarked", DOT, "head = _sum(ws, xs, start, taking.interior)",
        "head = _sum(ws, xs, start, None)"),
-    r4("dot-partials-swapped", DOT, "t._p0, t._p1, t._g0, t._g1 = w, x, xd, wd",
-       "t._p0, t._p1, t._g0, t._g1 = w, x, wd, xd"),
+    r4("dot-partials-swapped", DOT, "            t._g0 = xd\n            t._g1 = wd\n",
+       "            t._g0 = wd\n            t._g1 = xd\n"),
     r4("dot-sum-overflow-unchecked", DOT, "            if s - s:\n", "            if False:\n"),
 ]

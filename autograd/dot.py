@@ -44,8 +44,10 @@ def dot(ws: Sequence[Value | Number], xs: Sequence[Value | Number], start: Value
 
 
 def _sum(ws: Sequence[Any], xs: Sequence[Any], z: Any, mark: object) -> Any:
-    """The sum's nodes, each made here as value._node makes one, marked ``mark``."""
+    """The sum's nodes, each made here as value._node makes one, marked ``mark`` (the scope's tag
+    is read once: nothing in the loop can open or close a scope)."""
     lift = value._lift
+    tag = _current()
     for w, x in zip(ws, xs):
         kind = x.__class__
         if w.__class__ is not Value or not (kind is Value or kind is float or kind is int):
@@ -53,24 +55,40 @@ def _sum(ws: Sequence[Any], xs: Sequence[Any], z: Any, mark: object) -> Any:
         else:
             if kind is not Value:
                 x = lift(x)
-            wd, xd = w.data, x.data
+            wd = w.data
+            xd = x.data
             p = wd * xd
             if p - p:  # nonzero (NaN) only for ±inf and NaN
                 _overflow("mul", p, wd, xd)
             t = _new(Value)
-            t.data, t.grad, t.op, t._tag, t._mark = p, 0.0, "mul", _current(), mark
-            t._p0, t._p1, t._g0, t._g1 = w, x, xd, wd
+            t.data = p
+            t.grad = 0.0
+            t.op = "mul"
+            t._tag = tag
+            t._p0 = w
+            t._p1 = x
+            t._g0 = xd
+            t._g1 = wd
+            t._mark = mark
         if z is None:
             z = t
         elif z.__class__ is not Value or t.__class__ is not Value:
             z = z + t
         else:
-            zd, td = z.data, t.data
+            zd = z.data
+            td = t.data
             s = zd + td
             if s - s:
                 _overflow("add", s, zd, td)
             v = _new(Value)
-            v.data, v.grad, v.op, v._tag, v._mark = s, 0.0, "add", _current(), mark
-            v._p0, v._p1, v._g0, v._g1 = z, t, 1.0, 1.0
+            v.data = s
+            v.grad = 0.0
+            v.op = "add"
+            v._tag = tag
+            v._p0 = z
+            v._p1 = t
+            v._g0 = 1.0
+            v._g1 = 1.0
+            v._mark = mark
             z = v
     return z

@@ -104,11 +104,18 @@ class Graph:
         entries: tuple[Any, ...] = dots or (none, np.zeros(1, dtype=np.intp), none, none, none)
         self.dot_heads, self.dot_at, self.dot_w, self.dot_x, self.dot_start = entries
 
-    def dot_reads(self, heads: Any) -> Any:
-        """Every node that the entries ``heads`` (places in dot_heads) read, once per read."""
+    def dot_terms(self, heads: Any) -> Any:
+        """The places in dot_w (and dot_x) of the terms of the entries ``heads`` (places in
+        dot_heads, ascending), in order."""
+        if len(heads) == len(self.dot_heads):
+            return np.arange(self.dot_at[-1])
         at = self.dot_at
-        terms = [np.arange(at[j], at[j + 1]) for j in heads.tolist()]
-        where = np.concatenate(terms) if terms else np.zeros(0, dtype=np.intp)
+        sizes = at[heads + 1] - at[heads]
+        return np.repeat(at[heads] - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(sizes.sum())
+
+    def dot_reads(self, heads: Any) -> Any:
+        """Every node that the entries ``heads`` (places in dot_heads, ascending) read, once per read."""
+        where = self.dot_terms(heads)
         starts = self.dot_start[heads]
         return np.concatenate([self.dot_w[where], self.dot_x[where], starts[starts >= 0]])
 
@@ -330,8 +337,7 @@ def _needed(g: Graph) -> tuple[Graph, Any]:
     number[keep] = np.arange(len(keep))
     kept = entry[keep][entry[keep] >= 0]  # the entries left, in order
     at = g.dot_at
-    terms = [np.arange(at[j], at[j + 1]) for j in kept.tolist()]
-    where = np.concatenate(terms) if terms else np.zeros(0, dtype=np.intp)
+    where = g.dot_terms(kept)
     dots = (number[g.dot_heads[kept]], np.r_[0, np.cumsum(at[kept + 1] - at[kept])], number[g.dot_w[where]],
             number[g.dot_x[where]], number[g.dot_start[kept]])
     constants = number[g.constants]
