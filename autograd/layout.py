@@ -111,7 +111,8 @@ def schedule(plan: Plan) -> Layout:
     # the parameters' vector: each parameter once, where it is first placed
     placed = []
     for _, weights, _, biases, reads in layers.values():
-        if reads.tobytes() in ones:
+        if reads.tobytes() in ones and (biases >= 0).all():  # (a layer without biases reading
+            # the same row-values has no column for the ones)
             placed.append(np.column_stack([weights, biases]).ravel())
         else:
             placed += [weights.ravel(), biases[biases >= 0]]
@@ -129,7 +130,7 @@ def schedule(plan: Plan) -> Layout:
     for key in keys:
         if key[1] == "matmul":
             heads, weights, others_, biases, reads = layers[key]
-            one = ones.get(reads.tobytes())
+            one = ones.get(reads.tobytes()) if (biases >= 0).all() else None
             if one is not None:  # the biases as one more column of weights, read against the ones
                 weights, biases = np.column_stack([weights, biases]), biases[:0]
             biases = biases[biases >= 0]

@@ -286,3 +286,21 @@ def test_a_weight_two_lifted_sums_share_is_one_parameter() -> None:
         tape.backward(np.ones((2, 2)))
         assert (w1.grad, w2.grad, w3.grad) == ((1.0 + 2.0) + (3.0 + 0.5), 2.0 + 0.5, 1.0 + 3.0)
         tape.check(X)
+
+
+def test_sums_with_and_without_a_bias_that_read_the_same_values_each_keep_their_own() -> None:
+    w1, w2, w3, w4 = (Value(v, label=f"w{k}") for k, v in enumerate([0.5, -2.0, 3.0, 0.25], 1))
+    b = Value(0.75, label="b")
+    fns = [lambda x, y: [w1 * x + w2 * y + b, w3 * x + w4 * y],  # found in the graph
+           lambda x, y: [autograd.dot([w1, w2], [x, y], b), autograd.dot([w3, w4], [x, y])],  # entries
+           lambda x, y: autograd.dot([w3, w4], [x, y], w1 * x + w2 * y + b)]  # one is the other's start
+    X = np.array([[1.0, 2.0], [3.0, 0.5]])
+    wanted = [[[0.5 - 4.0 + 0.75, 3.0 + 0.5], [1.5 - 1.0 + 0.75, 9.0 + 0.125]],
+              [[0.5 - 4.0 + 0.75 + 3.0 + 0.5], [1.5 - 1.0 + 0.75 + 9.0 + 0.125]]]
+    for fn, want in zip(fns, [wanted[0], wanted[0], wanted[1]]):
+        tape = trace(fn, 2)
+        assert sorted(p.label for p in tape.parameters) == ["b", "w1", "w2", "w3", "w4"]
+        assert np.allclose(tape(X).reshape(2, -1), want, rtol=1e-15, atol=0.0)
+        tape.check(X)
+    same_tape(trace(fns[0], 2), walked(fns[0], 2), X)  # (the walk folds fns[2]'s start into its sum)
+    same_tape(trace(fns[1], 2), walked(fns[1], 2), X)
