@@ -32,7 +32,11 @@ def dot(ws: Sequence[Value | Number], xs: Sequence[Value | Number], start: Value
     taking = recording.active
     if taking is not None:
         if taking.chain_start(ws, xs, start):  # type: ignore[arg-type]
-            head = _sum(ws, xs, start, taking.interior)
+            try:
+                head = _sum(ws, xs, start, taking.interior)
+            except BaseException:  # (an overflow fn may catch: the entry's terms are dropped)
+                taking.chain_drop()
+                raise
             taking.chain_end(head, ws, xs, start)  # type: ignore[arg-type]
             return head
         if taking.thread == threading.get_ident():  # recorded node by node: through the node constructor

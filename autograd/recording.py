@@ -223,6 +223,10 @@ class Recording:
         self.chains.append(start)
         self.chain_at.append(len(self.chain_w))
 
+    def chain_drop(self) -> None:
+        """Forget the terms of the entry chain_start let through, when its sum is not made."""
+        del self.chain_w[self.chain_at[-1]:], self.chain_x[self.chain_at[-1]:]
+
     def constants(self) -> list[int]:
         """The numbers of the leaves that are constants, in order."""
         made = [i for i in self._made if self.nodes[i]._tag.constant]

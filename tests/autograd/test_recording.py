@@ -304,3 +304,21 @@ def test_sums_with_and_without_a_bias_that_read_the_same_values_each_keep_their_
         tape.check(X)
     same_tape(trace(fns[0], 2), walked(fns[0], 2), X)  # (the walk folds fns[2]'s start into its sum)
     same_tape(trace(fns[1], 2), walked(fns[1], 2), X)
+
+
+def test_a_dot_that_overflows_while_recording_leaves_no_terms_behind() -> None:
+    w1, w2, big, b = Value(0.5, label="w1"), Value(-2.0, label="w2"), Value(1e300, label="big"), Value(0.75, label="b")
+
+    def fn(x, y):
+        try:  # fn catches the overflow of a sum it then drops
+            autograd.dot([w1, big], [x, Value(1e300)], b)
+        except OverflowError:
+            pass
+        return autograd.dot([w1, w2], [x, y], b)
+
+    tape = trace(fn, 2)
+    assert sorted(p.label for p in tape.parameters) == ["b", "w1", "w2"]
+    X = np.array([[1.0, 2.0], [3.0, 0.5]])
+    assert tape(X).tolist() == [0.5 - 4.0 + 0.75, 1.5 - 1.0 + 0.75]
+    tape.check(X)
+    same_tape(tape, walked(fn, 2), X)
