@@ -39,7 +39,7 @@ class Recording:
     """What a recording wrote down: ``nodes`` (node i is nodes[i], parents first), ``parents``
     (two numbers per node, its operands', −1 for none), ``ops`` (each node's op, "" for a
     leaf) and, in :meth:`constants`, which leaves are constants; ``chains``, the start of
-    each sum written down as one entry (its weights' and operands' numbers are in ``chain_w``
+    each sum written down as one entry (its number in ``chain_start_at``; its weights' and operands' numbers are in ``chain_w``
     and ``chain_x``, from ``chain_at[j]`` to ``chain_at[j + 1]``), whose last addition's
     parents are written as (−2, its place in ``chains``).  Use as ``with Recording(inputs) as r: out =
     fn(...)``, then ``r.number(out)``; read what it wrote only when ``valid``.  The inputs are
@@ -52,6 +52,7 @@ class Recording:
         self._constant: list[int] = []  # the numbers of the constants among the leaves fn read
         self._made: list[int] = []  # and of the leaves fn made (whose tag is set after they are made)
         self.chains: list[Value | None] = []  # each entry's start
+        self.chain_start_at: list[int] = []  # and its number (−1: none), read at once (see chain_end)
         self.chain_w: list[int] = []  # the numbers of the entries' weights, one entry after another,
         self.chain_x: list[int] = []  # of the operands they multiply,
         self.chain_at: list[int] = [0]  # and where each entry's begin in those lists (one more at the end)
@@ -221,6 +222,9 @@ class Recording:
         self.parents.append(-2)
         self.parents.append(len(self.chains))
         self.chains.append(start)
+        # (the start's number is read now: once fn has returned, another thread's walk may move
+        # its _place at any moment, and the recording is checked only up to then)
+        self.chain_start_at.append(-1 if start is None else start._place)
         self.chain_at.append(len(self.chain_w))
 
     def chain_drop(self) -> None:

@@ -153,7 +153,7 @@ def _dots(recording: Recording, P: Any) -> tuple[Any, Any, Any, Any, Any] | None
     at = np.array(recording.chain_at, dtype=np.intp)
     weights = np.fromiter(w, dtype=np.intp, count=len(w))
     operands = np.fromiter(x, dtype=np.intp, count=len(x))
-    starts = np.array([-1 if s is None else s._place for s in recording.chains], dtype=np.intp)
+    starts = np.array(recording.chain_start_at, dtype=np.intp)
     return heads, at, weights, operands, starts
 
 

@@ -322,3 +322,21 @@ def test_a_dot_that_overflows_while_recording_leaves_no_terms_behind() -> None:
     assert tape(X).tolist() == [0.5 - 4.0 + 0.75, 1.5 - 1.0 + 0.75]
     tape.check(X)
     same_tape(tape, walked(fn, 2), X)
+
+
+def test_the_graph_reads_no_mark_another_thread_may_move_after_the_recording_is_checked() -> None:
+    from autograd import replay
+
+    w1, w2, b = Value(0.5, label="w1"), Value(-2.0, label="w2"), Value(0.75, label="b")
+
+    class Raced(Recording):
+        def constants(self) -> list[int]:  # called once the recording is found valid: a walk in
+            replay.marked_walk([b + 1.0])  # another thread starting just then moves b's _place
+            return super().constants()
+
+    x, y = Value(0.5, label="x0"), Value(0.5, label="x1")
+    with Raced([x, y]) as r:
+        out = autograd.dot([w1, w2], [x, y], b)
+    tape = Tape(None, [x, y], out, r)
+    X = np.array([[1.0, 2.0], [3.0, 0.5]])
+    assert tape(X).tolist() == [0.5 - 4.0 + 0.75, 1.5 - 1.0 + 0.75]
