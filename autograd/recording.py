@@ -39,11 +39,12 @@ class Recording:
     """What a recording wrote down: ``nodes`` (node i is nodes[i], parents first), ``parents``
     (two numbers per node, its operands', −1 for none), ``ops`` (each node's op, "" for a
     leaf) and, in :meth:`constants`, which leaves are constants; ``chains``, the start of
-    each sum written down as one entry (its number in ``chain_start_at``; its weights' and operands' numbers are in ``chain_w``
-    and ``chain_x``, from ``chain_at[j]`` to ``chain_at[j + 1]``), whose last addition's
-    parents are written as (−2, its place in ``chains``).  Use as ``with Recording(inputs) as r: out =
-    fn(...)``, then ``r.number(out)``; read what it wrote only when ``valid``.  The inputs are
-    numbered first (0, 1, …): a leaf numbered below ``len(inputs)`` is an input."""
+    each sum written down as one entry (its number in ``chain_start_at``; its weights' and
+    operands' numbers are in ``chain_w`` and ``chain_x``, from ``chain_at[j]`` to
+    ``chain_at[j + 1]``), whose last addition's parents are written as (−2, its place in
+    ``chains``).  Use as ``with Recording(inputs) as r: out = fn(...)``, then
+    ``r.number(out)``; read what it wrote only when ``valid``.  The inputs are numbered first
+    (0, 1, …): a leaf numbered below ``len(inputs)`` is an input."""
 
     def __init__(self, inputs: Sequence[Value] = ()) -> None:
         self.nodes: list[Value] = []
