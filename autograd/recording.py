@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from types import TracebackType
 
 from . import define, value
+from .backward import _lock
 from .value import Value, backward_runs, walk_runs
 
 _one_at_a_time = threading.Lock()
@@ -78,7 +79,7 @@ class Recording:
         record, put, note = nodes.append, parents.append, ops.append
         self._plain = value._node
         adopt, constant, made = self.number, self._constant.append, self._made.append
-        new, current = object.__new__, value._current
+        new, current, lock = object.__new__, value._current, _lock
 
         # value._node's work (written out: a call more per node is a tenth of a trace), then the
         # node written down; an operand fn did not make is written down first (a leaf at once)
@@ -102,14 +103,15 @@ class Recording:
             else:
                 if p0._mark is not token:
                     if p0._p0 is None:
-                        if p0._tag.constant:
-                            constant(len(nodes))
-                        put(-1)
-                        put(-1)
-                        p0._mark = token
-                        p0._place = len(nodes)
-                        record(p0)
-                        note("")
+                        with lock:  # (a leaf fn did not make: another thread's walk may be marking it)
+                            if p0._tag.constant:
+                                constant(len(nodes))
+                            put(-1)
+                            put(-1)
+                            p0._mark = token
+                            p0._place = len(nodes)
+                            record(p0)
+                            note("")
                     else:
                         adopt(p0)
                 if p1 is None:
@@ -118,14 +120,15 @@ class Recording:
                 else:
                     if p1._mark is not token:
                         if p1._p0 is None:
-                            if p1._tag.constant:
-                                constant(len(nodes))
-                            put(-1)
-                            put(-1)
-                            p1._mark = token
-                            p1._place = len(nodes)
-                            record(p1)
-                            note("")
+                            with lock:
+                                if p1._tag.constant:
+                                    constant(len(nodes))
+                                put(-1)
+                                put(-1)
+                                p1._mark = token
+                                p1._place = len(nodes)
+                                record(p1)
+                                note("")
                         else:
                             adopt(p1)
                     put(p0._place)
@@ -159,28 +162,29 @@ class Recording:
         token = self._token
         if n._mark is token:
             return n._place
-        nodes, parents, ops = self.nodes, self.parents, self.ops
-        stack = [n]
-        while stack:
-            m = stack[-1]
-            if m._mark is self.interior:  # a node inside an entry, read by another: the entry is not
-                self._void = True  # the graph any more (the tape walks it instead)
-            p, q = m._p0, m._p1
-            if p is not None and p._mark is not token:
-                stack.append(p)
-                continue
-            if q is not None and q._mark is not token:
-                stack.append(q)
-                continue
-            stack.pop()  # its operands are numbered: number it (a node is never on the stack twice,
-            if p is None and m._tag.constant:  # as that would make a cycle)
-                self._constant.append(len(nodes))
-            parents.append(-1 if p is None else p._place)
-            parents.append(-1 if q is None else q._place)
-            m._mark = token
-            m._place = len(nodes)
-            nodes.append(m)
-            ops.append(m.op)
+        with _lock:  # (fn did not make n: another thread's backward or walk may be marking its nodes)
+            nodes, parents, ops = self.nodes, self.parents, self.ops
+            stack = [n]
+            while stack:
+                m = stack[-1]
+                if m._mark is self.interior:  # a node inside an entry, read by another: the entry is not
+                    self._void = True  # the graph any more (the tape walks it instead)
+                p, q = m._p0, m._p1
+                if p is not None and p._mark is not token:
+                    stack.append(p)
+                    continue
+                if q is not None and q._mark is not token:
+                    stack.append(q)
+                    continue
+                stack.pop()  # its operands are numbered: number it (a node is never on the stack twice,
+                if p is None and m._tag.constant:  # as that would make a cycle)
+                    self._constant.append(len(nodes))
+                parents.append(-1 if p is None else p._place)
+                parents.append(-1 if q is None else q._place)
+                m._mark = token
+                m._place = len(nodes)
+                nodes.append(m)
+                ops.append(m.op)
         return n._place
 
     def chain_start(self, ws: Sequence[Value], xs: Sequence[Value], start: Value | None) -> bool:
@@ -194,25 +198,26 @@ class Recording:
         nodes, record, put, note = self.nodes, self.nodes.append, self.parents.append, self.ops.append
         weights, operands = self.chain_w, self.chain_x
         weight, operand = weights.append, operands.append
-        if start is not None and start._mark is not token:
-            number(start)
-        for w, x in zip(ws, xs):
-            if w.__class__ is not Value or w._p0 is not None or w._tag.constant or x.__class__ is not Value:
-                del weights[self.chain_at[-1]:], operands[self.chain_at[-1]:]
-                return False  # (what was numbered so far stays: numbers early, still parents first)
-            if w._mark is not token:
-                w._mark = token
-                w._place = len(nodes)
-                record(w)
-                note("")
-                put(-1)
-                put(-1)
-            elif w._place < inputs:
-                del weights[self.chain_at[-1]:], operands[self.chain_at[-1]:]
-                return False
-            weight(w._place)
-            operand(x._place if x._mark is token else number(x))
-        return True
+        with _lock:  # (once per sum: weights fn did not make, which another thread's walk may mark)
+            if start is not None and start._mark is not token:
+                number(start)
+            for w, x in zip(ws, xs):
+                if w.__class__ is not Value or w._p0 is not None or w._tag.constant or x.__class__ is not Value:
+                    del weights[self.chain_at[-1]:], operands[self.chain_at[-1]:]
+                    return False  # (what was numbered so far stays: numbers early, still parents first)
+                if w._mark is not token:
+                    w._mark = token
+                    w._place = len(nodes)
+                    record(w)
+                    note("")
+                    put(-1)
+                    put(-1)
+                elif w._place < inputs:
+                    del weights[self.chain_at[-1]:], operands[self.chain_at[-1]:]
+                    return False
+                weight(w._place)
+                operand(x._place if x._mark is token else number(x))
+            return True
 
     def chain_end(self, head: Value, ws: Sequence[Value], xs: Sequence[Value], start: Value | None) -> None:
         """Write down the sum ``head`` that chain_start let through, as one entry."""

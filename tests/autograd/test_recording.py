@@ -340,3 +340,47 @@ def test_the_graph_reads_no_mark_another_thread_may_move_after_the_recording_is_
     tape = Tape(None, [x, y], out, r)
     X = np.array([[1.0, 2.0], [3.0, 0.5]])
     assert tape(X).tolist() == [0.5 - 4.0 + 0.75, 1.5 - 1.0 + 0.75]
+
+
+def test_a_recording_moves_no_mark_of_a_backward_running_in_another_thread() -> None:
+    import sys
+
+    from autograd import backward
+
+    w, c, k = Value(2.0, label="w"), Value(3.0, label="c"), Value(5.0, label="k")
+    n = w * c  # made before: the backward's graph and the recording's share it
+    loss = ((n * 2.0) * 2.0) * 2.0 + n * k
+    paused, resume, recorded = threading.Event(), threading.Event(), threading.Event()
+
+    def line(frame, event, arg):  # pauses the backward once it has counted n's first reader
+        if event == "line" and not paused.is_set() and frame.f_locals.get("node") is n:
+            paused.set()
+            resume.wait(10)
+        return line
+
+    def calls(frame, event, arg):
+        return line if frame.f_code is backward._backward.__code__ else None
+
+    def run_backward() -> None:
+        sys.settrace(calls)
+        try:
+            loss.backward()
+        finally:
+            sys.settrace(None)
+
+    def record() -> None:
+        with Recording():
+            n + 1.0  # reads n, which fn did not make: the recording numbers it
+        recorded.set()
+
+    first = threading.Thread(target=run_backward)
+    first.start()
+    assert paused.wait(10)
+    second = threading.Thread(target=record)
+    second.start()
+    recorded.wait(0.5)  # (the recording must wait for the backward; without that, it is done by now)
+    resume.set()
+    first.join(10)
+    second.join(10)
+    assert recorded.is_set()
+    assert (w.grad, c.grad, k.grad) == (3.0 * (8.0 + 5.0), 2.0 * (8.0 + 5.0), 6.0)
