@@ -81,8 +81,19 @@ class Recording:
         adopt, constant, made = self.number, self._constant.append, self._made.append
         new, current, lock = object.__new__, value._current, _lock
 
+        def leaf(n: Value) -> None:  # a leaf fn did not make (a weight, a constant made before)
+            with lock:  # (another thread's walk may be marking it)
+                if n._tag.constant:
+                    constant(len(nodes))
+                put(-1)
+                put(-1)
+                n._mark = token
+                n._place = len(nodes)
+                record(n)
+                note("")
+
         # value._node's work (written out: a call more per node is a tenth of a trace), then the
-        # node written down; an operand fn did not make is written down first (a leaf at once)
+        # node written down; an operand fn did not make is written down first
         def node(data: float, op: str, p0: Value | None, p1: Value | None, g0: float, g1: float) -> Value:
             v = new(Value)
             v.data = data
@@ -102,35 +113,13 @@ class Recording:
                 put(-1)
             else:
                 if p0._mark is not token:
-                    if p0._p0 is None:
-                        with lock:  # (a leaf fn did not make: another thread's walk may be marking it)
-                            if p0._tag.constant:
-                                constant(len(nodes))
-                            put(-1)
-                            put(-1)
-                            p0._mark = token
-                            p0._place = len(nodes)
-                            record(p0)
-                            note("")
-                    else:
-                        adopt(p0)
+                    leaf(p0) if p0._p0 is None else adopt(p0)
                 if p1 is None:
                     put(p0._place)
                     put(-1)
                 else:
                     if p1._mark is not token:
-                        if p1._p0 is None:
-                            with lock:
-                                if p1._tag.constant:
-                                    constant(len(nodes))
-                                put(-1)
-                                put(-1)
-                                p1._mark = token
-                                p1._place = len(nodes)
-                                record(p1)
-                                note("")
-                        else:
-                            adopt(p1)
+                        leaf(p1) if p1._p0 is None else adopt(p1)
                     put(p0._place)
                     put(p1._place)
             v._mark = token

@@ -223,7 +223,7 @@ def trace_times(quick: bool) -> None:
     import subprocess
 
     print("\ntracing (autograd.trace of an MLP 2-h-h-1, the graph's building included; CPU time, min of 3"
-          " fresh processes taking turns, each the min of 2 traces; in brackets fn alone building the graph)")
+          " fresh processes taking turns, each the min of 4 traces; in brackets fn alone building the graph)")
     widths = (80, 250) if quick else (250, 790)
     best: dict[int, tuple[float, float, int]] = {}
     for _ in range(3):
@@ -253,7 +253,7 @@ def trace_once(h: int) -> None:
     model = nn.MLP(2, [h, h, 1], seed=0)
     traced = alone = math.inf
     tape = None
-    for _ in range(2):
+    for _ in range(4):  # (the first runs are slower: numpy's import, code not yet specialised)
         tape = None
         start = time.process_time()
         tape = trace(lambda *x: model(list(x)), 2)
