@@ -20,8 +20,8 @@ ROUND4: list[Mutant] = [
     # the recording's node constructor and what it writes down
     r4("record-other-threads", REC, "if get_ident() != me:", "if get_ident() != get_ident():"),
     r4("record-constant-leaf-as-parameter", REC,
-       "            if n._tag.constant:\n                constant(len(nodes))",
-       "            if False:\n                constant(len(nodes))"),
+       "                if n._tag.constant:\n                    constant(len(nodes))",
+       "                if False:\n                    constant(len(nodes))"),
     r4("record-made-leaf-unnoted", REC, "                made(len(nodes))\n", "                pass\n"),
     r4("record-operands-swapped", REC, "                    put(p0._place)\n                    put(p1._place)\n",
        "                    put(p1._place)\n                    put(p0._place)\n"),
