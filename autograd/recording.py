@@ -70,8 +70,15 @@ class Recording:
         if not self._held:  # another thread) records nothing: its tape walks the graph
             return self
         self._runs = (backward_runs[0], walk_runs[0])
-        for x in self._inputs:
-            self.number(x)
+        try:
+            for x in self._inputs:
+                if not isinstance(x, Value):
+                    raise TypeError(f"Recording: the inputs must be Values, got {type(x).__name__}")
+                self.number(x)
+        except BaseException:  # (the recording never started: the next one may)
+            self._held = False
+            _one_at_a_time.release()
+            raise
         token, me, get_ident = self._token, threading.get_ident(), threading.get_ident
         global active
         active, self.thread = self, me

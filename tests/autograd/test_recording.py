@@ -384,3 +384,15 @@ def test_a_recording_moves_no_mark_of_a_backward_running_in_another_thread() -> 
     second.join(10)
     assert recorded.is_set()
     assert (w.grad, c.grad, k.grad) == (3.0 * (8.0 + 5.0), 2.0 * (8.0 + 5.0), 6.0)
+
+
+def test_a_recording_given_an_input_that_is_no_value_says_so_and_leaves_the_next_one_free() -> None:
+    plain = value._node
+    with pytest.raises(TypeError, match="inputs must be Values, got float"):
+        with Recording([Value(1.0), 2.0]):
+            pass
+    assert value._node is plain and autograd.recording.active is None
+    x = Value(0.5)
+    with Recording([x]) as r:
+        x * 2.0
+    assert r.valid and r.nodes[0] is x  # it recorded: the failed one did not keep the lock
