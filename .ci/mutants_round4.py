@@ -69,4 +69,14 @@ ROUND4: list[Mutant] = [
     r4("dot-partials-swapped", DOT, "            t._g0 = xd\n            t._g1 = wd\n",
        "            t._g0 = wd\n            t._g1 = xd\n"),
     r4("dot-sum-overflow-unchecked", DOT, "            if s - s:\n", "            if False:\n"),
+    # what a review of the tracing found (each has a test of its own in test_recording.py)
+    r4("layout-ones-for-unbiased-layer", LAY, "one = ones.get(reads.tobytes()) if (biases >= 0).all() else None",
+       "one = ones.get(reads.tobytes())"),
+    r4("dot-overflow-terms-kept", DOT, "                taking.chain_drop()\n", "                pass\n"),
+    r4("plan-start-place-read-late", PLAN, "starts = np.array(recording.chain_start_at, dtype=np.intp)",
+       "starts = np.array([-1 if s is None else s._place for s in recording.chains], dtype=np.intp)"),
+    r4("record-number-unlocked", REC, "        with _lock:  # (fn did not make n",
+       "        with threading.Lock():  # (fn did not make n"),
+    r4("record-failed-start-keeps-lock", REC, "            self._held = False\n            _one_at_a_time.release()\n",
+       "            pass\n"),
 ]
