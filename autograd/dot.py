@@ -37,7 +37,7 @@ def dot(ws: Sequence[Value | Number], xs: Sequence[Value | Number], start: Value
             except BaseException:  # (an overflow fn may catch: the entry's terms are dropped)
                 taking.chain_drop()
                 raise
-            taking.chain_end(head, ws, xs, start)  # type: ignore[arg-type]
+            taking.chain_end(head, start)  # type: ignore[arg-type]
             return head
         if taking.thread == threading.get_ident():  # recorded node by node: through the node constructor
             z: Any = start

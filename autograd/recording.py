@@ -192,14 +192,13 @@ class Recording:
             return False
         token, inputs, number = self._token, len(self._inputs), self.number
         nodes, record, put, note = self.nodes, self.nodes.append, self.parents.append, self.ops.append
-        weights, operands = self.chain_w, self.chain_x
-        weight, operand = weights.append, operands.append
+        weight, operand = self.chain_w.append, self.chain_x.append
         with _lock:  # (once per sum: weights fn did not make, which another thread's walk may mark)
             if start is not None and start._mark is not token:
                 number(start)
             for w, x in zip(ws, xs):
                 if w.__class__ is not Value or w._p0 is not None or w._tag.constant or x.__class__ is not Value:
-                    del weights[self.chain_at[-1]:], operands[self.chain_at[-1]:]
+                    self.chain_drop()
                     return False  # (what was numbered so far stays: numbers early, still parents first)
                 if w._mark is not token:
                     w._mark = token
@@ -209,13 +208,13 @@ class Recording:
                     put(-1)
                     put(-1)
                 elif w._place < inputs:
-                    del weights[self.chain_at[-1]:], operands[self.chain_at[-1]:]
+                    self.chain_drop()
                     return False
                 weight(w._place)
                 operand(x._place if x._mark is token else number(x))
             return True
 
-    def chain_end(self, head: Value, ws: Sequence[Value], xs: Sequence[Value], start: Value | None) -> None:
+    def chain_end(self, head: Value, start: Value | None) -> None:
         """Write down the sum ``head`` that chain_start let through, as one entry."""
         head._mark = self._token
         head._place = len(self.nodes)

@@ -14,7 +14,6 @@ This module is loaded with the first tape, never by ``import autograd`` (it need
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -296,13 +295,6 @@ def _lifts(plan: Plan) -> tuple[Any, Any, Any, Any, Any, Any, Any]:
             terms[rest], r_at, bias)
 
 
-def _pick(nodes: list[Value], at: Any) -> list[Value]:
-    """nodes[i] for each i of the array ``at``, in order."""
-    if len(at) < 2:
-        return [nodes[i] for i in at.tolist()]
-    return list(itemgetter(*at.tolist())(nodes))
-
-
 def objects(nodes: list[Value]) -> Any:
     """The nodes as an array of objects, to pick many of them at once."""
     return np.fromiter(nodes, dtype=object, count=len(nodes))
@@ -341,6 +333,6 @@ def _needed(g: Graph) -> tuple[Graph, Any]:
     dots = (number[g.dot_heads[kept]], np.r_[0, np.cumsum(at[kept + 1] - at[kept])], number[g.dot_w[where]],
             number[g.dot_x[where]], number[g.dot_start[kept]])
     constants = number[g.constants]
-    narrowed = Graph(_pick(g.nodes, keep), number[p0[keep]], number[p1[keep]], g.op[keep], number[g.outs],
+    narrowed = Graph(objects(g.nodes)[keep].tolist(), number[p0[keep]], number[p1[keep]], g.op[keep], number[g.outs],
                      [int(number[i]) if i >= 0 else -1 for i in g.inputs], constants[constants >= 0], dots)
     return narrowed, count[keep]
